@@ -1,0 +1,40 @@
+package org.tdpipe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tdpipe} command line: one subcommand per job. */
+@Command(name = "tdpipe",
+        mixinStandardHelpOptions = true,
+        version = "tdpipe 0.1.0",
+        description = "Temporally-disaggregated pipeline-parallel LLM inference (TD-Pipe) on the JVM.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class TdpipeCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code; bad input gives a one-line error, not a stack trace. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new TdpipeCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                    || e instanceof java.io.IOException) {
+                commandLine.getErr().println("tdpipe: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

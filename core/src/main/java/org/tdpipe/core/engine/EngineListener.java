@@ -1,0 +1,17 @@
+package org.tdpipe.core.engine;
+
+import org.tdpipe.core.request.Request;
+
+/** Streams results out of the engine thread (to a client, a file, a progress bar). */
+public interface EngineListener {
+    EngineListener NONE = new EngineListener() {
+    };
+
+    /** A token was appended to {@code request}. */
+    default void onToken(Request request, int token) {
+    }
+
+    /** The request finished (any reason); it will not be mentioned again. */
+    default void onFinished(Request request) {
+    }
+}

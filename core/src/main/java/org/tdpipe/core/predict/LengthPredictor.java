@@ -1,0 +1,16 @@
+package org.tdpipe.core.predict;
+
+import org.tdpipe.core.request.Request;
+
+/**
+ * Predicts a request's total output length in tokens (DESIGN §2.2). Called once per request when
+ * it arrives; {@link #observe} feeds back the true length of every finished request.
+ */
+public interface LengthPredictor {
+    String name();
+
+    int predictOutputLength(Request request);
+
+    default void observe(Request finished) {
+    }
+}

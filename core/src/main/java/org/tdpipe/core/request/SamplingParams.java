@@ -1,0 +1,71 @@
+package org.tdpipe.core.request;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Per-request generation parameters, as vLLM's {@code SamplingParams}. Validated on construction so
+ * a bad request fails alone with a message naming the field.
+ *
+ * @param seed per-request sampling seed, or {@code null} for engine-chosen randomness
+ * @param logprobs number of top log-probabilities to return per token (0 = none)
+ */
+public record SamplingParams(
+        int maxTokens,
+        double temperature,
+        double topP,
+        int topK,
+        double minP,
+        Long seed,
+        double repetitionPenalty,
+        double presencePenalty,
+        double frequencyPenalty,
+        boolean ignoreEos,
+        List<Integer> stopTokenIds,
+        List<String> stop,
+        int logprobs) {
+
+    public SamplingParams {
+        require(maxTokens >= 1, "max_tokens", "must be >= 1, got " + maxTokens);
+        require(temperature >= 0 && Double.isFinite(temperature), "temperature", "must be a finite number >= 0, got " + temperature);
+        require(topP > 0 && topP <= 1, "top_p", "must be in (0, 1], got " + topP);
+        require(topK >= -1 && topK != 0, "top_k", "must be -1 (disabled) or >= 1, got " + topK);
+        require(minP >= 0 && minP <= 1, "min_p", "must be in [0, 1], got " + minP);
+        require(repetitionPenalty > 0 && Double.isFinite(repetitionPenalty), "repetition_penalty", "must be > 0, got " + repetitionPenalty);
+        require(Math.abs(presencePenalty) <= 2, "presence_penalty", "must be in [-2, 2], got " + presencePenalty);
+        require(Math.abs(frequencyPenalty) <= 2, "frequency_penalty", "must be in [-2, 2], got " + frequencyPenalty);
+        require(logprobs >= 0 && logprobs <= 20, "logprobs", "must be in [0, 20], got " + logprobs);
+        stopTokenIds = List.copyOf(Objects.requireNonNullElse(stopTokenIds, List.of()));
+        stop = List.copyOf(Objects.requireNonNullElse(stop, List.of()));
+    }
+
+    /** Greedy decoding of up to {@code maxTokens} tokens, stopping at EOS. */
+    public static SamplingParams greedy(int maxTokens) {
+        return new SamplingParams(maxTokens, 0, 1, -1, 0, null, 1, 0, 0, false, List.of(), List.of(), 0);
+    }
+
+    /** The benchmark setting: exactly {@code maxTokens} tokens whatever is sampled (vLLM's ignore_eos). */
+    public static SamplingParams fixedLength(int maxTokens) {
+        return greedy(maxTokens).withIgnoreEos(true);
+    }
+
+    public boolean isGreedy() {
+        return temperature == 0;
+    }
+
+    public SamplingParams withIgnoreEos(boolean value) {
+        return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
+                presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs);
+    }
+
+    public SamplingParams withMaxTokens(int value) {
+        return new SamplingParams(value, temperature, topP, topK, minP, seed, repetitionPenalty,
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs);
+    }
+
+    private static void require(boolean ok, String field, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(field + " " + message);
+        }
+    }
+}
