@@ -1,0 +1,190 @@
+package org.tdpipe.core.sched.tdpipe;
+
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.kv.BlockManager;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.SchedulerPolicy;
+import org.tdpipe.core.sched.SchedulerStats;
+
+/**
+ * The TD-Pipe scheduler, faithful to the authors' code (DESIGN §2): phases separated in time. In
+ * the prefill phase, prefill micro-batches ({@link PrefillBatcher}) launch back to back until the
+ * predicted KV peak of the {@link MemorySimulation} reaches 90% of the blocks (greedy prefill),
+ * the waiting queue empties, or nothing fits. In the decode phase, P decode micro-batches circulate,
+ * each rebuilt from the ready pool ({@link WorkStealingBatcher}); every P decode micro-batches,
+ * while requests wait, the {@link IntensitySwitchRule} decides whether to switch back to prefill.
+ */
+public final class TdPipePolicy implements SchedulerPolicy {
+    private static final Comparator<Request> BY_ARRIVAL =
+            Comparator.comparingLong(Request::arrivalNanos).thenComparingLong(Request::id);
+
+    private final String name;
+    private final int numStages;
+    private final TdPipeOptions options;
+    private final BlockManager blocks;
+    private final MemorySimulation usage;
+    private final PrefillBatcher prefillBatcher;
+    private final DecodeBatcher decodeBatcher;
+    private final IntensitySwitchRule switchRule;
+
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private final TreeSet<Request> ready = new TreeSet<>(BY_ARRIVAL);
+    private final Set<Request> running = new HashSet<>();
+    private boolean prefillMode = true;
+    private long decodeCount;
+    private long nextBatchId;
+    private long preemptions;
+    private long phaseSwitches;
+
+    public TdPipePolicy(String name, PolicyContext ctx, TdPipeOptions options) {
+        this.name = name;
+        this.numStages = ctx.numStages();
+        this.options = options;
+        this.blocks = new BlockManager(ctx.numBlocks(), ctx.blockSize(), options.watermark());
+        this.usage = new MemorySimulation(ctx.blockSize());
+        this.prefillBatcher = new PrefillBatcher(blocks, options.prefillTokenBudget(),
+                Math.min(ctx.maxModelLen(), options.maxNumBatchedTokens()));
+        DecodeSlots slots = new DecodeSlots(blocks);
+        this.decodeBatcher = options.workStealing()
+                ? new WorkStealingBatcher(numStages, slots)
+                : new FixedMembershipBatcher(numStages, slots);
+        this.switchRule = new IntensitySwitchRule(ctx.profile(), numStages, options);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void add(Request request) {
+        waiting.addLast(request);
+    }
+
+    @Override
+    public Optional<StepBatch> schedule(long nowNanos, Consumer<Request> onIgnored) {
+        if (decodeCount % numStages == 0) {
+            updateMode();
+        }
+        if (prefillMode) {
+            List<ScheduledSeq> prefill = prefillBatcher.form(waiting, nowNanos, onIgnored);
+            if (!prefill.isEmpty()) {
+                for (ScheduledSeq seq : prefill) {
+                    Request r = seq.request();
+                    running.add(r);
+                    decodeBatcher.onPrefilled(r);
+                    usage.add(r.numTokens(), r.predictedOutputLength());
+                }
+                decodeCount = 0;
+                return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, prefill, 0));
+            }
+            switchTo(false);
+        }
+        List<ScheduledSeq> decode = decodeBatcher.form(ready, running.size(), decodeCount, nowNanos, this::preempt);
+        if (decode.isEmpty()) {
+            if (running.isEmpty() && ready.isEmpty() && !waiting.isEmpty()) {
+                // Liveness: an idle pipeline with requests waiting must prefill (after a preemption
+                // emptied the ready pool, the original could stall here).
+                switchTo(true);
+                return schedule(nowNanos, onIgnored);
+            }
+            return Optional.empty();
+        }
+        for (ScheduledSeq seq : decode) {
+            running.add(seq.request());
+        }
+        decodeCount++;
+        return Optional.of(new StepBatch(nextBatchId++, Phase.DECODE, decode, 0));
+    }
+
+    private void updateMode() {
+        if (prefillMode) {
+            boolean predictedFull = options.greedyPrefill()
+                    && usage.peak() >= options.prefillStopFraction() * blocks.numBlocks();
+            if (waiting.isEmpty() || predictedFull) {
+                switchTo(false);
+            }
+            return;
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        rebuildUsage();
+        IntensitySwitchRule.Decision decision =
+                switchRule.evaluate(running.size() + ready.size(), waiting, usage, blocks.numBlocks());
+        rebuildUsage();
+        if (decision.switchToPrefill()) {
+            switchTo(true);
+        }
+    }
+
+    private void rebuildUsage() {
+        usage.clear();
+        for (Request r : running) {
+            usage.addInFlight(r);
+        }
+        for (Request r : ready) {
+            usage.addInFlight(r);
+        }
+    }
+
+    private void switchTo(boolean prefill) {
+        if (prefillMode != prefill) {
+            prefillMode = prefill;
+            phaseSwitches++;
+        }
+    }
+
+    private void preempt(Request request) {
+        blocks.free(request);
+        request.markPreempted();
+        decodeBatcher.onRemoved(request);
+        waiting.addFirst(request);
+        preemptions++;
+    }
+
+    @Override
+    public void onBatchComplete(StepBatch batch) {
+        for (ScheduledSeq seq : batch.seqs()) {
+            Request r = seq.request();
+            running.remove(r);
+            if (r.isFinished()) {
+                blocks.free(r);
+                decodeBatcher.onRemoved(r);
+            } else {
+                r.markReady();
+                ready.add(r);
+            }
+        }
+    }
+
+    @Override
+    public void remove(Request request) {
+        if (waiting.remove(request) || ready.remove(request)) {
+            blocks.free(request);
+            decodeBatcher.onRemoved(request);
+        }
+    }
+
+    @Override
+    public int numUnfinished() {
+        return waiting.size() + ready.size() + running.size();
+    }
+
+    @Override
+    public SchedulerStats stats() {
+        return new SchedulerStats(waiting.size(), running.size(), ready.size(), blocks.numUsedBlocks(),
+                blocks.numBlocks(), preemptions, phaseSwitches, prefillMode ? "prefill" : "decode");
+    }
+}
