@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Temporally-disaggregated pipeline-parallel LLM inference (TD-Pipe) on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            SimulateCommand.class,
         })
 public final class TdpipeCommand implements Runnable {
     @CommandLine.Spec

@@ -1,6 +1,7 @@
 package org.tdpipe.core.sched;
 
 import java.util.List;
+import java.util.function.Function;
 import org.tdpipe.core.sched.tdpipe.TdPipeOptions;
 import org.tdpipe.core.sched.tdpipe.TdPipePolicy;
 
@@ -18,18 +19,25 @@ public final class Policies {
     }
 
     public static SchedulerPolicy create(String spec, PolicyContext ctx) {
-        String[] parts = spec.strip().split("/");
+        return parse(spec).apply(ctx);
+    }
+
+    /** Validates {@code spec} now and returns how to build the policy for a context. */
+    public static Function<PolicyContext, SchedulerPolicy> parse(String spec) {
+        String name = spec.strip();
+        String[] parts = name.split("/");
         if (parts[0].equals("td-pipe")) {
-            TdPipeOptions options = TdPipeOptions.faithful();
+            TdPipeOptions parsed = TdPipeOptions.faithful();
             for (int i = 1; i < parts.length; i++) {
-                options = switch (parts[i]) {
-                    case "no-greedy" -> options.withGreedyPrefill(false);
-                    case "no-stealing" -> options.withWorkStealing(false);
-                    case "memory-only" -> options.withSwitchRule(TdPipeOptions.SwitchRule.MEMORY_ONLY);
+                parsed = switch (parts[i]) {
+                    case "no-greedy" -> parsed.withGreedyPrefill(false);
+                    case "no-stealing" -> parsed.withWorkStealing(false);
+                    case "memory-only" -> parsed.withSwitchRule(TdPipeOptions.SwitchRule.MEMORY_ONLY);
                     default -> throw unknown(spec);
                 };
             }
-            return new TdPipePolicy(spec.strip(), ctx, options);
+            TdPipeOptions options = parsed;
+            return ctx -> new TdPipePolicy(name, ctx, options);
         }
         throw unknown(spec);
     }
