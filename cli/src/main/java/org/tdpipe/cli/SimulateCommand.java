@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.tdpipe.core.engine.Engine;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.RunResult;
@@ -125,13 +129,21 @@ public final class SimulateCommand implements Callable<Integer> {
         SimulationSetup setup = setup();
         out.println(setup.describe());
 
+        // Runs are independent (own executor, virtual clock, policy and requests): use the cores.
         List<RunResult> results = new ArrayList<>();
         List<ChromeTraceWriter.Run> traces = new ArrayList<>();
-        for (String name : policies) {
-            RunResult result = runPolicy(setup, name.strip());
-            ThroughputReport.printRun(out, result);
-            results.add(result);
-            traces.add(new ChromeTraceWriter.Run(result.policy(), result.timeline()));
+        int threads = Math.min(policies.size(), Runtime.getRuntime().availableProcessors());
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<RunResult>> runs = new ArrayList<>();
+            for (String name : policies) {
+                runs.add(pool.submit(() -> runPolicy(setup, name.strip())));
+            }
+            for (Future<RunResult> run : runs) {
+                RunResult result = await(run);
+                ThroughputReport.printRun(out, result);
+                results.add(result);
+                traces.add(new ChromeTraceWriter.Run(result.policy(), result.timeline()));
+            }
         }
         ThroughputReport report = new ThroughputReport(results);
         report.printTable(out);
@@ -147,6 +159,20 @@ public final class SimulateCommand implements Callable<Integer> {
             out.println("Wrote " + trace + " (open it in https://ui.perfetto.dev)");
         }
         return 0;
+    }
+
+    private static RunResult await(Future<RunResult> run) {
+        try {
+            return run.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private RunResult runPolicy(SimulationSetup setup, String name) {

@@ -2,7 +2,6 @@ package org.tdpipe.core.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.tdpipe.core.exec.Clock;
@@ -48,7 +47,7 @@ public final class Engine {
     public RunResult run(List<Request> requests) {
         List<Request> all = List.copyOf(requests);
         List<Request> byArrival = new ArrayList<>(all);
-        byArrival.sort(Comparator.comparingLong(Request::arrivalNanos).thenComparingLong(Request::id));
+        byArrival.sort(Request.ARRIVAL_ORDER);
         ArrayDeque<Request> pending = new ArrayDeque<>(byArrival);
         long lastFinish = 0;
 

@@ -1,6 +1,7 @@
 package org.tdpipe.core.request;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import org.tdpipe.core.kv.BlockTable;
 import java.util.Objects;
 
@@ -15,6 +16,11 @@ import java.util.Objects;
  * decode step feeds the single last token.
  */
 public final class Request {
+    /** First come, first served: by arrival time, then by id. */
+    public static final Comparator<Request> ARRIVAL_ORDER = (a, b) -> a.arrivalNanos != b.arrivalNanos
+            ? Long.compare(a.arrivalNanos, b.arrivalNanos)
+            : Long.compare(a.id, b.id);
+
     private final long id;
     private final String externalId;
     private final int[] promptTokens;

@@ -1,7 +1,6 @@
 package org.tdpipe.core.sched.tdpipe;
 
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +25,6 @@ import org.tdpipe.core.sched.SchedulerStats;
  * while requests wait, the {@link IntensitySwitchRule} decides whether to switch back to prefill.
  */
 public final class TdPipePolicy implements SchedulerPolicy {
-    private static final Comparator<Request> BY_ARRIVAL =
-            Comparator.comparingLong(Request::arrivalNanos).thenComparingLong(Request::id);
 
     private final String name;
     private final int numStages;
@@ -39,7 +36,7 @@ public final class TdPipePolicy implements SchedulerPolicy {
     private final IntensitySwitchRule switchRule;
 
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
-    private final TreeSet<Request> ready = new TreeSet<>(BY_ARRIVAL);
+    private final TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
     private final Set<Request> running = new HashSet<>();
     private boolean prefillMode = true;
     private long decodeCount;
@@ -123,8 +120,10 @@ public final class TdPipePolicy implements SchedulerPolicy {
         rebuildUsage();
         IntensitySwitchRule.Decision decision =
                 switchRule.evaluate(running.size() + ready.size(), waiting, usage, blocks.numBlocks());
-        rebuildUsage();
         if (decision.switchToPrefill()) {
+            // The evaluation added the admissible requests; prefill starts from the in-flight ones.
+            // (Staying in decode, the usage is not read before the next evaluation rebuilds it.)
+            rebuildUsage();
             switchTo(true);
         }
     }

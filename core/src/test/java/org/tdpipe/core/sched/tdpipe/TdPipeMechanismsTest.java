@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -23,8 +22,6 @@ import org.tdpipe.core.testing.SharedData;
 
 /** The four mechanisms on small hand-checked scenarios (DESIGN §2). */
 class TdPipeMechanismsTest {
-    private static final Comparator<Request> BY_ARRIVAL =
-            Comparator.comparingLong(Request::arrivalNanos).thenComparingLong(Request::id);
 
     private static Request request(long id, int promptLen, int maxTokens) {
         Request r = new Request(id, "r" + id, new int[promptLen], SamplingParams.fixedLength(maxTokens), 0);
@@ -98,7 +95,7 @@ class TdPipeMechanismsTest {
     void workStealingTargetsAnEvenShareAndRoundRobinsTheRemainder() {
         BlockManager blocks = new BlockManager(1000, 16, 0.0);
         WorkStealingBatcher batcher = new WorkStealingBatcher(4, new DecodeSlots(blocks));
-        TreeSet<Request> ready = new TreeSet<>(BY_ARRIVAL);
+        TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
         for (int i = 0; i < 32; i++) {
             ready.add(readyRequest(i, 16, blocks));
         }
@@ -112,7 +109,7 @@ class TdPipeMechanismsTest {
     void workStealingRebalancesABatchThatLostFinishedRequests() {
         BlockManager blocks = new BlockManager(1000, 16, 0.0);
         WorkStealingBatcher batcher = new WorkStealingBatcher(2, new DecodeSlots(blocks));
-        TreeSet<Request> ready = new TreeSet<>(BY_ARRIVAL);
+        TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
         // Two batches of 20 in flight; one returns having lost 10 finished requests: it is
         // re-formed with all 10 (target 15 not reached). The other returns with 20: the next batch
         // takes 15, the remaining 5 wait and top up the smaller one: sizes converge to 15 / 15.
@@ -131,7 +128,7 @@ class TdPipeMechanismsTest {
     void workStealingAbsorbsASmallLeftover() {
         BlockManager blocks = new BlockManager(1000, 16, 0.0);
         WorkStealingBatcher batcher = new WorkStealingBatcher(4, new DecodeSlots(blocks));
-        TreeSet<Request> ready = new TreeSet<>(BY_ARRIVAL);
+        TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
         for (int i = 0; i < 40; i++) {
             ready.add(readyRequest(i, 16, blocks));
         }
@@ -149,7 +146,7 @@ class TdPipeMechanismsTest {
     void decodePreemptsTheMostRecentArrivalWhenBlocksRunOut() {
         BlockManager blocks = new BlockManager(3, 16, 0.0);
         WorkStealingBatcher batcher = new WorkStealingBatcher(1, new DecodeSlots(blocks));
-        TreeSet<Request> ready = new TreeSet<>(BY_ARRIVAL);
+        TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
         for (int i = 0; i < 3; i++) {
             ready.add(readyRequest(i, 16, blocks)); // each fills its block: the next token needs a new one
         }
