@@ -25,6 +25,7 @@ import org.tdpipe.core.sched.Policies;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.core.timeline.ChromeTraceWriter;
 import org.tdpipe.sim.ClusterSpec;
+import org.tdpipe.sim.KvCapacity;
 import org.tdpipe.sim.CostMode;
 import org.tdpipe.sim.SimulatedCluster;
 import org.tdpipe.sim.SimulatedDeployment;
@@ -249,10 +250,20 @@ public final class SimulateCommand implements Callable<Integer> {
         String describe() {
             ClusterSpec s = cluster.spec();
             return String.format(Locale.ROOT,
-                    "Simulating %s x %d (PCIe), %s, cost model: %s%s%nWorkload: %s, %d requests (seed %d, %s arrivals), predictor: %s",
+                    "Simulating %s x %d (PCIe), %s, cost model: %s%s%nKV cache: %s%nWorkload: %s, %d requests (seed %d, %s arrivals), predictor: %s",
                     s.gpu().name(), s.numGpus(), s.model().name(), costMode.label(),
                     profile != null ? " (scheduler profile " + profile.source() + ")" : "",
+                    kvDescription(),
                     workloadName, items.size(), options.seed, options.arrival, options.predictor);
+        }
+
+        private String kvDescription() {
+            if (options.kvBlocks != null) {
+                return options.kvBlocks + " blocks of " + options.blockSize + " tokens (--kv-blocks)";
+            }
+            KvCapacity kv = cluster.pipeline(costMode, profile).kvCapacity();
+            return String.format(Locale.ROOT, "%d blocks of %d tokens = %d tokens (from GPU memory; pipeline deployment)",
+                    kv.numBlocks(), kv.blockSize(), kv.tokenCapacity());
         }
 
         Map<String, Object> asJson() {
