@@ -30,7 +30,7 @@ final class VirtualEngine {
     private final int tokenBudget;
     private final int promptLimit;
     private final WaitingQueue waiting = new WaitingQueue();
-    /** Requests holding blocks, FCFS; all of them in the step in flight, or all ready. */
+    /** Requests holding blocks, FCFS: in the step in flight or ready to decode. */
     private List<Request> running = new ArrayList<>();
     private boolean stepInFlight;
     private long preemptions;

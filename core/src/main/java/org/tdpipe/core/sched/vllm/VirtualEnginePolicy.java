@@ -46,10 +46,6 @@ public final class VirtualEnginePolicy implements SchedulerPolicy {
         return name;
     }
 
-    public int numVirtualEngines() {
-        return engines.size();
-    }
-
     @Override
     public void add(Request request) {
         VirtualEngine least = engines.get(0);

@@ -43,6 +43,11 @@ class VllmPoliciesTest {
         PolicyDriver chunked = new PolicyDriver(VllmPolicies.create("pp-chunked", ctx));
         chunked.add(3000, 1);
         assertEquals(List.of("0:0+2048"), PolicyDriver.slices(chunked.launch()));
+
+        PolicyDriver larger = new PolicyDriver(VllmPolicies.create("pp-chunked", ctx,
+                VllmOptions.defaults().withMaxNumBatchedTokens(4096)));
+        larger.add(3000, 1);
+        assertEquals(List.of("0:0+3000s"), PolicyDriver.slices(larger.launch()));
     }
 
     @Test
