@@ -18,6 +18,17 @@ public final class BlockManager {
     private final ArrayDeque<Integer> free;
 
     public BlockManager(int numBlocks, int blockSize, double watermark) {
+        this(0, numBlocks, blockSize, watermark);
+    }
+
+    /**
+     * A pool of the physical blocks {@code [firstBlock, firstBlock + numBlocks)}: a share of a
+     * larger cache (vLLM's virtual engines each own a disjoint slice of the KV cache).
+     */
+    public BlockManager(int firstBlock, int numBlocks, int blockSize, double watermark) {
+        if (firstBlock < 0) {
+            throw new IllegalArgumentException("first block must be >= 0, got " + firstBlock);
+        }
         if (numBlocks < 1) {
             throw new IllegalArgumentException("KV cache must have at least one block, got " + numBlocks);
         }
@@ -31,7 +42,7 @@ public final class BlockManager {
         this.blockSize = blockSize;
         this.watermarkBlocks = (int) (watermark * numBlocks);
         this.free = new ArrayDeque<>(numBlocks);
-        for (int b = 0; b < numBlocks; b++) {
+        for (int b = firstBlock; b < firstBlock + numBlocks; b++) {
             free.addLast(b);
         }
     }
