@@ -17,8 +17,8 @@ import org.tdpipe.core.sched.SchedulerStats;
 
 /**
  * A deliberately simple policy for exercising the simulator through the engine: one prompt per
- * prefill batch when it fits, otherwise one decode batch of every ready request; no preemption
- * (tests size the KV cache so it is never needed).
+ * prefill batch when it fits, otherwise one decode batch of every ready request. A request's
+ * blocks for its whole final length are taken at admission, so it never needs preemption.
  */
 final class FcfsTestPolicy implements SchedulerPolicy {
     private final BlockManager blocks;
@@ -49,7 +49,8 @@ final class FcfsTestPolicy implements SchedulerPolicy {
     public Optional<StepBatch> schedule(long nowNanos, Consumer<Request> onIgnored) {
         Request head = waiting.peekFirst();
         if (head != null) {
-            AllocStatus status = blocks.canAllocate(head.numTokens());
+            int finalLength = head.promptLength() + head.sampling().maxTokens();
+            AllocStatus status = blocks.canAllocate(finalLength);
             if (status == AllocStatus.NEVER) {
                 waiting.pollFirst();
                 head.markFinished(FinishReason.IGNORED, nowNanos);
@@ -58,7 +59,7 @@ final class FcfsTestPolicy implements SchedulerPolicy {
             }
             if (status == AllocStatus.OK) {
                 waiting.pollFirst();
-                blocks.ensureCapacity(head, head.numTokens());
+                blocks.ensureCapacity(head, finalLength);
                 head.markRunning(nowNanos);
                 running++;
                 return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL,
@@ -66,7 +67,7 @@ final class FcfsTestPolicy implements SchedulerPolicy {
             }
         }
         List<ScheduledSeq> seqs = new ArrayList<>();
-        while (!ready.isEmpty() && blocks.ensureCapacity(ready.peekFirst(), ready.peekFirst().numTokens())) {
+        while (!ready.isEmpty()) {
             Request r = ready.pollFirst();
             r.markRunning(nowNanos);
             running++;
