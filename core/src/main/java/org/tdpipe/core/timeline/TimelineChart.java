@@ -1,0 +1,288 @@
+package org.tdpipe.core.timeline;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.tdpipe.core.exec.Phase;
+
+/**
+ * Draws pipeline timelines as a PNG (java.awt, headless): for each run one lane per stage, time on
+ * x (each run on its own axis, from 0 to its elapsed time or over a chosen window), prefill,
+ * decode and mixed spans in distinct colours, idle time left light grey; then a bar chart of
+ * output tokens/s per run. Spans are accumulated into per-pixel busy fractions, so a run of 100k
+ * spans costs O(spans + pixels), and pixels that are only partly busy come out lighter — bubbles
+ * shorter than a pixel stay visible.
+ */
+public final class TimelineChart {
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    /** One run to draw: a policy's timeline, its elapsed time and its output throughput. */
+    public record Run(String name, Timeline timeline, long elapsedNanos, double outputTokensPerSecond) {
+        public Run {
+            if (elapsedNanos <= 0) {
+                throw new IllegalArgumentException("run '" + name + "': elapsed time must be > 0, got " + elapsedNanos + " ns");
+            }
+        }
+    }
+
+    /** A slice of engine time to draw, e.g. the first seconds of each run so bubbles are visible. */
+    public record Window(long fromNanos, long toNanos) {
+        public Window {
+            if (fromNanos < 0 || toNanos <= fromNanos) {
+                throw new IllegalArgumentException("empty time window [" + fromNanos + ", " + toNanos + ") ns");
+            }
+        }
+    }
+
+    static final Color PREFILL = new Color(0xE8, 0x8A, 0x2E);
+    static final Color DECODE = new Color(0x3B, 0x7D, 0xD8);
+    static final Color MIXED = new Color(0x8E, 0x5C, 0xC4);
+    static final Color IDLE = new Color(0xEC, 0xEC, 0xEC);
+    private static final Color INK = new Color(0x22, 0x22, 0x22);
+    private static final Color GRID = new Color(0xBB, 0xBB, 0xBB);
+    private static final Phase[] PHASES = Phase.values();
+
+    private static final int LEFT = 110;
+    private static final int RIGHT = 30;
+    private static final int TOP = 50;
+    private static final int LANE = 22;
+    private static final int LANE_GAP = 3;
+    private static final int RUN_TITLE = 26;
+    private static final int AXIS = 40;
+    private static final int RUN_GAP = 14;
+    private static final int BAR = 26;
+    private static final int BAR_GAP = 8;
+    private static final int BAR_TITLE = 40;
+
+    private final int width;
+
+    /** {@code width} in pixels; 1600 reads well. */
+    public TimelineChart(int width) {
+        if (width < LEFT + RIGHT + 100) {
+            throw new IllegalArgumentException("chart width must be >= " + (LEFT + RIGHT + 100) + " px, got " + width);
+        }
+        this.width = width;
+    }
+
+    /** Writes timelines and the throughput bars of {@code runs} to {@code png}; {@code window} null = whole runs. */
+    public void write(Path png, List<Run> runs, Window window) throws IOException {
+        BufferedImage image = render(runs, window);
+        if (!ImageIO.write(image, "png", png.toFile())) {
+            throw new IOException("no PNG writer available for " + png);
+        }
+    }
+
+    /** Height in pixels of the image {@link #render} produces for these runs. */
+    public int height(List<Run> runs) {
+        int h = TOP;
+        for (Run run : runs) {
+            h += runHeight(run);
+        }
+        return h + BAR_TITLE + runs.size() * (BAR + BAR_GAP) + 20;
+    }
+
+    public BufferedImage render(List<Run> runs, Window window) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no runs to draw");
+        }
+        BufferedImage image = new BufferedImage(width, height(runs), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            drawLegend(g, window);
+            int y = TOP;
+            for (Run run : runs) {
+                drawRun(g, run, window, y);
+                y += runHeight(run);
+            }
+            drawThroughput(g, runs, y);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    private static int runHeight(Run run) {
+        return RUN_TITLE + run.timeline().numStages() * (LANE + LANE_GAP) + AXIS + RUN_GAP;
+    }
+
+    private int plotWidth() {
+        return width - LEFT - RIGHT;
+    }
+
+    private void drawLegend(Graphics2D g, Window window) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.setColor(INK);
+        String title = window == null ? "Pipeline timeline (each run on its own time axis)"
+                : String.format(Locale.ROOT, "Pipeline timeline, %s to %s", formatTime(window.fromNanos()), formatTime(window.toNanos()));
+        g.drawString(title, 10, 22);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        FontMetrics fm = g.getFontMetrics();
+        int x = width - RIGHT;
+        Object[][] entries = {{"idle", IDLE}, {"mixed", MIXED}, {"decode", DECODE}, {"prefill", PREFILL}};
+        for (Object[] e : entries) {
+            String label = (String) e[0];
+            x -= fm.stringWidth(label) + 26;
+            g.setColor((Color) e[1]);
+            g.fillRect(x, 10, 14, 14);
+            g.setColor(INK);
+            g.drawRect(x, 10, 14, 14);
+            g.drawString(label, x + 18, 22);
+        }
+    }
+
+    private void drawRun(Graphics2D g, Run run, Window window, int top) {
+        long from = window == null ? 0 : window.fromNanos();
+        long to = window == null ? run.elapsedNanos() : window.toNanos();
+        TimelineStats stats = run.timeline().stats(0, run.elapsedNanos());
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.setColor(INK);
+        g.drawString(String.format(Locale.ROOT, "%s — elapsed %s, bubble ratio %.1f%%", run.name(),
+                formatTime(run.elapsedNanos()), 100 * stats.bubbleRatio()), LEFT, top + 17);
+        int stages = run.timeline().numStages();
+        double[][][] busy = coverage(run.timeline(), stages, from, to);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int s = 0; s < stages; s++) {
+            int laneTop = top + RUN_TITLE + s * (LANE + LANE_GAP);
+            g.setColor(INK);
+            g.drawString("stage " + s, 10, laneTop + LANE - 6);
+            for (int px = 0; px < busy[s].length; px++) {
+                g.setColor(pixelColor(busy[s][px]));
+                g.drawLine(LEFT + px, laneTop, LEFT + px, laneTop + LANE - 1);
+            }
+        }
+        drawAxis(g, from, to, top + RUN_TITLE + stages * (LANE + LANE_GAP));
+    }
+
+    /** busy[stage][pixel][phase]: fraction of the pixel's time interval the stage spent on that phase. */
+    private double[][][] coverage(Timeline timeline, int stages, long from, long to) {
+        int pixels = plotWidth();
+        double nanosPerPixel = (double) (to - from) / pixels;
+        double[][][] busy = new double[stages][pixels][PHASES.length];
+        for (Span span : timeline.spans()) {
+            long start = Math.max(span.startNanos(), from);
+            long end = Math.min(span.endNanos(), to);
+            if (end <= start) {
+                continue;
+            }
+            double a = (start - from) / nanosPerPixel;
+            double b = (end - from) / nanosPerPixel;
+            int phase = span.phase().ordinal();
+            for (int px = (int) a; px < pixels && px < b; px++) {
+                double overlap = Math.min(b, px + 1) - Math.max(a, px);
+                busy[span.stage()][px][phase] += overlap;
+            }
+        }
+        return busy;
+    }
+
+    /** The dominant phase's colour, faded towards idle grey by the pixel's idle fraction. */
+    private static Color pixelColor(double[] phases) {
+        int dominant = 0;
+        double total = 0;
+        for (int p = 0; p < phases.length; p++) {
+            total += phases[p];
+            if (phases[p] > phases[dominant]) {
+                dominant = p;
+            }
+        }
+        double f = Math.min(1, total);
+        if (f <= 0) {
+            return IDLE;
+        }
+        Color c = switch (PHASES[dominant]) {
+            case PREFILL -> PREFILL;
+            case DECODE -> DECODE;
+            case MIXED -> MIXED;
+        };
+        return new Color(mix(IDLE.getRed(), c.getRed(), f), mix(IDLE.getGreen(), c.getGreen(), f), mix(IDLE.getBlue(), c.getBlue(), f));
+    }
+
+    private static int mix(int idle, int busy, double f) {
+        return (int) Math.round(idle + (busy - idle) * f);
+    }
+
+    private void drawAxis(Graphics2D g, long from, long to, int y) {
+        int pixels = plotWidth();
+        g.setColor(INK);
+        g.drawLine(LEFT, y, LEFT + pixels, y);
+        FontMetrics fm = g.getFontMetrics();
+        double step = niceStep((to - from) / 8.0);
+        double first = Math.ceil(from / step) * step;
+        for (double t = first; t <= to; t += step) {
+            int x = LEFT + (int) Math.round((t - from) / (to - from) * pixels);
+            g.drawLine(x, y, x, y + 5);
+            String label = formatTime((long) t);
+            g.drawString(label, x - fm.stringWidth(label) / 2, y + 18);
+        }
+        String axisLabel = "time since start";
+        g.drawString(axisLabel, LEFT + pixels - fm.stringWidth(axisLabel), y + 34);
+    }
+
+    private void drawThroughput(Graphics2D g, List<Run> runs, int top) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.setColor(INK);
+        g.drawString("Output throughput (tokens/s)", 10, top + 24);
+        double max = runs.stream().mapToDouble(Run::outputTokensPerSecond).max().orElse(0);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        int maxBar = plotWidth() - 160;
+        int y = top + BAR_TITLE;
+        for (Run run : runs) {
+            g.setColor(INK);
+            g.drawString(run.name(), 10, y + BAR - 8);
+            int len = max > 0 ? (int) Math.round(run.outputTokensPerSecond() / max * maxBar) : 0;
+            g.setColor(DECODE);
+            g.fillRect(LEFT, y, len, BAR);
+            g.setColor(INK);
+            String value = String.format(Locale.ROOT, "%.1f tok/s", run.outputTokensPerSecond());
+            g.drawString(value, LEFT + len + 8, y + BAR - 8);
+            y += BAR + BAR_GAP;
+        }
+        g.setColor(GRID);
+        g.drawLine(LEFT, top + BAR_TITLE - 4, LEFT, y);
+    }
+
+    /** 1, 2 or 5 × 10^k nanoseconds, at least {@code rough}. */
+    static double niceStep(double rough) {
+        double pow = Math.pow(10, Math.floor(Math.log10(Math.max(rough, 1))));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * pow >= rough) {
+                return m * pow;
+            }
+        }
+        return 10 * pow;
+    }
+
+    static String formatTime(long nanos) {
+        double s = nanos / 1e9;
+        if (nanos == 0) {
+            return "0";
+        }
+        if (s >= 1) {
+            return trim(String.format(Locale.ROOT, "%.3f", s)) + " s";
+        }
+        double ms = nanos / 1e6;
+        if (ms >= 1) {
+            return trim(String.format(Locale.ROOT, "%.3f", ms)) + " ms";
+        }
+        return trim(String.format(Locale.ROOT, "%.3f", nanos / 1e3)) + " µs";
+    }
+
+    private static String trim(String number) {
+        return number.contains(".") ? number.replaceAll("0+$", "").replaceAll("\\.$", "") : number;
+    }
+}
