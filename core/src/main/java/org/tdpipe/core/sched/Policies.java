@@ -4,16 +4,18 @@ import java.util.List;
 import java.util.function.Function;
 import org.tdpipe.core.sched.tdpipe.TdPipeOptions;
 import org.tdpipe.core.sched.tdpipe.TdPipePolicy;
+import org.tdpipe.core.sched.vllm.VllmPolicies;
 
 /**
- * Builds a scheduler policy from its name. TD-Pipe ablations append switches with '/':
+ * Builds a scheduler policy from its name: {@code td-pipe}, or a vLLM baseline ({@code pp-vllm},
+ * {@code pp-chunked}, {@code tp}; see {@link VllmPolicies}). TD-Pipe ablations append switches with '/':
  * {@code td-pipe/no-greedy} (prefill until real memory is full), {@code td-pipe/no-stealing}
  * (fixed decode batch membership), {@code td-pipe/memory-only} (switch to prefill as soon as the
  * memory simulation admits a request); they combine, e.g. {@code td-pipe/no-greedy/no-stealing}.
  */
 public final class Policies {
     public static final List<String> NAMES = List.of("td-pipe", "td-pipe/no-greedy", "td-pipe/no-stealing",
-            "td-pipe/memory-only");
+            "td-pipe/memory-only", VllmPolicies.PP_VLLM, VllmPolicies.PP_CHUNKED, VllmPolicies.TP);
 
     private Policies() {
     }
@@ -38,6 +40,9 @@ public final class Policies {
             }
             TdPipeOptions options = parsed;
             return ctx -> new TdPipePolicy(name, ctx, options);
+        }
+        if (VllmPolicies.NAMES.contains(name)) {
+            return ctx -> VllmPolicies.create(name, ctx);
         }
         throw unknown(spec);
     }
