@@ -21,7 +21,9 @@ import org.tdpipe.core.request.RequestStatus;
  * budget, {@code max_num_seqs} counting the running requests, and blocks above the watermark) or,
  * when the head of the queue cannot be admitted, one decode step of every running request. A
  * decode slot that cannot be allocated preempts by recompute from the back of the running queue
- * (the youngest request), the request itself if it is the last one left.
+ * (the youngest request), the request itself if it is the last one left. The running queue is
+ * kept in arrival order, so a re-prefilled request regains its place instead of becoming the next
+ * victim.
  */
 final class VirtualEngine {
     private final int index;
