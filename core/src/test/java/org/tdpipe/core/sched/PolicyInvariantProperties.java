@@ -16,6 +16,9 @@ import org.tdpipe.core.sched.vllm.VllmPolicies;
 class PolicyInvariantProperties {
     /** Every policy the harness runs; small limits exercise the sequence cap and chunking. */
     static final List<PolicyUnderTest> POLICIES = List.of(
+            PolicyUnderTest.pipelined("td-pipe", ctx -> Policies.create("td-pipe", ctx)),
+            PolicyUnderTest.pipelined("td-pipe/no-greedy/no-stealing", ctx -> Policies.create("td-pipe/no-greedy/no-stealing", ctx)),
+            PolicyUnderTest.pipelined("td-pipe/memory-only", ctx -> Policies.create("td-pipe/memory-only", ctx)),
             PolicyUnderTest.pipelined("pp-vllm", ctx -> VllmPolicies.create(VllmPolicies.PP_VLLM, ctx)),
             PolicyUnderTest.pipelined("pp-vllm max_num_seqs=3",
                     ctx -> VllmPolicies.create(VllmPolicies.PP_VLLM, ctx, VllmOptions.defaults().withMaxNumSeqs(3))),

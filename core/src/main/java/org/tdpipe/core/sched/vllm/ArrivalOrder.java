@@ -1,21 +1,17 @@
 package org.tdpipe.core.sched.vllm;
 
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import org.tdpipe.core.request.Request;
 
-/** First-come-first-served order: arrival time, then id. The youngest request is preempted first. */
+/** Keeps lists in first-come-first-served order ({@link Request#ARRIVAL_ORDER}). */
 final class ArrivalOrder {
-    static final Comparator<Request> FCFS =
-            Comparator.comparingLong(Request::arrivalNanos).thenComparingLong(Request::id);
-
     private ArrivalOrder() {
     }
 
     /** Inserts {@code request} into {@code list}, which is sorted FCFS, keeping it sorted. */
     static void insert(List<Request> list, Request request) {
-        int at = Collections.binarySearch(list, request, FCFS);
+        int at = Collections.binarySearch(list, request, Request.ARRIVAL_ORDER);
         list.add(at < 0 ? -at - 1 : at, request);
     }
 }

@@ -80,7 +80,7 @@ final class VirtualEngine {
             List<Request> prefills = admitPrefills(nowNanos, onIgnored);
             if (!prefills.isEmpty()) {
                 running.addAll(prefills);
-                running.sort(ArrivalOrder.FCFS);
+                running.sort(Request.ARRIVAL_ORDER);
                 return launch(new StepBatch(batchId, Phase.PREFILL, slices(prefills, nowNanos), index));
             }
             if (running.isEmpty()) {
