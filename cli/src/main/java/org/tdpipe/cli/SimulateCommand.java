@@ -24,6 +24,7 @@ import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.sched.Policies;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.core.timeline.ChromeTraceWriter;
+import org.tdpipe.core.timeline.TimelineChart;
 import org.tdpipe.sim.ClusterSpec;
 import org.tdpipe.sim.KvCapacity;
 import org.tdpipe.sim.CostMode;
@@ -123,6 +124,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--chart", description = "Draw the pipeline timelines and a throughput bar chart (PNG)")
     Path chart;
 
+    @Option(names = "--chart-window", description = "Draw only FROM:TO seconds of each run (bubbles become visible), e.g. 100:101")
+    String chartWindow;
+
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
@@ -155,11 +159,32 @@ public final class SimulateCommand implements Callable<Integer> {
             report.writeJson(json, setup.asJson());
             out.println("Wrote " + json);
         }
+        if (chart != null) {
+            List<TimelineChart.Run> charted = results.stream().map(r -> new TimelineChart.Run(r.policy(), r.timeline(),
+                    r.elapsedNanos(), r.outputTokensPerSecond())).toList();
+            new TimelineChart(1600).write(chart, charted, parseWindow());
+            out.println("Wrote " + chart);
+        }
         if (trace != null) {
             ChromeTraceWriter.write(trace, traces);
             out.println("Wrote " + trace + " (open it in https://ui.perfetto.dev)");
         }
         return 0;
+    }
+
+    private TimelineChart.Window parseWindow() {
+        if (chartWindow == null) {
+            return null;
+        }
+        String[] parts = chartWindow.split(":");
+        try {
+            if (parts.length == 2) {
+                return new TimelineChart.Window((long) (Double.parseDouble(parts[0]) * 1e9), (long) (Double.parseDouble(parts[1]) * 1e9));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--chart-window must be FROM:TO in seconds, e.g. 100:101, got '" + chartWindow + "'");
     }
 
     private static RunResult await(Future<RunResult> run) {
