@@ -125,6 +125,11 @@ public final class TransformerRoofline {
         return t;
     }
 
+    /** The least time a forward over {@code layers} layers takes: the host launching their kernels. */
+    public double launchFloorNanos(int layers) {
+        return layers * eff.launchMicrosPerLayer() * 1e3;
+    }
+
     /** Embedding lookup (first stage only). */
     public double firstStageExtraNanos(BatchLoad load) {
         return load.numTokens() * embeddingNsPerToken;
