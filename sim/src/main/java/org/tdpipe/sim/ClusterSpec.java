@@ -32,7 +32,8 @@ public record ClusterSpec(GpuSpec gpu, int numGpus, ModelShape model, LinkSpec l
     }
 
     /**
-     * PCIe 4.0 without peer-to-peer, NCCL ring all-reduce, L20-calibrated efficiencies, vLLM's KV
+     * PCIe 4.0 without peer-to-peer, NCCL ring all-reduce, the L20-calibrated efficiencies (also
+     * for other GPUs: no profile of theirs is available to fit), vLLM's KV
      * defaults, and no return overhead: the token return is a few bytes per sequence and TD-Pipe's
      * controller schedules off the critical path.
      */
@@ -47,6 +48,10 @@ public record ClusterSpec(GpuSpec gpu, int numGpus, ModelShape model, LinkSpec l
 
     public ClusterSpec withLink(LinkSpec value) {
         return new ClusterSpec(gpu, numGpus, model, value, collectives, efficiency, kvCache, returnNanos);
+    }
+
+    public ClusterSpec withEfficiency(RooflineEfficiency value) {
+        return new ClusterSpec(gpu, numGpus, model, link, collectives, value, kvCache, returnNanos);
     }
 
     public ClusterSpec withKvCache(KvCacheConfig value) {

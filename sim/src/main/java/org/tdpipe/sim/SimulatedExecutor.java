@@ -94,7 +94,12 @@ public final class SimulatedExecutor implements PipelineExecutor {
         long ready = clock.nanos();
         for (int s = 0; s < numStages; s++) {
             long start = Math.max(ready, stageFreeAt[s]);
-            long end = start + cost.stageNanos(load, s, numStages);
+            long duration = cost.stageNanos(load, s, numStages);
+            if (duration < 0) {
+                throw new IllegalStateException("cost model gave a negative time " + duration + " ns for batch "
+                        + batch.id() + " on stage " + s);
+            }
+            long end = start + duration;
             timeline.record(new Span(s, batch.id(), batch.phase(), batch.seqs().size(), load.numTokens(), start, end));
             stageFreeAt[s] = end;
             ready = end + (s < numStages - 1 ? hop : returnNanos);

@@ -22,6 +22,7 @@ class KvCapacityTest {
         assertTrue(kv.numBlocks() > 11_000 && kv.numBlocks() < 12_100, "blocks " + kv.numBlocks());
         assertEquals(16L * 10 * 40 * 128 * 2 * 2, kv.bytesPerBlockPerGpu(), "a block holds 10 layers of 16 tokens");
         assertEquals(16, kv.blockSize());
+        assertEquals(16L * kv.numBlocks(), kv.tokenCapacity());
     }
 
     @Test

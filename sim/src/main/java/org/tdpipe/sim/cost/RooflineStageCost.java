@@ -3,7 +3,8 @@ package org.tdpipe.sim.cost;
 /**
  * Ground truth for a pipeline without a profile: stage s runs its share of the layers
  * ({@link LayerPartition}) plus the embedding on the first stage and the final norm, LM head and
- * sampling on the last, each from the {@link TransformerRoofline} of one GPU. Unlike the profile,
+ * sampling on the last, each from the {@link TransformerRoofline} of one GPU, and never faster
+ * than the host can launch the stage's kernels. Unlike the profile,
  * decode cost grows with the context read by attention, and the stages are unequal.
  */
 public final class RooflineStageCost implements StageCostModel {
@@ -29,7 +30,7 @@ public final class RooflineStageCost implements StageCostModel {
         if (stage == numStages - 1) {
             t += roofline.lastStageExtraNanos(load);
         }
-        return Math.round(t);
+        return Math.round(Math.max(t, roofline.launchFloorNanos(layers)));
     }
 
     /** Every stage of a batch asks in turn; the per-layer time is computed once per batch. */

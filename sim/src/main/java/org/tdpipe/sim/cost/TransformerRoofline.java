@@ -20,7 +20,6 @@ public final class TransformerRoofline {
     private static final int B = ModelShape.BYTES_PER_VALUE;
 
     private final ModelShape model;
-    private final int shards;
     private final RooflineEfficiency eff;
     /** Per projection g: memory ns for its weights, memory ns per token, compute ns per token. */
     private final double[] gemmWeightNs;
@@ -39,7 +38,6 @@ public final class TransformerRoofline {
 
     public TransformerRoofline(GpuSpec gpu, ModelShape model, RooflineEfficiency eff, int shards) {
         this.model = model;
-        this.shards = shards;
         this.eff = eff;
         checkShards(model, shards);
         double flopNs = 1e9 / (gpu.peakFlopsPerSecond() * eff.computeEfficiency());
@@ -49,7 +47,7 @@ public final class TransformerRoofline {
         double qkvOut = q + 2.0 * kvHeadsPerShard(model, shards) * model.headDim();
         double up = (double) model.mlpUpWidth() / shards;
         double inter = (double) model.intermediate() / shards;
-        // weight parameters held by this GPU and (input width, output width) of each projection
+        // per projection: weight parameters held by this GPU; input + output width read and written
         double[] params = {
             (h + (model.qkvBias() ? 1 : 0)) * qkvOut,
             model.outProjParamsPerLayer() / (double) shards,
@@ -87,10 +85,6 @@ public final class TransformerRoofline {
         return model;
     }
 
-    public int shards() {
-        return shards;
-    }
-
     /** KV heads on one GPU: split evenly, or one replicated head when there are fewer than GPUs (vLLM). */
     public static int kvHeadsPerShard(ModelShape model, int shards) {
         return Math.max(1, model.numKvHeads() / shards);
@@ -123,6 +117,11 @@ public final class TransformerRoofline {
                 load.kvTokensRead() * attentionKvNsPerToken + n * attentionQoNsPerToken);
         t += n * elementwiseNsPerToken;
         return t;
+    }
+
+    /** The least time a forward over {@code layers} layers takes: the host launching their kernels. */
+    public double launchFloorNanos(int layers) {
+        return layers * eff.launchMicrosPerLayer() * 1e3;
     }
 
     /** Embedding lookup (first stage only). */

@@ -118,10 +118,17 @@ class CostModelsTest {
 
     @Test
     void plainMaxIsTheLimitOfTheSoftRoofline() {
-        RooflineEfficiency sharp = new RooflineEfficiency(1, 1, Double.POSITIVE_INFINITY);
+        RooflineEfficiency sharp = new RooflineEfficiency(1, 1, Double.POSITIVE_INFINITY, 0);
         assertEquals(3.0, sharp.combine(3, 2));
-        assertEquals(Math.sqrt(13), new RooflineEfficiency(1, 1, 2).combine(3, 2), 1e-12);
+        assertEquals(Math.sqrt(13), new RooflineEfficiency(1, 1, 2, 0).combine(3, 2), 1e-12);
         assertEquals(5.0, eff.combine(5, 0));
-        assertThrows(IllegalArgumentException.class, () -> new RooflineEfficiency(1.2, 0.8, 2));
+        assertThrows(IllegalArgumentException.class, () -> new RooflineEfficiency(1.2, 0.8, 2, 0));
+    }
+
+    @Test
+    void aStageIsNeverFasterThanLaunchingItsKernels() {
+        ModelShape opt = ModelCatalog.standard().get("opt-125m");
+        RooflineStageCost cost = new RooflineStageCost(new TransformerRoofline(l20, opt, eff, 1));
+        assertEquals(6 * 230_000, cost.stageNanos(decode(1, 10), 1, 2), "6 layers × 230 µs");
     }
 }

@@ -28,6 +28,15 @@ class ModelCatalogTest {
     }
 
     @Test
+    void flopsPerTokenCountTwoPerWeightPlusAttention() {
+        ModelShape m = catalog.get("llama-2-13b");
+        long layerWeights = m.layers() * (m.paramsPerLayer() - m.normParamsPerLayer());
+        assertEquals(2 * layerWeights, m.linearFlopsPerToken());
+        assertEquals(4L * 40 * 5120 * 1000, m.attentionFlopsPerToken(1000));
+        assertEquals(2L * 32000 * 5120, m.lmHeadFlopsPerToken());
+    }
+
+    @Test
     void kvBytesPerTokenFollowKvHeads() {
         assertEquals(320 * 1024, catalog.get("llama-2-70b").kvBytesPerToken());
         assertEquals(256 * 1024, catalog.get("qwen2.5-32b").kvBytesPerToken());
