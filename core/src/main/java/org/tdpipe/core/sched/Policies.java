@@ -2,6 +2,8 @@ package org.tdpipe.core.sched;
 
 import java.util.List;
 import java.util.function.Function;
+import org.tdpipe.core.sched.adaptive.AdaptiveOptions;
+import org.tdpipe.core.sched.adaptive.AdaptiveTdPipePolicy;
 import org.tdpipe.core.sched.tdpipe.TdPipeOptions;
 import org.tdpipe.core.sched.tdpipe.TdPipePolicy;
 import org.tdpipe.core.sched.vllm.VllmPolicies;
@@ -15,7 +17,8 @@ import org.tdpipe.core.sched.vllm.VllmPolicies;
  */
 public final class Policies {
     public static final List<String> NAMES = List.of("td-pipe", "td-pipe/no-greedy", "td-pipe/no-stealing",
-            "td-pipe/memory-only", VllmPolicies.PP_VLLM, VllmPolicies.PP_CHUNKED, VllmPolicies.TP);
+            "td-pipe/memory-only", AdaptiveTdPipePolicy.NAME, AdaptiveTdPipePolicy.NAME + "/no-lookahead",
+            VllmPolicies.PP_VLLM, VllmPolicies.PP_CHUNKED, VllmPolicies.TP);
 
     private Policies() {
     }
@@ -40,6 +43,17 @@ public final class Policies {
             }
             TdPipeOptions options = parsed;
             return ctx -> new TdPipePolicy(name, ctx, options);
+        }
+        if (parts[0].equals(AdaptiveTdPipePolicy.NAME)) {
+            AdaptiveOptions parsed = AdaptiveOptions.derived();
+            for (int i = 1; i < parts.length; i++) {
+                parsed = switch (parts[i]) {
+                    case "no-lookahead" -> parsed.withLookahead(false);
+                    default -> throw unknown(spec);
+                };
+            }
+            AdaptiveOptions options = parsed;
+            return ctx -> new AdaptiveTdPipePolicy(name, ctx, options);
         }
         if (VllmPolicies.NAMES.contains(name)) {
             return ctx -> VllmPolicies.create(name, ctx);

@@ -7,7 +7,7 @@ import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.request.Request;
 
 /** Forms one decode micro-batch from the READY requests (ordered by arrival). */
-sealed interface DecodeBatcher permits WorkStealingBatcher, FixedMembershipBatcher {
+public sealed interface DecodeBatcher permits WorkStealingBatcher, FixedMembershipBatcher {
 
     /**
      * Pops the chosen requests off {@code ready}, gives each a slot for its next token and marks

@@ -11,10 +11,10 @@ import org.tdpipe.core.request.Request;
  * Gives a READY request the KV slot of its next token, preempting the most recent arrivals by
  * recompute while blocks are short — shared by both decode batchers.
  */
-final class DecodeSlots {
+public final class DecodeSlots {
     private final BlockManager blocks;
 
-    DecodeSlots(BlockManager blocks) {
+    public DecodeSlots(BlockManager blocks) {
         this.blocks = blocks;
     }
 
@@ -23,7 +23,7 @@ final class DecodeSlots {
      * the tail of {@code candidates} (also removed from {@code ready}) as needed. Returns false when
      * it could not, leaving {@code candidates} non-empty only if the request must wait for memory.
      */
-    boolean takeFirst(NavigableSet<Request> candidates, NavigableSet<Request> ready, List<ScheduledSeq> batch,
+    public boolean takeFirst(NavigableSet<Request> candidates, NavigableSet<Request> ready, List<ScheduledSeq> batch,
             int inFlight, long nowNanos, Consumer<Request> preempt) {
         Request first = candidates.first();
         while (!blocks.canAppendSlot(first)) {

@@ -10,17 +10,29 @@ import org.tdpipe.core.request.Request;
  * to every checkpoint it is predicted to survive to ({@code m ≤ r}); requests predicted to finish
  * earlier have freed their blocks by then. The predicted peak is the maximum over checkpoints.
  *
- * <p>Faithful quirk kept: a request with {@code r < 5} (including one that outlived its
- * prediction) contributes nothing.
+ * <p>The authors' checkpoints keep their quirk: a request with {@code r < 5} (including one that
+ * outlived its prediction) contributes nothing. Finer checkpoints starting at 0 (the current
+ * footprint) make the simulation see every request.
  */
 public final class MemorySimulation {
-    static final int[] CHECKPOINTS = {5, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+    /** The authors' checkpoints. */
+    public static final int[] AUTHORS_CHECKPOINTS = {5, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+    /** Every ~1.5× from now (0) to 4096 steps ahead. */
+    public static final int[] FINE_CHECKPOINTS = {0, 1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384,
+        512, 768, 1024, 1536, 2048, 3072, 4096};
 
     private final int blockSize;
-    private final long[] usage = new long[CHECKPOINTS.length];
+    private final int[] checkpoints;
+    private final long[] usage;
 
     public MemorySimulation(int blockSize) {
+        this(blockSize, AUTHORS_CHECKPOINTS);
+    }
+
+    public MemorySimulation(int blockSize, int[] checkpoints) {
         this.blockSize = blockSize;
+        this.checkpoints = checkpoints.clone();
+        this.usage = new long[checkpoints.length];
     }
 
     public void clear() {
@@ -29,14 +41,40 @@ public final class MemorySimulation {
 
     /** Adds a request of {@code length} tokens with {@code remaining} predicted tokens to go. */
     public void add(int length, int remaining) {
-        for (int i = 0; i < CHECKPOINTS.length && CHECKPOINTS[i] <= remaining; i++) {
-            usage[i] += (length + CHECKPOINTS[i] + blockSize - 1) / blockSize;
+        for (int i = 0; i < checkpoints.length && checkpoints[i] <= remaining; i++) {
+            usage[i] += (length + checkpoints[i] + blockSize - 1) / blockSize;
         }
     }
 
     /** Adds an in-flight request with its current length and remaining prediction. */
     public void addInFlight(Request request) {
         add(request.numTokens(), request.predictedRemaining());
+    }
+
+    /**
+     * Adds an in-flight request, keeping one that outlived its prediction: it is expected to live
+     * on for half the tokens it has generated so far (at least one block's worth) rather than
+     * vanish from the simulation as in the original.
+     */
+    public void addInFlightKeepingOutlived(Request request) {
+        int remaining = request.predictedRemaining();
+        if (remaining == 0 && !request.isFinished()) {
+            remaining = Math.max(blockSize, request.numOutputTokens() / 2);
+        }
+        add(request.numTokens(), remaining);
+    }
+
+    /** The predicted peak if a request of {@code length} tokens with {@code remaining} to go were added. */
+    public long peakWith(int length, int remaining) {
+        long max = 0;
+        for (int i = 0; i < checkpoints.length; i++) {
+            long u = usage[i];
+            if (checkpoints[i] <= remaining) {
+                u += (length + checkpoints[i] + blockSize - 1) / blockSize;
+            }
+            max = Math.max(max, u);
+        }
+        return max;
     }
 
     /** Predicted peak KV blocks over all checkpoints. */

@@ -18,7 +18,7 @@ public final class WorkStealingBatcher implements DecodeBatcher {
     private final int numStages;
     private final DecodeSlots slots;
 
-    WorkStealingBatcher(int numStages, DecodeSlots slots) {
+    public WorkStealingBatcher(int numStages, DecodeSlots slots) {
         this.numStages = numStages;
         this.slots = slots;
     }

@@ -1,0 +1,238 @@
+package org.tdpipe.core.sched.adaptive;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.kv.BlockManager;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.SchedulerPolicy;
+import org.tdpipe.core.sched.SchedulerStats;
+import org.tdpipe.core.sched.tdpipe.DecodeSlots;
+import org.tdpipe.core.sched.tdpipe.MemorySimulation;
+import org.tdpipe.core.sched.tdpipe.WorkStealingBatcher;
+
+/**
+ * TD-Pipe with costs instead of constants ({@code td-pipe-adaptive}, DESIGN §6). It keeps the
+ * principle — phases separated in time, greedy prefill guided by predicted memory, work-stealing
+ * decode micro-batches — and changes three decisions:
+ * <ul>
+ *   <li>one memory plan: a prefill phase admits exactly the requests the plan admitted when the
+ *       switch was decided, under the same line ({@code 1 − watermark} of the blocks), so there is
+ *       no 0.9 stop line below a 1.0 admission line to make phases end after one micro-batch;
+ *       the plan sees every in-flight request, including those that outlived their prediction;</li>
+ *   <li>decode → prefill by the {@link SwitchLookahead}: a refill happens when it pays for its
+ *       boundary bubbles better now than one round later;</li>
+ *   <li>prefill micro-batches of a size chosen per phase ({@link PhaseCostModel#bestChunk}),
+ *       long prompts chunked, so prefill items cost about what decode items cost per stage.</li>
+ * </ul>
+ */
+public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
+    public static final String NAME = "td-pipe-adaptive";
+
+    private final String name;
+    private final int numStages;
+    private final AdaptiveOptions options;
+    private final BlockManager blocks;
+    private final double memoryLineBlocks;
+    private final int blockSize;
+    private final PhaseCostModel cost;
+    private final SwitchLookahead lookahead;
+    private final ChunkedPrefillBatcher prefillBatcher;
+    private final WorkStealingBatcher decodeBatcher;
+
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private final List<Request> plan = new ArrayList<>();
+    private final TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
+    private final Set<Request> running = new HashSet<>();
+    private boolean prefillMode;
+    private int chunkTokens;
+    private long decodeCount;
+    private long nextBatchId;
+    private long preemptions;
+    private long phaseSwitches;
+    private int unfinished;
+
+    public AdaptiveTdPipePolicy(String name, PolicyContext ctx, AdaptiveOptions options) {
+        this.name = name;
+        this.numStages = ctx.numStages();
+        this.options = options;
+        double watermark = options.watermarkFor(ctx.numStages(), ctx.numBlocks());
+        this.blocks = new BlockManager(ctx.numBlocks(), ctx.blockSize(), watermark);
+        this.memoryLineBlocks = options.memoryLineFor(watermark) * ctx.numBlocks();
+        this.blockSize = ctx.blockSize();
+        this.cost = new PhaseCostModel(ctx.profile(), ctx.numStages());
+        this.lookahead = new SwitchLookahead(cost);
+        this.prefillBatcher = new ChunkedPrefillBatcher(blocks, ctx.maxModelLen());
+        this.decodeBatcher = new WorkStealingBatcher(numStages, new DecodeSlots(blocks));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void add(Request request) {
+        waiting.addLast(request);
+        unfinished++;
+    }
+
+    @Override
+    public Optional<StepBatch> schedule(long nowNanos, Consumer<Request> onIgnored) {
+        if (!prefillMode && decodeCount % numStages == 0 && !waiting.isEmpty()) {
+            considerRefill();
+        }
+        if (prefillMode) {
+            ChunkedPrefillBatcher.Formed formed = prefillBatcher.form(plan, chunkTokens, nowNanos, r -> {
+                unfinished--;
+                onIgnored.accept(r);
+            });
+            if (!formed.seqs().isEmpty()) {
+                for (ScheduledSeq seq : formed.seqs()) {
+                    running.add(seq.request());
+                }
+                return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, formed.seqs(), 0));
+            }
+            if (formed.outOfMemory()) {
+                returnUnstartedToWaiting();
+            }
+            if (plan.isEmpty()) {
+                switchTo(false);
+            }
+            // Otherwise the plan's remaining chunks wait for their previous chunks to return;
+            // decode micro-batches use the free slots meanwhile rather than leave them idle.
+        }
+        List<ScheduledSeq> decode = decodeBatcher.form(ready, running.size(), decodeCount, nowNanos, this::preempt);
+        if (decode.isEmpty()) {
+            if (running.isEmpty() && ready.isEmpty() && !waiting.isEmpty()) {
+                considerRefill(); // nothing decoding: refill whatever fits
+                return prefillMode ? schedule(nowNanos, onIgnored) : Optional.empty();
+            }
+            return Optional.empty();
+        }
+        for (ScheduledSeq seq : decode) {
+            running.add(seq.request());
+        }
+        decodeCount++;
+        return Optional.of(new StepBatch(nextBatchId++, Phase.DECODE, decode, 0));
+    }
+
+    /** Plans a prefill phase from the waiting queue and starts it if the lookahead says so. */
+    private void considerRefill() {
+        MemorySimulation usage = new MemorySimulation(blockSize, MemorySimulation.FINE_CHECKPOINTS);
+        double finishesPerRound = 0;
+        for (Request r : running) {
+            usage.addInFlightKeepingOutlived(r);
+            finishesPerRound += 1.0 / Math.max(1, r.predictedRemaining());
+        }
+        for (Request r : ready) {
+            usage.addInFlightKeepingOutlived(r);
+            finishesPerRound += 1.0 / Math.max(1, r.predictedRemaining());
+        }
+        List<Request> admissible = new ArrayList<>();
+        long promptTokens = 0;
+        for (Request r : waiting) {
+            int remaining = r.predictedRemaining();
+            if (usage.peakWith(r.numTokens(), remaining) > memoryLineBlocks && !(admissible.isEmpty() && nothingInFlight())) {
+                break;
+            }
+            usage.add(r.numTokens(), remaining);
+            admissible.add(r);
+            promptTokens += r.numTokens();
+        }
+        if (admissible.isEmpty()) {
+            return;
+        }
+        int inFlight = running.size() + ready.size();
+        double meanPrompt = (double) promptTokens / admissible.size();
+        boolean go = !options.lookahead() || lookahead.evaluate(inFlight, admissible.size(), waiting.size(), meanPrompt,
+                finishesPerRound).switchToPrefill();
+        if (!go) {
+            return;
+        }
+        for (int i = 0; i < admissible.size(); i++) {
+            plan.add(waiting.pollFirst());
+        }
+        chunkTokens = options.prefillChunkTokens() > 0 ? options.prefillChunkTokens()
+                : cost.bestChunk(promptTokens, cost.perStageBatch(inFlight + admissible.size()));
+        switchTo(true);
+    }
+
+    private boolean nothingInFlight() {
+        return running.isEmpty() && ready.isEmpty();
+    }
+
+    /** Memory ran out mid-phase: requests whose prefill has not started wait again, in order. */
+    private void returnUnstartedToWaiting() {
+        for (int i = plan.size() - 1; i >= 0; i--) {
+            Request r = plan.get(i);
+            if (r.blockTable().isEmpty()) {
+                plan.remove(i);
+                waiting.addFirst(r);
+            }
+        }
+    }
+
+    private void switchTo(boolean prefill) {
+        if (prefillMode != prefill) {
+            prefillMode = prefill;
+            phaseSwitches++;
+        }
+        if (!prefill) {
+            decodeCount = 0;
+        }
+    }
+
+    private void preempt(Request request) {
+        blocks.free(request);
+        request.markPreempted();
+        waiting.addFirst(request);
+        preemptions++;
+    }
+
+    @Override
+    public void onBatchComplete(StepBatch batch) {
+        for (ScheduledSeq seq : batch.seqs()) {
+            Request r = seq.request();
+            running.remove(r);
+            if (r.isFinished()) {
+                blocks.free(r);
+                plan.remove(r);
+                unfinished--;
+            } else {
+                r.markReady();
+                if (seq.samples()) {
+                    ready.add(r);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void remove(Request request) {
+        if (waiting.remove(request) || ready.remove(request) || plan.remove(request)) {
+            blocks.free(request);
+            unfinished--;
+        }
+    }
+
+    @Override
+    public int numUnfinished() {
+        return unfinished;
+    }
+
+    @Override
+    public SchedulerStats stats() {
+        return new SchedulerStats(waiting.size(), running.size(), ready.size(), blocks.numUsedBlocks(),
+                blocks.numBlocks(), preemptions, phaseSwitches, prefillMode ? "prefill" : "decode");
+    }
+}
