@@ -6,6 +6,8 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.tdpipe.core.sched.adaptive.AdaptiveOptions;
+import org.tdpipe.core.sched.adaptive.AdaptiveTdPipePolicy;
 import org.tdpipe.core.sched.vllm.VllmOptions;
 import org.tdpipe.core.sched.vllm.VllmPolicies;
 
@@ -15,10 +17,17 @@ import org.tdpipe.core.sched.vllm.VllmPolicies;
  */
 class PolicyInvariantProperties {
     /** Every policy the harness runs; small limits exercise the sequence cap and chunking. */
+    /** Plans memory with the (here exact or pessimistic) predictions, as do its ablations: they need not preempt. */
+    static final String ADAPTIVE = "td-pipe-adaptive";
+
     static final List<PolicyUnderTest> POLICIES = List.of(
             PolicyUnderTest.pipelined("td-pipe", ctx -> Policies.create("td-pipe", ctx)),
             PolicyUnderTest.pipelined("td-pipe/no-greedy/no-stealing", ctx -> Policies.create("td-pipe/no-greedy/no-stealing", ctx)),
             PolicyUnderTest.pipelined("td-pipe/memory-only", ctx -> Policies.create("td-pipe/memory-only", ctx)),
+            PolicyUnderTest.pipelined(ADAPTIVE, ctx -> Policies.create("td-pipe-adaptive", ctx)),
+            PolicyUnderTest.pipelined("td-pipe-adaptive/no-lookahead", ctx -> Policies.create("td-pipe-adaptive/no-lookahead", ctx)),
+            PolicyUnderTest.pipelined("td-pipe-adaptive memory line 3 (overcommits)", ctx -> new AdaptiveTdPipePolicy(
+                    "td-pipe-adaptive", ctx, AdaptiveOptions.derived().withMemoryLine(3))),
             PolicyUnderTest.pipelined("pp-vllm", ctx -> VllmPolicies.create(VllmPolicies.PP_VLLM, ctx)),
             PolicyUnderTest.pipelined("pp-vllm max_num_seqs=3",
                     ctx -> VllmPolicies.create(VllmPolicies.PP_VLLM, ctx, VllmOptions.defaults().withMaxNumSeqs(3))),

@@ -37,7 +37,8 @@ class PolicyInvariantsTest {
                 PolicyInvariants.check(policy, workload);
                 preemptions += PolicyInvariants.run(policy, workload).result().schedulerStats().preemptions();
             }
-            assertTrue(preemptions > 0, policy + " was expected to preempt");
+            assertTrue(preemptions > 0 || policy.label().startsWith(PolicyInvariantProperties.ADAPTIVE + "/") || policy.label().equals(PolicyInvariantProperties.ADAPTIVE),
+                    policy + " was expected to preempt");
         }
     }
 
