@@ -28,7 +28,7 @@ public final class Request {
     private final long arrivalNanos;
     private final BlockTable blockTable = new BlockTable();
 
-    private int[] outputTokens = new int[16];
+    private int[] outputTokens;
     private int numOutputTokens;
     private int numComputedTokens;
     private RequestStatus status = RequestStatus.WAITING;
@@ -50,6 +50,7 @@ public final class Request {
         this.promptTokens = promptTokens.clone();
         this.sampling = Objects.requireNonNull(sampling, "sampling");
         this.arrivalNanos = arrivalNanos;
+        this.outputTokens = new int[Math.min(sampling.maxTokens(), 1024)];
     }
 
     public long id() {
@@ -190,7 +191,7 @@ public final class Request {
     public void appendToken(int token, long nowNanos) {
         requireStatus(RequestStatus.RUNNING);
         if (numOutputTokens == outputTokens.length) {
-            outputTokens = Arrays.copyOf(outputTokens, outputTokens.length * 2);
+            outputTokens = Arrays.copyOf(outputTokens, Math.max(1, outputTokens.length * 2));
         }
         outputTokens[numOutputTokens++] = token;
         if (firstTokenNanos < 0) {
@@ -233,13 +234,20 @@ public final class Request {
         finishNanos = nowNanos;
     }
 
-    private void requireStatus(RequestStatus... allowed) {
-        for (RequestStatus s : allowed) {
-            if (status == s) {
-                return;
-            }
+    private void requireStatus(RequestStatus allowed) {
+        if (status != allowed) {
+            throw wrongStatus(allowed.toString());
         }
-        throw new IllegalStateException("request " + externalId + " is " + status + ", expected one of " + Arrays.toString(allowed));
+    }
+
+    private void requireStatus(RequestStatus allowed, RequestStatus alternative) {
+        if (status != allowed && status != alternative) {
+            throw wrongStatus(allowed + " or " + alternative);
+        }
+    }
+
+    private IllegalStateException wrongStatus(String expected) {
+        return new IllegalStateException("request " + externalId + " is " + status + ", expected " + expected);
     }
 
     @Override
