@@ -45,7 +45,7 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     }
 
     private static byte[] parseByteToken(String piece) {
-        if (piece.length() == 6 && piece.startsWith("<0x") && piece.endsWith(">")) {
+        if (piece.matches("<0x[0-9A-Fa-f]{2}>")) {
             return new byte[] {(byte) Integer.parseInt(piece.substring(3, 5), 16)};
         }
         return piece.getBytes(StandardCharsets.UTF_8);
