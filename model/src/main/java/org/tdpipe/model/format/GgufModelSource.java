@@ -30,6 +30,11 @@ public final class GgufModelSource implements ModelSource {
         }
     }
 
+    /** The Jinja chat template ({@code tokenizer.chat_template}), if the file has one (not applied here). */
+    public Optional<String> chatTemplate() {
+        return file.metadata().string("tokenizer.chat_template");
+    }
+
     public GgufFile file() {
         return file;
     }
