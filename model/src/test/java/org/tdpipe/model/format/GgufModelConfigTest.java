@@ -44,11 +44,12 @@ class GgufModelConfigTest {
     @Test
     void missingOrMisshapedTensorIsNamed() throws IOException {
         ModelConfig config = new ModelConfig("llama", 16, 24, 1, 4, 2, 4, 10, 64, 1e-5f, 1e4f, null, false, false);
-        GgufWriter w = TinyModels.gguf(config).u32("llama.block_count", 2);
-        Path file = Files.write(dir.resolve("missing.gguf"), w.build());
+        ModelConfig twoLayers = new ModelConfig("llama", 16, 24, 2, 4, 2, 4, 10, 64, 1e-5f, 1e4f, null, false, false);
+        Path file = Files.write(dir.resolve("missing.gguf"), TinyModels.gguf(twoLayers, config).build());
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufModelSource.open(file));
         assertTrue(e.getMessage().contains("missing tensor blk.1.attn_norm.weight"), e.getMessage());
-        Path wide = Files.write(dir.resolve("wide.gguf"), TinyModels.gguf(config).u32("llama.feed_forward_length", 32).build());
+        ModelConfig wider = new ModelConfig("llama", 16, 32, 1, 4, 2, 4, 10, 64, 1e-5f, 1e4f, null, false, false);
+        Path wide = Files.write(dir.resolve("wide.gguf"), TinyModels.gguf(wider, config).build());
         e = assertThrows(ModelFormatException.class, () -> GgufModelSource.open(wide));
         assertTrue(e.getMessage().contains("blk.0.ffn_gate.weight has shape [16, 24], the configuration needs [16, 32]"),
                 e.getMessage());

@@ -8,6 +8,11 @@ final class TinyModels {
     }
 
     static GgufWriter gguf(ModelConfig c) {
+        return gguf(c, c);
+    }
+
+    /** Metadata describing {@code c} but the tensors of {@code tensors} (to build inconsistent files). */
+    static GgufWriter gguf(ModelConfig c, ModelConfig tensors) {
         String arch = c.architecture();
         GgufWriter w = new GgufWriter()
                 .string("general.architecture", arch)
@@ -21,7 +26,7 @@ final class TinyModels {
                 .f32(arch + ".rope.freq_base", c.ropeTheta())
                 .string("tokenizer.ggml.model", "llama")
                 .strings("tokenizer.ggml.tokens", tokens(c.vocabSize()));
-        for (Map.Entry<String, long[]> t : CanonicalTensors.expected(c).entrySet()) {
+        for (Map.Entry<String, long[]> t : CanonicalTensors.expected(tensors).entrySet()) {
             long elements = 1;
             for (long d : t.getValue()) {
                 elements *= d;
