@@ -21,7 +21,7 @@ public final class GgufModelSource implements ModelSource {
         GgufFile file = GgufFile.open(path);
         try {
             ModelConfig config = GgufModelConfigs.read(file);
-            Tokenizer tokenizer = GgufTokenizers.fromMetadata(file.metadata(), path.toString());
+            Tokenizer tokenizer = file.tokenizer();
             CanonicalTensors.check(config, file::tensor, path.toString());
             return new GgufModelSource(file, config, tokenizer);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package org.tdpipe.model.format;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /** Test helper: GGUF files holding every tensor a configuration needs (filled with a recognisable value). */
@@ -32,7 +33,7 @@ final class TinyModels {
                 elements *= d;
             }
             float[] values = new float[(int) elements];
-            java.util.Arrays.fill(values, 0.5f);
+            Arrays.fill(values, 0.5f);
             w.tensor(t.getKey(), 0, t.getValue(), GgufWriter.floats(values));
         }
         return w;
