@@ -66,6 +66,24 @@ class HfQwen2FolderTest {
     }
 
     @Test
+    void splitRegexPreTokenizerIsUsed() throws IOException {
+        try (GgufFile file = GgufFile.open(SharedData.require("tokenizers/ggml-vocab-gpt-2.gguf"))) {
+            HfTokenizerJson.writeByteLevel(file.metadata(), dir);
+        }
+        ObjectNode root = (ObjectNode) JSON.readTree(dir.resolve("tokenizer.json").toFile());
+        ObjectNode pre = root.putObject("pre_tokenizer").put("type", "Sequence");
+        var steps = pre.putArray("pretokenizers");
+        steps.addObject().put("type", "Split").put("behavior", "Isolated").put("invert", false).putObject("pattern")
+                .put("Regex", "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+                        + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+        steps.addObject().put("type", "ByteLevel").put("add_prefix_space", false).put("use_regex", false);
+        JSON.writeValue(dir.resolve("tokenizer.json").toFile(), root);
+        var tokenizer = HfTokenizerReader.read(dir, JSON.createObjectNode(), JSON).tokenizer();
+        // Qwen2's pattern isolates every digit; GPT-2's own would keep " 123" together
+        assertArrayEquals(new int[] {39305, 220, 16, 17, 18}, tokenizer.encode("abc 123", false));
+    }
+
+    @Test
     void llama3RopeScalingIsRead() throws IOException {
         ObjectNode config = (ObjectNode) JSON.readTree("""
                 {"architectures": ["LlamaForCausalLM"], "hidden_size": 64, "intermediate_size": 128,
