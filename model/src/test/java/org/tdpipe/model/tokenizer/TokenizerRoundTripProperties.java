@@ -6,17 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.Chars;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
 import org.tdpipe.model.format.GgufFile;
 import org.tdpipe.model.format.GgufTokenizers;
+import org.tdpipe.model.format.SkipWithoutSharedData;
 
 /** Any text decodes back to itself, whole or streamed token by token. */
+@AddLifecycleHook(SkipWithoutSharedData.class)
 class TokenizerRoundTripProperties {
     private static final Map<String, Tokenizer> CACHE = new HashMap<>();
 
@@ -41,7 +43,6 @@ class TokenizerRoundTripProperties {
         String text = plain.substring(0, Math.min(emojiAt, plain.length())) + "😀" + plain.substring(Math.min(emojiAt, plain.length()));
         for (String name : new String[] {"phi-3", "gpt-2", "falcon"}) {
             Tokenizer tokenizer = vocab(name);
-            Assume.that(tokenizer != null);
             int[] tokens = tokenizer.encode(text, true);
             assertEquals(text, tokenizer.decode(tokens), name);
             StreamingDetokenizer stream = new StreamingDetokenizer(tokenizer);
