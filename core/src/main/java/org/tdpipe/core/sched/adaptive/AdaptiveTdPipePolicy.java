@@ -16,14 +16,12 @@ import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.core.sched.SchedulerPolicy;
 import org.tdpipe.core.sched.SchedulerStats;
-import org.tdpipe.core.sched.tdpipe.DecodeSlots;
 import org.tdpipe.core.sched.tdpipe.MemorySimulation;
-import org.tdpipe.core.sched.tdpipe.WorkStealingBatcher;
 
 /**
  * TD-Pipe with costs instead of constants ({@code td-pipe-adaptive}, DESIGN §6). It keeps the
  * principle — phases separated in time, greedy prefill guided by predicted memory, work-stealing
- * decode micro-batches — and changes three decisions:
+ * decode micro-batches — and changes four decisions:
  * <ul>
  *   <li>one memory plan: a prefill phase admits exactly the requests the plan admitted when the
  *       switch was decided, under the same line ({@code 1 − watermark} of the blocks), so there is
@@ -32,7 +30,9 @@ import org.tdpipe.core.sched.tdpipe.WorkStealingBatcher;
  *   <li>decode → prefill by the {@link SwitchLookahead}: a refill happens when it pays for its
  *       boundary bubbles better now than one round later;</li>
  *   <li>prefill micro-batches of a size chosen per phase ({@link PhaseCostModel#bestChunk}),
- *       long prompts chunked, so prefill items cost about what decode items cost per stage.</li>
+ *       long prompts chunked, so prefill items cost about what decode items cost per stage;</li>
+ *   <li>decode micro-batches balanced in context length as well as count
+ *       ({@link ContextBalancedBatcher}).</li>
  * </ul>
  */
 public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
@@ -47,11 +47,11 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
     private final PhaseCostModel cost;
     private final SwitchLookahead lookahead;
     private final ChunkedPrefillBatcher prefillBatcher;
-    private final WorkStealingBatcher decodeBatcher;
+    private final ContextBalancedBatcher decodeBatcher;
 
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private final List<Request> plan = new ArrayList<>();
-    private final TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
+    private final TreeSet<Request> ready = new TreeSet<>(ContextBalancedBatcher.BY_CONTEXT);
     private final Set<Request> running = new HashSet<>();
     private boolean prefillMode;
     private int chunkTokens;
@@ -72,7 +72,7 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
         this.cost = new PhaseCostModel(ctx.profile(), ctx.numStages());
         this.lookahead = new SwitchLookahead(cost);
         this.prefillBatcher = new ChunkedPrefillBatcher(blocks, ctx.maxModelLen());
-        this.decodeBatcher = new WorkStealingBatcher(numStages, new DecodeSlots(blocks));
+        this.decodeBatcher = new ContextBalancedBatcher(numStages, blocks);
     }
 
     @Override
