@@ -78,6 +78,32 @@ class AdaptivePolicyTest {
     }
 
     @Test
+    void decodeMicroBatchesAreBalancedInContextNotOnlyInCount() {
+        org.tdpipe.core.kv.BlockManager blocks = new org.tdpipe.core.kv.BlockManager(10_000, 16, 0);
+        java.util.TreeSet<Request> ready = new java.util.TreeSet<>(ContextBalancedBatcher.BY_CONTEXT);
+        for (int i = 0; i < 40; i++) {
+            // admitted in order: the oldest have the longest contexts (FCFS would batch them together)
+            Request r = new Request(i, "r" + i, new int[1000 - 20 * i], SamplingParams.fixedLength(100), 0);
+            blocks.ensureCapacity(r, r.numTokens());
+            r.markRunning(0);
+            r.markComputed(r.numTokens());
+            r.appendToken(1, 0);
+            r.markReady();
+            ready.add(r);
+        }
+        ContextBalancedBatcher batcher = new ContextBalancedBatcher(4, blocks);
+        List<Integer> sums = new ArrayList<>();
+        for (int b = 0; b < 4; b++) {
+            List<ScheduledSeq> batch = batcher.form(ready, 10 * b, b, 0, r -> { });
+            assertEquals(10, batch.size());
+            sums.add(batch.stream().mapToInt(ScheduledSeq::contextLength).sum());
+        }
+        int min = sums.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        int max = sums.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertTrue(max - min < 0.05 * max, "context sums " + sums);
+    }
+
+    @Test
     void aPrefillPhaseAdmitsWhatThePlanAdmittedInCostSizedChunks() {
         // 200 blocks of 16; 40-token prompts predicted to generate 100 tokens: each needs
         // ceil(140/16) = 9 blocks at its peak, so the plan admits 21 of 30 under 199 blocks.
