@@ -92,30 +92,23 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
             considerRefill();
         }
         if (prefillMode) {
-            ChunkedPrefillBatcher.Formed formed = prefillBatcher.form(plan, chunkTokens, nowNanos, r -> {
-                unfinished--;
-                onIgnored.accept(r);
-            });
-            if (!formed.seqs().isEmpty()) {
-                for (ScheduledSeq seq : formed.seqs()) {
-                    running.add(seq.request());
-                }
-                return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, formed.seqs(), 0));
+            Optional<StepBatch> prefill = prefill(nowNanos, onIgnored);
+            if (prefill.isPresent()) {
+                return prefill;
             }
-            if (formed.outOfMemory()) {
-                returnUnstartedToWaiting();
-            }
-            if (plan.isEmpty()) {
-                switchTo(false);
-            }
-            // Otherwise the plan's remaining chunks wait for their previous chunks to return;
-            // decode micro-batches use the free slots meanwhile rather than leave them idle.
+            // The phase ended, or its remaining chunks wait for their previous chunks to return:
+            // decode micro-batches use the free slots rather than leave them idle.
         }
         List<ScheduledSeq> decode = decodeBatcher.form(ready, running.size(), decodeCount, nowNanos, this::preempt);
         if (decode.isEmpty()) {
-            if (running.isEmpty() && ready.isEmpty() && !waiting.isEmpty()) {
-                considerRefill(); // nothing decoding: refill whatever fits
-                return prefillMode ? schedule(nowNanos, onIgnored) : Optional.empty();
+            // Nothing decoding: refill whatever fits. Each try launches a batch or finishes the
+            // planned requests as IGNORED (with every block free nothing can be LATER).
+            for (int tries = waiting.size(); tries > 0 && !prefillMode && nothingInFlight() && !waiting.isEmpty(); tries--) {
+                considerRefill();
+                Optional<StepBatch> prefill = prefillMode ? prefill(nowNanos, onIgnored) : Optional.empty();
+                if (prefill.isPresent()) {
+                    return prefill;
+                }
             }
             return Optional.empty();
         }
@@ -124,6 +117,27 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
         }
         decodeCount++;
         return Optional.of(new StepBatch(nextBatchId++, Phase.DECODE, decode, 0));
+    }
+
+    /** The next micro-batch of the planned prefill phase; ends the phase when the plan is done. */
+    private Optional<StepBatch> prefill(long nowNanos, Consumer<Request> onIgnored) {
+        ChunkedPrefillBatcher.Formed formed = prefillBatcher.form(plan, chunkTokens, nowNanos, r -> {
+            unfinished--;
+            onIgnored.accept(r);
+        });
+        if (!formed.seqs().isEmpty()) {
+            for (ScheduledSeq seq : formed.seqs()) {
+                running.add(seq.request());
+            }
+            return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, formed.seqs(), 0));
+        }
+        if (formed.outOfMemory()) {
+            returnUnstartedToWaiting();
+        }
+        if (plan.isEmpty()) {
+            switchTo(false);
+        }
+        return Optional.empty();
     }
 
     /** Plans a prefill phase from the waiting queue and starts it if the lookahead says so. */

@@ -75,34 +75,43 @@ public final class TdPipePolicy implements SchedulerPolicy {
             updateMode();
         }
         if (prefillMode) {
-            List<ScheduledSeq> prefill = prefillBatcher.form(waiting, nowNanos, onIgnored);
-            if (!prefill.isEmpty()) {
-                for (ScheduledSeq seq : prefill) {
-                    Request r = seq.request();
-                    running.add(r);
-                    decodeBatcher.onPrefilled(r);
-                    usage.add(r.numTokens(), r.predictedOutputLength());
-                }
-                decodeCount = 0;
-                return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, prefill, 0));
+            Optional<StepBatch> prefill = prefill(nowNanos, onIgnored);
+            if (prefill.isPresent()) {
+                return prefill;
             }
             switchTo(false);
         }
         List<ScheduledSeq> decode = decodeBatcher.form(ready, running.size(), decodeCount, nowNanos, this::preempt);
-        if (decode.isEmpty()) {
-            if (running.isEmpty() && ready.isEmpty() && !waiting.isEmpty()) {
-                // Liveness: an idle pipeline with requests waiting must prefill (after a preemption
-                // emptied the ready pool, the original could stall here).
-                switchTo(true);
-                return schedule(nowNanos, onIgnored);
+        if (!decode.isEmpty()) {
+            for (ScheduledSeq seq : decode) {
+                running.add(seq.request());
             }
+            decodeCount++;
+            return Optional.of(new StepBatch(nextBatchId++, Phase.DECODE, decode, 0));
+        }
+        if (running.isEmpty() && ready.isEmpty() && !waiting.isEmpty()) {
+            // Liveness: an idle pipeline with requests waiting must prefill, whatever the stale
+            // predicted usage says (the original could stall here after a preemption).
+            rebuildUsage();
+            switchTo(true);
+            return prefill(nowNanos, onIgnored);
+        }
+        return Optional.empty();
+    }
+
+    private Optional<StepBatch> prefill(long nowNanos, Consumer<Request> onIgnored) {
+        List<ScheduledSeq> prefill = prefillBatcher.form(waiting, nowNanos, onIgnored);
+        if (prefill.isEmpty()) {
             return Optional.empty();
         }
-        for (ScheduledSeq seq : decode) {
-            running.add(seq.request());
+        for (ScheduledSeq seq : prefill) {
+            Request r = seq.request();
+            running.add(r);
+            decodeBatcher.onPrefilled(r);
+            usage.add(r.numTokens(), r.predictedOutputLength());
         }
-        decodeCount++;
-        return Optional.of(new StepBatch(nextBatchId++, Phase.DECODE, decode, 0));
+        decodeCount = 0;
+        return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, prefill, 0));
     }
 
     private void updateMode() {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Regenerates every simulator table of docs/reproduction.md into docs/results/ (about 5 minutes on
+# 2 cores). Each command is the one quoted in the docs; outputs are the CLI's own report.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+DATA=../shared/data
+L20_13B=$DATA/profiles/L20-Llama-13B.csv
+L20_OPT=$DATA/profiles/L20-opt-125m.csv
+SHAREGPT=$DATA/traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv
+AZURE=$DATA/traces/AzureLLMInferenceTrace_conv.csv
+OUT=docs/results
+mkdir -p "$OUT" docs/img
+MAIN=td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked,tp
+ABLATIONS=td-pipe,td-pipe/no-greedy,td-pipe/no-stealing,td-pipe/memory-only,td-pipe/no-greedy/no-stealing,td-pipe-adaptive,td-pipe-adaptive/no-lookahead
+
+run() { local name=$1; shift; echo "== $name: ./tdpipe simulate $*"; ./tdpipe simulate "$@" > "$OUT/$name.txt"; }
+
+# The paper's setup: L20 x 4, Llama-2-13B, ShareGPT 5,000, oracle predictor; both cost modes.
+run paper-profile --gpu l20 --gpus 4 --model llama-2-13b --profile "$L20_13B" --workload "$SHAREGPT" \
+  --num-requests 5000 --seed 0 --policies "$MAIN" --predictor oracle --json "$OUT/paper-profile.json" \
+  --chart docs/img/timeline-profile.png --chart-window 200:204
+run paper-roofline --gpu l20 --gpus 4 --model llama-2-13b --cost roofline --profile "$L20_13B" --workload "$SHAREGPT" \
+  --num-requests 5000 --seed 0 --policies "$MAIN" --predictor oracle --json "$OUT/paper-roofline.json" \
+  --chart docs/img/timeline-roofline.png --chart-window 200:204
+run ablation-profile --profile "$L20_13B" --workload "$SHAREGPT" --policies "$ABLATIONS"
+run ablation-roofline --cost roofline --profile "$L20_13B" --workload "$SHAREGPT" --policies "$ABLATIONS"
+
+# All-reduce bandwidth sweep: only tp depends on it.
+for bw in 4 8 12 16 23.7 32; do
+  run "allreduce-$bw" --profile "$L20_13B" --workload "$SHAREGPT" --policies td-pipe,td-pipe-adaptive,tp --allreduce-busbw "$bw"
+done
+
+# Every profile and trace in the shared data.
+run opt125m-sharegpt --model opt-125m --profile "$L20_OPT" --workload "$SHAREGPT" --policies "$MAIN"
+run llama13b-azure --profile "$L20_13B" --workload "$AZURE" --policies "$MAIN"
+run opt125m-azure --model opt-125m --profile "$L20_OPT" --workload "$AZURE" --policies "$MAIN"
+echo "done: $OUT"
