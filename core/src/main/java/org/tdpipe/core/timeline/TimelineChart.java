@@ -17,7 +17,7 @@ import org.tdpipe.core.exec.Phase;
  * Draws pipeline timelines as a PNG (java.awt, headless): for each run one lane per stage, time on
  * x (each run on its own axis, from 0 to its elapsed time or over a chosen window), prefill,
  * decode and mixed spans in distinct colours, idle time left light grey; then a bar chart of
- * output tokens/s per run. Spans are accumulated into per-pixel busy fractions, so a run of 100k
+ * output tokens/s per run and a stacked bar per run of its idle time by {@link BubbleCause}. Spans are accumulated into per-pixel busy fractions, so a run of 100k
  * spans costs O(spans + pixels), and pixels that are only partly busy come out lighter — bubbles
  * shorter than a pixel stay visible.
  */
@@ -90,7 +90,7 @@ public final class TimelineChart {
         for (Run run : runs) {
             h += runHeight(run);
         }
-        return h + BAR_TITLE + runs.size() * (BAR + BAR_GAP) + 20;
+        return h + 2 * (BAR_TITLE + runs.size() * (BAR + BAR_GAP)) + 20;
     }
 
     public BufferedImage render(List<Run> runs, Window window) {
@@ -104,12 +104,14 @@ public final class TimelineChart {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
             drawLegend(g, window);
+            List<TimelineStats> stats = runs.stream().map(r -> r.timeline().stats(0, r.elapsedNanos())).toList();
             int y = TOP;
-            for (Run run : runs) {
-                drawRun(g, run, window, y);
-                y += runHeight(run);
+            for (int i = 0; i < runs.size(); i++) {
+                drawRun(g, runs.get(i), stats.get(i), window, y);
+                y += runHeight(runs.get(i));
             }
             drawThroughput(g, runs, y);
+            drawBubbles(g, runs, stats, y + BAR_TITLE + runs.size() * (BAR + BAR_GAP));
         } finally {
             g.dispose();
         }
@@ -137,18 +139,13 @@ public final class TimelineChart {
         for (Object[] e : entries) {
             String label = (String) e[0];
             x -= fm.stringWidth(label) + 26;
-            g.setColor((Color) e[1]);
-            g.fillRect(x, 10, 14, 14);
-            g.setColor(INK);
-            g.drawRect(x, 10, 14, 14);
-            g.drawString(label, x + 18, 22);
+            drawKey(g, (Color) e[1], label, x, 10);
         }
     }
 
-    private void drawRun(Graphics2D g, Run run, Window window, int top) {
+    private void drawRun(Graphics2D g, Run run, TimelineStats stats, Window window, int top) {
         long from = window == null ? 0 : window.fromNanos();
         long to = window == null ? run.elapsedNanos() : window.toNanos();
-        TimelineStats stats = run.timeline().stats(0, run.elapsedNanos());
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.setColor(INK);
         g.drawString(String.format(Locale.ROOT, "%s — elapsed %s, bubble ratio %.1f%%", run.name(),
@@ -254,6 +251,62 @@ public final class TimelineChart {
         }
         g.setColor(GRID);
         g.drawLine(LEFT, top + BAR_TITLE - 4, LEFT, y);
+    }
+
+    /** One bar per run, as long as its bubble ratio (the longest spans the plot), split by cause. */
+    private void drawBubbles(Graphics2D g, List<Run> runs, List<TimelineStats> stats, int top) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.setColor(INK);
+        String title = "Where the pipeline waits (idle % of stages × elapsed)";
+        g.drawString(title, 10, top + 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        FontMetrics fm = g.getFontMetrics();
+        int x = width - RIGHT;
+        BubbleCause[] causes = BubbleCause.values();
+        for (int i = causes.length - 1; i >= 0; i--) {
+            x -= fm.stringWidth(causes[i].label()) + 26;
+            drawKey(g, causeColor(causes[i]), causes[i].label(), x, top + 12);
+        }
+        double max = stats.stream().mapToDouble(TimelineStats::bubbleRatio).max().orElse(0);
+        double pixelsPerShare = max > 0 ? (plotWidth() - 160) / max : 0;
+        int y = top + BAR_TITLE;
+        for (int r = 0; r < runs.size(); r++) {
+            g.setColor(INK);
+            g.drawString(runs.get(r).name(), 10, y + BAR - 8);
+            double at = 0;
+            for (BubbleCause cause : causes) {
+                double share = stats.get(r).bubbleShare().get(cause);
+                int x0 = LEFT + (int) Math.round(at * pixelsPerShare);
+                at += share;
+                int x1 = LEFT + (int) Math.round(at * pixelsPerShare);
+                g.setColor(causeColor(cause));
+                g.fillRect(x0, y, x1 - x0, BAR);
+            }
+            g.setColor(INK);
+            String value = String.format(Locale.ROOT, "%.1f%% idle", 100 * stats.get(r).bubbleRatio());
+            g.drawString(value, LEFT + (int) Math.round(at * pixelsPerShare) + 8, y + BAR - 8);
+            y += BAR + BAR_GAP;
+        }
+        g.setColor(GRID);
+        g.drawLine(LEFT, top + BAR_TITLE - 4, LEFT, y);
+    }
+
+    private static void drawKey(Graphics2D g, Color color, String label, int x, int y) {
+        g.setColor(color);
+        g.fillRect(x, y, 14, 14);
+        g.setColor(INK);
+        g.drawRect(x, y, 14, 14);
+        g.drawString(label, x + 18, y + 12);
+    }
+
+    static Color causeColor(BubbleCause cause) {
+        return switch (cause) {
+            case FILL_DRAIN -> new Color(0xA6, 0xA6, 0xA6);
+            case PHASE_SWITCH -> new Color(0xE0, 0xB0, 0x3C);
+            case TOP_UP_STALL -> new Color(0xD1, 0x4A, 0x3A);
+            case BATCH_IMBALANCE -> new Color(0x3F, 0xA3, 0x8A);
+            case MEMORY -> new Color(0x7A, 0x5A, 0x3A);
+        };
     }
 
     /** 1, 2 or 5 × 10^k nanoseconds, at least {@code rough}. */
