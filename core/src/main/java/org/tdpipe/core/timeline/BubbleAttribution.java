@@ -52,6 +52,12 @@ public final class BubbleAttribution {
         this.maxTopUpBatches = maxTopUpBatches;
     }
 
+    /** Receives idle intervals, each non-empty and inside the window. */
+    @FunctionalInterface
+    public interface IdleSink {
+        void idle(int stage, BubbleCause cause, long fromNanos, long toNanos);
+    }
+
     /**
      * Idle nanoseconds per cause over {@code [startNanos, endNanos)}; every cause is present.
      *
@@ -63,8 +69,15 @@ public final class BubbleAttribution {
         for (BubbleCause c : BubbleCause.values()) {
             idle.put(c, 0L);
         }
+        forEachIdle(spans, starvations, startNanos, endNanos,
+                (stage, cause, from, to) -> idle.merge(cause, to - from, Long::sum));
+        return idle;
+    }
+
+    /** Hands every idle interval of every stage within {@code [startNanos, endNanos)}, with its cause, to {@code sink}. */
+    public void forEachIdle(List<Span> spans, List<Starvation> starvations, long startNanos, long endNanos, IdleSink sink) {
         if (endNanos <= startNanos) {
-            return idle;
+            return;
         }
         LaunchOrder order = LaunchOrder.of(spans);
         BubbleCause[] afterLaunch = causesByLaunch(order.phases);
@@ -77,9 +90,9 @@ public final class BubbleAttribution {
                 starvedCause[i] = s.waitingRequests() > 0 ? BubbleCause.MEMORY : BubbleCause.FILL_DRAIN;
             }
         }
-        Charger charger = new Charger(idle, startNanos, endNanos);
         int from = 0;
         for (int stage = 0; stage < numStages; stage++) {
+            Charger charger = new Charger(sink, stage, startNanos, endNanos);
             long stageStart = startNanos;
             long prevEnd = Long.MIN_VALUE;
             while (from < spans.size() && spans.get(from).stage() == stage) {
@@ -103,7 +116,6 @@ public final class BubbleAttribution {
             throw new IllegalArgumentException("spans must be ordered by stage then start, within 0.." + (numStages - 1)
                     + "; found " + spans.get(from) + " after stage-ordered spans");
         }
-        return idle;
     }
 
     /** The cause of a gap ended by each launch, from the phase runs (rule 3). */
@@ -166,12 +178,13 @@ public final class BubbleAttribution {
         }
     }
 
-    /** Adds interval lengths, clipped to the window, to the per-cause totals. */
-    private record Charger(Map<BubbleCause, Long> idle, long windowStart, long windowEnd) {
+    /** Passes one stage's idle intervals, clipped to the window, to the sink. */
+    private record Charger(IdleSink sink, int stage, long windowStart, long windowEnd) {
         void add(BubbleCause cause, long from, long to) {
-            long length = Math.min(to, windowEnd) - Math.max(from, windowStart);
-            if (length > 0) {
-                idle.merge(cause, length, Long::sum);
+            long a = Math.max(from, windowStart);
+            long b = Math.min(to, windowEnd);
+            if (b > a) {
+                sink.idle(stage, cause, a, b);
             }
         }
     }

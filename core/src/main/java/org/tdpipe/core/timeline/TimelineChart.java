@@ -16,10 +16,11 @@ import org.tdpipe.core.exec.Phase;
 /**
  * Draws pipeline timelines as a PNG (java.awt, headless): for each run one lane per stage, time on
  * x (each run on its own axis, from 0 to its elapsed time or over a chosen window), prefill,
- * decode and mixed spans in distinct colours, idle time left light grey; then a bar chart of
- * output tokens/s per run and a stacked bar per run of its idle time by {@link BubbleCause}. Spans are accumulated into per-pixel busy fractions, so a run of 100k
- * spans costs O(spans + pixels), and pixels that are only partly busy come out lighter — bubbles
- * shorter than a pixel stay visible.
+ * decode and mixed spans in distinct colours, idle time light grey tinted by its
+ * {@link BubbleCause}; then a bar chart of output tokens/s per run and a stacked bar per run of its
+ * idle time by cause. Spans and idle intervals are accumulated into per-pixel fractions, so a run
+ * of 100k spans costs O(spans + pixels), and pixels that are only partly busy come out lighter —
+ * bubbles shorter than a pixel stay visible.
  */
 public final class TimelineChart {
     static {
@@ -53,6 +54,7 @@ public final class TimelineChart {
     private static final Color INK = new Color(0x22, 0x22, 0x22);
     private static final Color GRID = new Color(0xBB, 0xBB, 0xBB);
     private static final Phase[] PHASES = Phase.values();
+    private static final BubbleCause[] CAUSES = BubbleCause.values();
 
     private static final int LEFT = 110;
     private static final int RIGHT = 30;
@@ -135,7 +137,8 @@ public final class TimelineChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         FontMetrics fm = g.getFontMetrics();
         int x = width - RIGHT;
-        Object[][] entries = {{"idle", IDLE}, {"mixed", MIXED}, {"decode", DECODE}, {"prefill", PREFILL}};
+        Object[][] entries = {{"idle (tinted by cause, see below)", IDLE}, {"mixed", MIXED}, {"decode", DECODE},
+            {"prefill", PREFILL}};
         for (Object[] e : entries) {
             String label = (String) e[0];
             x -= fm.stringWidth(label) + 26;
@@ -151,66 +154,94 @@ public final class TimelineChart {
         g.drawString(String.format(Locale.ROOT, "%s — elapsed %s, bubble ratio %.1f%%", run.name(),
                 formatTime(run.elapsedNanos()), 100 * stats.bubbleRatio()), LEFT, top + 17);
         int stages = run.timeline().numStages();
-        double[][][] busy = coverage(run.timeline(), stages, from, to);
+        double[][][] cover = coverage(run.timeline(), stages, from, to);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int s = 0; s < stages; s++) {
             int laneTop = top + RUN_TITLE + s * (LANE + LANE_GAP);
             g.setColor(INK);
             g.drawString("stage " + s, 10, laneTop + LANE - 6);
-            for (int px = 0; px < busy[s].length; px++) {
-                g.setColor(pixelColor(busy[s][px]));
+            for (int px = 0; px < cover[s].length; px++) {
+                g.setColor(pixelColor(cover[s][px]));
                 g.drawLine(LEFT + px, laneTop, LEFT + px, laneTop + LANE - 1);
             }
         }
         drawAxis(g, from, to, top + RUN_TITLE + stages * (LANE + LANE_GAP));
     }
 
-    /** busy[stage][pixel][phase]: fraction of the pixel's time interval the stage spent on that phase. */
+    /**
+     * cover[stage][pixel][k]: fraction of the pixel's time interval the stage spent on phase k
+     * (k < number of phases) or idle for cause k − number of phases.
+     */
     private double[][][] coverage(Timeline timeline, int stages, long from, long to) {
         int pixels = plotWidth();
         double nanosPerPixel = (double) (to - from) / pixels;
-        double[][][] busy = new double[stages][pixels][PHASES.length];
-        for (Span span : timeline.spans()) {
-            long start = Math.max(span.startNanos(), from);
-            long end = Math.min(span.endNanos(), to);
-            if (end <= start) {
-                continue;
-            }
-            double a = (start - from) / nanosPerPixel;
-            double b = (end - from) / nanosPerPixel;
-            int phase = span.phase().ordinal();
-            for (int px = (int) a; px < pixels && px < b; px++) {
-                double overlap = Math.min(b, px + 1) - Math.max(a, px);
-                busy[span.stage()][px][phase] += overlap;
-            }
+        double[][][] cover = new double[stages][pixels][PHASES.length + CAUSES.length];
+        List<Span> spans = timeline.spans();
+        for (Span span : spans) {
+            accumulate(cover[span.stage()], span.phase().ordinal(), span.startNanos(), span.endNanos(), from, to,
+                    nanosPerPixel);
         }
-        return busy;
+        new BubbleAttribution(stages, BubbleAttribution.DEFAULT_MAX_TOP_UP_BATCHES).forEachIdle(spans,
+                timeline.starvations(), from, to, (stage, cause, a, b) -> accumulate(cover[stage],
+                        PHASES.length + cause.ordinal(), a, b, from, to, nanosPerPixel));
+        return cover;
     }
 
-    /** The dominant phase's colour, faded towards idle grey by the pixel's idle fraction. */
-    private static Color pixelColor(double[] phases) {
-        int dominant = 0;
-        double total = 0;
-        for (int p = 0; p < phases.length; p++) {
-            total += phases[p];
-            if (phases[p] > phases[dominant]) {
-                dominant = p;
+    private static void accumulate(double[][] lane, int k, long startNanos, long endNanos, long from, long to,
+            double nanosPerPixel) {
+        long start = Math.max(startNanos, from);
+        long end = Math.min(endNanos, to);
+        if (end <= start) {
+            return;
+        }
+        double a = (start - from) / nanosPerPixel;
+        double b = (end - from) / nanosPerPixel;
+        for (int px = (int) a; px < lane.length && px < b; px++) {
+            lane[px][k] += Math.min(b, px + 1) - Math.max(a, px);
+        }
+    }
+
+    /** The dominant phase's colour, faded by the pixel's idle fraction towards the tint of its dominant idle cause. */
+    private static Color pixelColor(double[] cover) {
+        int phase = 0;
+        double busy = 0;
+        for (int p = 0; p < PHASES.length; p++) {
+            busy += cover[p];
+            if (cover[p] > cover[phase]) {
+                phase = p;
             }
         }
-        double f = Math.min(1, total);
-        if (f <= 0) {
-            return IDLE;
+        int cause = 0;
+        for (int c = 1; c < CAUSES.length; c++) {
+            if (cover[PHASES.length + c] > cover[PHASES.length + cause]) {
+                cause = c;
+            }
         }
-        Color c = switch (PHASES[dominant]) {
+        Color idle = idleTint(CAUSES[cause]);
+        double f = Math.min(1, busy);
+        if (f <= 0) {
+            return idle;
+        }
+        Color c = switch (PHASES[phase]) {
             case PREFILL -> PREFILL;
             case DECODE -> DECODE;
             case MIXED -> MIXED;
         };
-        return new Color(mix(IDLE.getRed(), c.getRed(), f), mix(IDLE.getGreen(), c.getGreen(), f), mix(IDLE.getBlue(), c.getBlue(), f));
+        return mix(idle, c, f);
     }
 
-    private static int mix(int idle, int busy, double f) {
-        return (int) Math.round(idle + (busy - idle) * f);
+    /** Idle time in the lanes: plain light grey for fill/drain, a light tint of the cause's colour otherwise. */
+    static Color idleTint(BubbleCause cause) {
+        return cause == BubbleCause.FILL_DRAIN ? IDLE : mix(IDLE, causeColor(cause), 0.4);
+    }
+
+    private static Color mix(Color from, Color to, double f) {
+        return new Color(mix(from.getRed(), to.getRed(), f), mix(from.getGreen(), to.getGreen(), f),
+                mix(from.getBlue(), to.getBlue(), f));
+    }
+
+    private static int mix(int from, int to, double f) {
+        return (int) Math.round(from + (to - from) * f);
     }
 
     private void drawAxis(Graphics2D g, long from, long to, int y) {

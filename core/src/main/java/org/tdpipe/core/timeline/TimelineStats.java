@@ -16,6 +16,7 @@ import java.util.Map;
 public record TimelineStats(long makespanNanos, double[] utilization, double bubbleRatio,
         Map<BubbleCause, Double> bubbleShare) {
 
+    /** @param spans ordered by stage then start time, as {@link Timeline#spans()} gives them */
     public static TimelineStats of(int numStages, List<Span> spans, List<Starvation> starvations, long startNanos,
             long endNanos) {
         long makespan = Math.max(0, endNanos - startNanos);

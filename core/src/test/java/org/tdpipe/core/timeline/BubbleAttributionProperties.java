@@ -1,8 +1,10 @@
 package org.tdpipe.core.timeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -15,7 +17,8 @@ class BubbleAttributionProperties {
     /**
      * On any timeline (random phases, durations including empty spans, late launches, starvation
      * records, top-up limits and windows that may cut spans or reach past them) the causes add up to
-     * exactly the idle time, and the shares to the bubble ratio.
+     * exactly the idle time, and the shares to the bubble ratio; the idle intervals overlap neither
+     * each other nor the spans, so together with the spans they tile every stage's window.
      */
     @Property(tries = 300)
     void theCausesSumToTheIdleTime(@ForAll @IntRange(min = 1, max = 6) int stages,
@@ -37,8 +40,25 @@ class BubbleAttributionProperties {
         Timeline t = pipeline.timeline();
         long from = random.nextInt(20) - 5;
         long to = from + 1 + random.nextInt((int) Math.max(1, pipeline.makespan() + 20));
-        Map<BubbleCause, Long> idle = new BubbleAttribution(stages, 1 + random.nextInt(3))
-                .idleNanos(t.spans(), starvations, from, to);
+        BubbleAttribution attribution = new BubbleAttribution(stages, 1 + random.nextInt(3));
+        Map<BubbleCause, Long> idle = attribution.idleNanos(t.spans(), starvations, from, to);
+        List<List<long[]>> occupied = new ArrayList<>();
+        for (int s = 0; s < stages; s++) {
+            occupied.add(new ArrayList<>());
+        }
+        for (Span s : t.spans()) {
+            occupied.get(s.stage()).add(new long[] {s.startNanos(), s.endNanos()});
+        }
+        attribution.forEachIdle(t.spans(), starvations, from, to, (stage, cause, a, b) -> {
+            assertTrue(from <= a && a < b && b <= to, "idle [" + a + ", " + b + ") outside [" + from + ", " + to + ")");
+            occupied.get(stage).add(new long[] {a, b});
+        });
+        for (List<long[]> lane : occupied) {
+            lane.sort(Comparator.comparingLong((long[] iv) -> iv[0]).thenComparingLong(iv -> iv[1]));
+            for (int i = 1; i < lane.size(); i++) {
+                assertTrue(lane.get(i)[0] >= lane.get(i - 1)[1], "overlap at " + lane.get(i)[0]);
+            }
+        }
 
         long busy = 0;
         for (Span s : t.spans()) {

@@ -52,7 +52,9 @@ class TimelineChartTest {
         int plotLeft = 110;
         int plotWidth = 1000 - 110 - 30;
         assertEquals(TimelineChart.PREFILL.getRGB(), image.getRGB(plotLeft + plotWidth / 8, laneY));
-        assertEquals(TimelineChart.IDLE.getRGB(), image.getRGB(plotLeft + 3 * plotWidth / 8, laneY));
+        // the decode batch after the prefill changes phase: the gap before it is a phase switch
+        assertEquals(TimelineChart.idleTint(BubbleCause.PHASE_SWITCH).getRGB(), image.getRGB(plotLeft + 3 * plotWidth / 8, laneY));
+        assertEquals(TimelineChart.IDLE.getRGB(), image.getRGB(plotLeft + 7 * plotWidth / 8, laneY), "drain");
         assertEquals(TimelineChart.DECODE.getRGB(), image.getRGB(plotLeft + 5 * plotWidth / 8, laneY));
     }
 
