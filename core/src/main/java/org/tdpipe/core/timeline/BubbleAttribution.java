@@ -74,7 +74,10 @@ public final class BubbleAttribution {
         return idle;
     }
 
-    /** Hands every idle interval of every stage within {@code [startNanos, endNanos)}, with its cause, to {@code sink}. */
+    /**
+     * Hands every idle interval of every stage within {@code [startNanos, endNanos)}, with its
+     * cause, to {@code sink}; parameters as for {@link #idleNanos}.
+     */
     public void forEachIdle(List<Span> spans, List<Starvation> starvations, long startNanos, long endNanos, IdleSink sink) {
         if (endNanos <= startNanos) {
             return;
@@ -93,12 +96,17 @@ public final class BubbleAttribution {
         int from = 0;
         for (int stage = 0; stage < numStages; stage++) {
             Charger charger = new Charger(sink, stage, startNanos, endNanos);
-            long stageStart = startNanos;
+            long prevStart = Long.MIN_VALUE;
             long prevEnd = Long.MIN_VALUE;
             while (from < spans.size() && spans.get(from).stage() == stage) {
                 Span span = spans.get(from++);
+                if (span.startNanos() < prevStart) {
+                    throw new IllegalArgumentException("spans of stage " + stage + " must be ordered by start time; found "
+                            + span + " after a span starting at " + prevStart + " ns");
+                }
+                prevStart = span.startNanos();
                 if (prevEnd == Long.MIN_VALUE) {
-                    charger.add(BubbleCause.FILL_DRAIN, stageStart, span.startNanos());
+                    charger.add(BubbleCause.FILL_DRAIN, startNanos, span.startNanos());
                 } else if (span.startNanos() > prevEnd) {
                     int i = order.index(span);
                     long starved = Math.min(span.startNanos() - prevEnd, starvedNanos[i]);
@@ -110,7 +118,7 @@ public final class BubbleAttribution {
                 }
                 prevEnd = Math.max(prevEnd, span.endNanos());
             }
-            charger.add(BubbleCause.FILL_DRAIN, prevEnd == Long.MIN_VALUE ? stageStart : prevEnd, endNanos);
+            charger.add(BubbleCause.FILL_DRAIN, prevEnd == Long.MIN_VALUE ? startNanos : prevEnd, endNanos);
         }
         if (from != spans.size()) {
             throw new IllegalArgumentException("spans must be ordered by stage then start, within 0.." + (numStages - 1)

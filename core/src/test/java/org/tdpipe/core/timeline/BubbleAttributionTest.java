@@ -144,6 +144,17 @@ class BubbleAttributionTest {
     }
 
     @Test
+    void spansOutOfOrderAreRejected() {
+        List<Span> spans = List.of(new Span(0, 2, Phase.DECODE, 1, 1, 20, 30), new Span(0, 1, Phase.DECODE, 1, 1, 0, 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new BubbleAttribution(1, 1).idleNanos(spans, List.of(), 0, 30));
+        assertTrue(e.getMessage().contains("ordered by start"), e.getMessage());
+        List<Span> stages = List.of(new Span(1, 1, Phase.DECODE, 1, 1, 10, 20), new Span(0, 1, Phase.DECODE, 1, 1, 0, 10));
+        e = assertThrows(IllegalArgumentException.class, () -> new BubbleAttribution(2, 1).idleNanos(stages, List.of(), 0, 30));
+        assertTrue(e.getMessage().contains("ordered by stage"), e.getMessage());
+    }
+
+    @Test
     void anEmptyTimelineIsAllFillAndDrain() {
         Map<BubbleCause, Long> idle = new BubbleAttribution(3, 1).idleNanos(List.of(), List.of(), 0, 10);
         assertEquals(30, idle.get(BubbleCause.FILL_DRAIN));
