@@ -14,7 +14,6 @@ import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.RequestStatus;
 import org.tdpipe.core.sched.SchedulerPolicy;
-import org.tdpipe.core.timeline.Starvation;
 
 /**
  * The centralized controller (DESIGN §2.1, §4): a single-threaded event loop that owns all
@@ -30,9 +29,6 @@ public final class Engine {
     private final StopChecker stopChecker;
     private final EngineListener listener;
     private final Clock clock;
-    /** Since when a slot has been free with nothing launched (-1: none), and how many requests waited then. */
-    private long slotIdleSince = -1;
-    private int waitingWhenIdle;
 
     public Engine(PipelineExecutor executor, SchedulerPolicy policy, LengthPredictor predictor,
             StopChecker stopChecker, EngineListener listener) {
@@ -54,14 +50,14 @@ public final class Engine {
         byArrival.sort(Request.ARRIVAL_ORDER);
         ArrayDeque<Request> pending = new ArrayDeque<>(byArrival);
         long lastFinish = 0;
-        slotIdleSince = -1;
+        StarvationRecorder starvation = new StarvationRecorder(executor.timeline());
 
         while (!pending.isEmpty() || policy.numUnfinished() > 0 || executor.inFlight() > 0) {
             long now = clock.nanos();
             while (!pending.isEmpty() && pending.peekFirst().arrivalNanos() <= now) {
                 admit(pending.pollFirst());
             }
-            launchWhileSlotsFree();
+            launchWhileSlotsFree(starvation);
             long deadline = pending.isEmpty() ? Long.MAX_VALUE : pending.peekFirst().arrivalNanos();
             if (executor.inFlight() == 0 && pending.isEmpty()) {
                 if (policy.numUnfinished() > 0) {
@@ -90,22 +86,15 @@ public final class Engine {
         policy.add(request);
     }
 
-    /** Fills free slots; records a {@link Starvation} when a slot stayed free before a launch (bubble attribution). */
-    private void launchWhileSlotsFree() {
+    private void launchWhileSlotsFree(StarvationRecorder starvation) {
         while (executor.hasFreeSlot()) {
             long now = clock.nanos();
             Optional<StepBatch> batch = policy.schedule(now, this::finish);
             if (batch.isEmpty()) {
-                if (slotIdleSince < 0) {
-                    slotIdleSince = now;
-                    waitingWhenIdle = policy.stats().waiting();
-                }
+                starvation.nothingLaunched(now, policy.stats().waiting());
                 return;
             }
-            if (slotIdleSince >= 0) {
-                executor.timeline().recordStarvation(new Starvation(batch.get().id(), slotIdleSince, now, waitingWhenIdle));
-                slotIdleSince = -1;
-            }
+            starvation.launched(batch.get().id(), now);
             executor.submit(batch.get());
         }
     }
