@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tdpipe.core.engine.RunResult;
+import org.tdpipe.core.timeline.BubbleCause;
 
 /**
  * Prints runs the way vLLM's {@code benchmark_throughput} does, one block per policy, then a
- * comparison table; writes the same numbers as JSON.
+ * comparison table and where each pipeline waits (idle time by {@link BubbleCause}); writes the same
+ * numbers as JSON.
  */
 final class ThroughputReport {
     private final List<RunResult> runs;
@@ -42,6 +44,32 @@ final class ThroughputReport {
                     100 * r.timelineStats().bubbleRatio(), r.schedulerStats().preemptions(),
                     r.schedulerStats().phaseSwitches(), r.totalTokensPerSecond() / reference.totalTokensPerSecond());
         }
+        printBubbleTable(out);
+    }
+
+    /** Policy × cause, in % of P × makespan; a row sums to the bubble column above. */
+    private void printBubbleTable(PrintStream out) {
+        out.println();
+        out.println("Where the pipeline waits (idle time by cause, % of stages x elapsed):");
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-26s", "policy"));
+        for (BubbleCause c : BubbleCause.values()) {
+            header.append(String.format(Locale.ROOT, " %15s", c.label()));
+        }
+        out.println(header);
+        for (RunResult r : runs) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-26s", r.policy()));
+            for (BubbleCause c : BubbleCause.values()) {
+                row.append(String.format(Locale.ROOT, " %14.1f%%", 100 * r.timelineStats().bubbleShare().get(c)));
+            }
+            out.println(row);
+        }
+    }
+
+    /** Idle fraction of P × makespan per cause, keyed by {@link BubbleCause#key()}; sums to bubble_ratio. */
+    private static Map<String, Double> bubbleBreakdown(RunResult r) {
+        Map<String, Double> breakdown = new LinkedHashMap<>();
+        r.timelineStats().bubbleShare().forEach((cause, share) -> breakdown.put(cause.key(), share));
+        return breakdown;
     }
 
     void writeJson(Path file, Map<String, Object> setup) throws IOException {
@@ -57,6 +85,7 @@ final class ThroughputReport {
             row.put("total_tokens_per_s", r.totalTokensPerSecond());
             row.put("output_tokens_per_s", r.outputTokensPerSecond());
             row.put("bubble_ratio", r.timelineStats().bubbleRatio());
+            row.put("bubble_breakdown", bubbleBreakdown(r));
             row.put("stage_utilization", r.timelineStats().utilization());
             row.put("preemptions", r.schedulerStats().preemptions());
             row.put("phase_switches", r.schedulerStats().phaseSwitches());

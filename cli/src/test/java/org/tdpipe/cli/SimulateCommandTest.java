@@ -50,13 +50,32 @@ class SimulateCommandTest {
         assertTrue(r.out().contains("Total num output tokens:"), r.out());
         JsonNode run = new ObjectMapper().readTree(json.toFile()).get("runs").get(0);
         for (String field : new String[] {"policy", "num_requests", "prompt_tokens", "output_tokens", "elapsed_s",
-            "requests_per_s", "total_tokens_per_s", "output_tokens_per_s", "bubble_ratio", "stage_utilization",
+            "requests_per_s", "total_tokens_per_s", "output_tokens_per_s", "bubble_ratio", "bubble_breakdown", "stage_utilization",
             "preemptions", "phase_switches"}) {
             assertTrue(run.has(field), "missing " + field);
         }
         assertEquals(200, run.get("num_requests").asInt());
         assertEquals(4, run.get("stage_utilization").size());
         assertTrue(new ObjectMapper().readTree(trace.toFile()).get("traceEvents").size() > 4);
+    }
+
+    @Test
+    void tdPipeShortOfMemoryReportsWhereItsPipelineWaitsAndTheTopUpStall() throws IOException {
+        Path json = dir.resolve("out.json");
+        Run r = run("simulate", "--num-requests", "200", "--kv-blocks", "1500", "--policies", "td-pipe",
+                "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Where the pipeline waits"), r.out());
+        JsonNode run = new ObjectMapper().readTree(json.toFile()).get("runs").get(0);
+        JsonNode breakdown = run.get("bubble_breakdown");
+        double sum = 0;
+        for (String cause : new String[] {"fill_drain", "phase_switch", "top_up_stall", "batch_imbalance", "memory"}) {
+            assertTrue(breakdown.get(cause).asDouble() >= 0, cause + " in " + breakdown);
+            sum += breakdown.get(cause).asDouble();
+        }
+        assertEquals(run.get("bubble_ratio").asDouble(), sum, 1e-9);
+        assertTrue(breakdown.get("top_up_stall").asDouble() > 0.01,
+                "single prefill top-ups between decode rounds stall the pipeline: " + breakdown);
     }
 
     @Test

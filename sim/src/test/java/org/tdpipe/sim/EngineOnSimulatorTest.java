@@ -1,6 +1,7 @@
 package org.tdpipe.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,6 +13,8 @@ import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.predict.OraclePredictor;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
+import org.tdpipe.core.timeline.BubbleCause;
+import org.tdpipe.core.timeline.Starvation;
 import org.tdpipe.sim.hw.GpuCatalog;
 import org.tdpipe.sim.model.ModelCatalog;
 import org.tdpipe.sim.workload.ArrivalProcess;
@@ -71,5 +74,29 @@ class EngineOnSimulatorTest {
                 new FcfsTestPolicy(d.kvCapacity().numBlocks(), 16));
         assertEquals(1, result.timeline().numStages());
         assertTrue(result.requests().stream().allMatch(r -> r.numOutputTokens() == r.sampling().maxTokens()));
+    }
+
+    @Test
+    void launchesHeldBackWhileRequestsWaitForMemoryAreChargedToMemory() {
+        SimulatedDeployment d = cluster.pipeline(CostMode.ROOFLINE, null);
+        // 200 blocks hold one or two requests at their final length: the rest wait for memory
+        RunResult result = run(d, workload(40, new ArrivalProcess.Offline()), new FcfsTestPolicy(200, 16));
+        List<Starvation> starvations = result.timeline().starvations();
+        assertTrue(starvations.stream().anyMatch(s -> s.waitingRequests() > 0), starvations.toString());
+        assertTrue(result.timelineStats().bubbleShare().get(BubbleCause.MEMORY) > 0.05,
+                result.timelineStats().bubbleShare().toString());
+    }
+
+    @Test
+    void slotsLeftEmptyBetweenSparseArrivalsAreFillAndDrain() {
+        SimulatedDeployment d = cluster.pipeline(CostMode.ROOFLINE, null);
+        RunResult result = run(d, workload(20, new ArrivalProcess.Poisson(0.02, 3)),
+                new FcfsTestPolicy(d.kvCapacity().numBlocks(), 16));
+        List<Starvation> starvations = result.timeline().starvations();
+        assertFalse(starvations.isEmpty());
+        assertTrue(starvations.stream().allMatch(s -> s.waitingRequests() == 0), starvations.toString());
+        assertEquals(0, result.timelineStats().bubbleShare().get(BubbleCause.MEMORY));
+        assertTrue(result.timelineStats().bubbleShare().get(BubbleCause.FILL_DRAIN) > 0.5,
+                "a pipeline mostly waiting for arrivals: " + result.timelineStats().bubbleShare());
     }
 }

@@ -50,13 +50,14 @@ public final class Engine {
         byArrival.sort(Request.ARRIVAL_ORDER);
         ArrayDeque<Request> pending = new ArrayDeque<>(byArrival);
         long lastFinish = 0;
+        StarvationRecorder starvation = new StarvationRecorder(executor.timeline());
 
         while (!pending.isEmpty() || policy.numUnfinished() > 0 || executor.inFlight() > 0) {
             long now = clock.nanos();
             while (!pending.isEmpty() && pending.peekFirst().arrivalNanos() <= now) {
                 admit(pending.pollFirst());
             }
-            launchWhileSlotsFree();
+            launchWhileSlotsFree(starvation);
             long deadline = pending.isEmpty() ? Long.MAX_VALUE : pending.peekFirst().arrivalNanos();
             if (executor.inFlight() == 0 && pending.isEmpty()) {
                 if (policy.numUnfinished() > 0) {
@@ -85,12 +86,15 @@ public final class Engine {
         policy.add(request);
     }
 
-    private void launchWhileSlotsFree() {
+    private void launchWhileSlotsFree(StarvationRecorder starvation) {
         while (executor.hasFreeSlot()) {
-            Optional<StepBatch> batch = policy.schedule(clock.nanos(), this::finish);
+            long now = clock.nanos();
+            Optional<StepBatch> batch = policy.schedule(now, this::finish);
             if (batch.isEmpty()) {
+                starvation.nothingLaunched(now, policy.stats().waiting());
                 return;
             }
+            starvation.launched(batch.get().id(), now);
             executor.submit(batch.get());
         }
     }

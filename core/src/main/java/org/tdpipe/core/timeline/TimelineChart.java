@@ -16,10 +16,11 @@ import org.tdpipe.core.exec.Phase;
 /**
  * Draws pipeline timelines as a PNG (java.awt, headless): for each run one lane per stage, time on
  * x (each run on its own axis, from 0 to its elapsed time or over a chosen window), prefill,
- * decode and mixed spans in distinct colours, idle time left light grey; then a bar chart of
- * output tokens/s per run. Spans are accumulated into per-pixel busy fractions, so a run of 100k
- * spans costs O(spans + pixels), and pixels that are only partly busy come out lighter — bubbles
- * shorter than a pixel stay visible.
+ * decode and mixed spans in distinct colours, idle time light grey tinted by its
+ * {@link BubbleCause}; then a bar chart of output tokens/s per run and a stacked bar per run of its
+ * idle time by cause. Spans and idle intervals are accumulated into per-pixel fractions, so a run
+ * of 100k spans costs O(spans + pixels), and pixels that are only partly busy come out lighter —
+ * bubbles shorter than a pixel stay visible.
  */
 public final class TimelineChart {
     static {
@@ -53,6 +54,7 @@ public final class TimelineChart {
     private static final Color INK = new Color(0x22, 0x22, 0x22);
     private static final Color GRID = new Color(0xBB, 0xBB, 0xBB);
     private static final Phase[] PHASES = Phase.values();
+    private static final BubbleCause[] CAUSES = BubbleCause.values();
 
     private static final int LEFT = 110;
     private static final int RIGHT = 30;
@@ -90,7 +92,7 @@ public final class TimelineChart {
         for (Run run : runs) {
             h += runHeight(run);
         }
-        return h + BAR_TITLE + runs.size() * (BAR + BAR_GAP) + 20;
+        return h + 2 * (BAR_TITLE + runs.size() * (BAR + BAR_GAP)) + 20;
     }
 
     public BufferedImage render(List<Run> runs, Window window) {
@@ -104,12 +106,14 @@ public final class TimelineChart {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
             drawLegend(g, window);
+            List<TimelineStats> stats = runs.stream().map(r -> r.timeline().stats(0, r.elapsedNanos())).toList();
             int y = TOP;
-            for (Run run : runs) {
-                drawRun(g, run, window, y);
-                y += runHeight(run);
+            for (int i = 0; i < runs.size(); i++) {
+                drawRun(g, runs.get(i), stats.get(i), window, y);
+                y += runHeight(runs.get(i));
             }
             drawThroughput(g, runs, y);
+            drawBubbles(g, runs, stats, y + BAR_TITLE + runs.size() * (BAR + BAR_GAP));
         } finally {
             g.dispose();
         }
@@ -133,87 +137,111 @@ public final class TimelineChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         FontMetrics fm = g.getFontMetrics();
         int x = width - RIGHT;
-        Object[][] entries = {{"idle", IDLE}, {"mixed", MIXED}, {"decode", DECODE}, {"prefill", PREFILL}};
+        Object[][] entries = {{"idle (tinted by cause, see below)", IDLE}, {"mixed", MIXED}, {"decode", DECODE},
+            {"prefill", PREFILL}};
         for (Object[] e : entries) {
             String label = (String) e[0];
             x -= fm.stringWidth(label) + 26;
-            g.setColor((Color) e[1]);
-            g.fillRect(x, 10, 14, 14);
-            g.setColor(INK);
-            g.drawRect(x, 10, 14, 14);
-            g.drawString(label, x + 18, 22);
+            drawKey(g, (Color) e[1], label, x, 10);
         }
     }
 
-    private void drawRun(Graphics2D g, Run run, Window window, int top) {
+    private void drawRun(Graphics2D g, Run run, TimelineStats stats, Window window, int top) {
         long from = window == null ? 0 : window.fromNanos();
         long to = window == null ? run.elapsedNanos() : window.toNanos();
-        TimelineStats stats = run.timeline().stats(0, run.elapsedNanos());
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.setColor(INK);
         g.drawString(String.format(Locale.ROOT, "%s — elapsed %s, bubble ratio %.1f%%", run.name(),
                 formatTime(run.elapsedNanos()), 100 * stats.bubbleRatio()), LEFT, top + 17);
         int stages = run.timeline().numStages();
-        double[][][] busy = coverage(run.timeline(), stages, from, to);
+        double[][][] cover = coverage(run.timeline(), stages, from, to);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int s = 0; s < stages; s++) {
             int laneTop = top + RUN_TITLE + s * (LANE + LANE_GAP);
             g.setColor(INK);
             g.drawString("stage " + s, 10, laneTop + LANE - 6);
-            for (int px = 0; px < busy[s].length; px++) {
-                g.setColor(pixelColor(busy[s][px]));
+            for (int px = 0; px < cover[s].length; px++) {
+                g.setColor(pixelColor(cover[s][px]));
                 g.drawLine(LEFT + px, laneTop, LEFT + px, laneTop + LANE - 1);
             }
         }
         drawAxis(g, from, to, top + RUN_TITLE + stages * (LANE + LANE_GAP));
     }
 
-    /** busy[stage][pixel][phase]: fraction of the pixel's time interval the stage spent on that phase. */
+    /**
+     * cover[stage][pixel][k]: fraction of the pixel's time interval the stage spent on phase k
+     * (k < number of phases) or idle for cause k − number of phases.
+     */
     private double[][][] coverage(Timeline timeline, int stages, long from, long to) {
         int pixels = plotWidth();
         double nanosPerPixel = (double) (to - from) / pixels;
-        double[][][] busy = new double[stages][pixels][PHASES.length];
-        for (Span span : timeline.spans()) {
-            long start = Math.max(span.startNanos(), from);
-            long end = Math.min(span.endNanos(), to);
-            if (end <= start) {
-                continue;
-            }
-            double a = (start - from) / nanosPerPixel;
-            double b = (end - from) / nanosPerPixel;
-            int phase = span.phase().ordinal();
-            for (int px = (int) a; px < pixels && px < b; px++) {
-                double overlap = Math.min(b, px + 1) - Math.max(a, px);
-                busy[span.stage()][px][phase] += overlap;
-            }
+        double[][][] cover = new double[stages][pixels][PHASES.length + CAUSES.length];
+        List<Span> spans = timeline.spans();
+        for (Span span : spans) {
+            accumulate(cover[span.stage()], span.phase().ordinal(), span.startNanos(), span.endNanos(), from, to,
+                    nanosPerPixel);
         }
-        return busy;
+        new BubbleAttribution(stages, BubbleAttribution.DEFAULT_MAX_TOP_UP_BATCHES).forEachIdle(spans,
+                timeline.starvations(), from, to, (stage, cause, a, b) -> accumulate(cover[stage],
+                        PHASES.length + cause.ordinal(), a, b, from, to, nanosPerPixel));
+        return cover;
     }
 
-    /** The dominant phase's colour, faded towards idle grey by the pixel's idle fraction. */
-    private static Color pixelColor(double[] phases) {
-        int dominant = 0;
-        double total = 0;
-        for (int p = 0; p < phases.length; p++) {
-            total += phases[p];
-            if (phases[p] > phases[dominant]) {
-                dominant = p;
+    private static void accumulate(double[][] lane, int k, long startNanos, long endNanos, long from, long to,
+            double nanosPerPixel) {
+        long start = Math.max(startNanos, from);
+        long end = Math.min(endNanos, to);
+        if (end <= start) {
+            return;
+        }
+        double a = (start - from) / nanosPerPixel;
+        double b = (end - from) / nanosPerPixel;
+        for (int px = (int) a; px < lane.length && px < b; px++) {
+            lane[px][k] += Math.min(b, px + 1) - Math.max(a, px);
+        }
+    }
+
+    /** The dominant phase's colour, faded by the pixel's idle fraction towards the tint of its dominant idle cause. */
+    private static Color pixelColor(double[] cover) {
+        int phase = 0;
+        double busy = 0;
+        for (int p = 0; p < PHASES.length; p++) {
+            busy += cover[p];
+            if (cover[p] > cover[phase]) {
+                phase = p;
             }
         }
-        double f = Math.min(1, total);
-        if (f <= 0) {
-            return IDLE;
+        int cause = 0;
+        for (int c = 1; c < CAUSES.length; c++) {
+            if (cover[PHASES.length + c] > cover[PHASES.length + cause]) {
+                cause = c;
+            }
         }
-        Color c = switch (PHASES[dominant]) {
+        Color idle = idleTint(CAUSES[cause]);
+        double f = Math.min(1, busy);
+        if (f <= 0) {
+            return idle;
+        }
+        Color c = switch (PHASES[phase]) {
             case PREFILL -> PREFILL;
             case DECODE -> DECODE;
             case MIXED -> MIXED;
         };
-        return new Color(mix(IDLE.getRed(), c.getRed(), f), mix(IDLE.getGreen(), c.getGreen(), f), mix(IDLE.getBlue(), c.getBlue(), f));
+        return mix(idle, c, f);
     }
 
-    private static int mix(int idle, int busy, double f) {
-        return (int) Math.round(idle + (busy - idle) * f);
+    /** Idle time in the lanes: plain light grey for fill/drain, a light tint of the cause's colour otherwise. */
+    static Color idleTint(BubbleCause cause) {
+        return cause == BubbleCause.FILL_DRAIN ? IDLE : mix(IDLE, causeColor(cause), 0.4);
+    }
+
+    private static Color mix(Color from, Color to, double f) {
+        return new Color(mix(from.getRed(), to.getRed(), f), mix(from.getGreen(), to.getGreen(), f),
+                mix(from.getBlue(), to.getBlue(), f));
+    }
+
+    private static int mix(int from, int to, double f) {
+        return (int) Math.round(from + (to - from) * f);
     }
 
     private void drawAxis(Graphics2D g, long from, long to, int y) {
@@ -254,6 +282,62 @@ public final class TimelineChart {
         }
         g.setColor(GRID);
         g.drawLine(LEFT, top + BAR_TITLE - 4, LEFT, y);
+    }
+
+    /** One bar per run, as long as its bubble ratio (the longest spans the plot), split by cause. */
+    private void drawBubbles(Graphics2D g, List<Run> runs, List<TimelineStats> stats, int top) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.setColor(INK);
+        String title = "Where the pipeline waits (idle % of stages × elapsed)";
+        g.drawString(title, 10, top + 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        FontMetrics fm = g.getFontMetrics();
+        int x = width - RIGHT;
+        BubbleCause[] causes = BubbleCause.values();
+        for (int i = causes.length - 1; i >= 0; i--) {
+            x -= fm.stringWidth(causes[i].label()) + 26;
+            drawKey(g, causeColor(causes[i]), causes[i].label(), x, top + 12);
+        }
+        double max = stats.stream().mapToDouble(TimelineStats::bubbleRatio).max().orElse(0);
+        double pixelsPerShare = max > 0 ? (plotWidth() - 160) / max : 0;
+        int y = top + BAR_TITLE;
+        for (int r = 0; r < runs.size(); r++) {
+            g.setColor(INK);
+            g.drawString(runs.get(r).name(), 10, y + BAR - 8);
+            double at = 0;
+            for (BubbleCause cause : causes) {
+                double share = stats.get(r).bubbleShare().get(cause);
+                int x0 = LEFT + (int) Math.round(at * pixelsPerShare);
+                at += share;
+                int x1 = LEFT + (int) Math.round(at * pixelsPerShare);
+                g.setColor(causeColor(cause));
+                g.fillRect(x0, y, x1 - x0, BAR);
+            }
+            g.setColor(INK);
+            String value = String.format(Locale.ROOT, "%.1f%% idle", 100 * stats.get(r).bubbleRatio());
+            g.drawString(value, LEFT + (int) Math.round(at * pixelsPerShare) + 8, y + BAR - 8);
+            y += BAR + BAR_GAP;
+        }
+        g.setColor(GRID);
+        g.drawLine(LEFT, top + BAR_TITLE - 4, LEFT, y);
+    }
+
+    private static void drawKey(Graphics2D g, Color color, String label, int x, int y) {
+        g.setColor(color);
+        g.fillRect(x, y, 14, 14);
+        g.setColor(INK);
+        g.drawRect(x, y, 14, 14);
+        g.drawString(label, x + 18, y + 12);
+    }
+
+    static Color causeColor(BubbleCause cause) {
+        return switch (cause) {
+            case FILL_DRAIN -> new Color(0xA6, 0xA6, 0xA6);
+            case PHASE_SWITCH -> new Color(0xE0, 0xB0, 0x3C);
+            case TOP_UP_STALL -> new Color(0xD1, 0x4A, 0x3A);
+            case BATCH_IMBALANCE -> new Color(0x3F, 0xA3, 0x8A);
+            case MEMORY -> new Color(0x7A, 0x5A, 0x3A);
+        };
     }
 
     /** 1, 2 or 5 × 10^k nanoseconds, at least {@code rough}. */

@@ -1,16 +1,24 @@
 package org.tdpipe.core.timeline;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stage utilization and the pipeline bubble ratio over a window:
- * {@code bubble = 1 − Σ busy / (P × makespan)} (DESIGN §4).
+ * {@code bubble = 1 − Σ busy / (P × makespan)} (DESIGN §4), split by cause.
  *
  * @param utilization busy fraction of each stage over the window
+ * @param bubbleShare idle time of each cause as a fraction of {@code P × makespan}
+ *                    ({@link BubbleAttribution}); the shares sum to {@code bubbleRatio}
  */
-public record TimelineStats(long makespanNanos, double[] utilization, double bubbleRatio) {
+public record TimelineStats(long makespanNanos, double[] utilization, double bubbleRatio,
+        Map<BubbleCause, Double> bubbleShare) {
 
-    public static TimelineStats of(int numStages, List<Span> spans, long startNanos, long endNanos) {
+    /** @param spans ordered by stage then start time, as {@link Timeline#spans()} gives them */
+    public static TimelineStats of(int numStages, List<Span> spans, List<Starvation> starvations, long startNanos,
+            long endNanos) {
         long makespan = Math.max(0, endNanos - startNanos);
         double[] busy = new double[numStages];
         for (Span s : spans) {
@@ -26,7 +34,12 @@ public record TimelineStats(long makespanNanos, double[] utilization, double bub
             utilization[i] = makespan == 0 ? 0 : busy[i] / makespan;
             total += busy[i];
         }
-        double bubble = makespan == 0 ? 0 : 1 - total / ((double) numStages * makespan);
-        return new TimelineStats(makespan, utilization, bubble);
+        double capacity = (double) numStages * makespan;
+        double bubble = makespan == 0 ? 0 : 1 - total / capacity;
+        Map<BubbleCause, Double> share = new EnumMap<>(BubbleCause.class);
+        new BubbleAttribution(numStages, BubbleAttribution.DEFAULT_MAX_TOP_UP_BATCHES)
+                .idleNanos(spans, starvations, startNanos, endNanos)
+                .forEach((cause, idle) -> share.put(cause, makespan == 0 ? 0 : idle / capacity));
+        return new TimelineStats(makespan, utilization, bubble, Collections.unmodifiableMap(share));
     }
 }

@@ -52,8 +52,26 @@ class TimelineChartTest {
         int plotLeft = 110;
         int plotWidth = 1000 - 110 - 30;
         assertEquals(TimelineChart.PREFILL.getRGB(), image.getRGB(plotLeft + plotWidth / 8, laneY));
-        assertEquals(TimelineChart.IDLE.getRGB(), image.getRGB(plotLeft + 3 * plotWidth / 8, laneY));
+        // the decode batch after the prefill changes phase: the gap before it is a phase switch
+        assertEquals(TimelineChart.idleTint(BubbleCause.PHASE_SWITCH).getRGB(), image.getRGB(plotLeft + 3 * plotWidth / 8, laneY));
+        assertEquals(TimelineChart.IDLE.getRGB(), image.getRGB(plotLeft + 7 * plotWidth / 8, laneY), "drain");
         assertEquals(TimelineChart.DECODE.getRGB(), image.getRGB(plotLeft + 5 * plotWidth / 8, laneY));
+    }
+
+    @Test
+    void splitsEachRunsIdleTimeByCauseInTheLastBars() {
+        ClosedLoopPipeline p = new ClosedLoopPipeline(4).run(20, Phase.DECODE, 1_000_000);
+        p.launch(Phase.PREFILL, 5_000_000, 0);
+        p.run(20, Phase.DECODE, 1_000_000);
+        List<TimelineChart.Run> runs = List.of(new TimelineChart.Run("td-pipe", p.timeline(), p.makespan(), 1));
+        TimelineChart chart = new TimelineChart(1000);
+        BufferedImage image = chart.render(runs, null);
+        // the only run's bar is the full bar width: 12 ms of fill/drain, then 48 ms of top-up stall
+        int barY = chart.height(runs) - 20 - 8 - 26 / 2;
+        int barLeft = 110;
+        int barWidth = 1000 - 110 - 30 - 160;
+        assertEquals(TimelineChart.causeColor(BubbleCause.FILL_DRAIN).getRGB(), image.getRGB(barLeft + barWidth / 10, barY));
+        assertEquals(TimelineChart.causeColor(BubbleCause.TOP_UP_STALL).getRGB(), image.getRGB(barLeft + barWidth / 2, barY));
     }
 
     @Test
