@@ -1,0 +1,61 @@
+package org.tdpipe.model.format;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.tdpipe.model.tokenizer.Tokenizer;
+
+/** A GGUF model file as a {@link ModelSource}: tensors are zero-copy views of the mapped file. */
+public final class GgufModelSource implements ModelSource {
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final Tokenizer tokenizer;
+
+    private GgufModelSource(GgufFile file, ModelConfig config, Tokenizer tokenizer) {
+        this.file = file;
+        this.config = config;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Opens a GGUF model (architecture metadata, tensors and tokenizer are all required). */
+    public static GgufModelSource open(Path path) {
+        GgufFile file = GgufFile.open(path);
+        try {
+            ModelConfig config = GgufModelConfigs.read(file);
+            Tokenizer tokenizer = GgufTokenizers.fromMetadata(file.metadata(), path.toString());
+            CanonicalTensors.check(config, file::tensor, path.toString());
+            return new GgufModelSource(file, config, tokenizer);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public GgufFile file() {
+        return file;
+    }
+
+    @Override
+    public String location() {
+        return file.path().toString();
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public Optional<TensorEntry> tensor(String name) {
+        return file.tensor(name);
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,143 @@
+package org.tdpipe.model.tokenizer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * SentencePiece-style BPE (llama2.c, Llama 2, Phi-3, Mistral; GGUF {@code tokenizer.ggml.model = llama}):
+ * spaces become {@code ▁}, an optional {@code ▁} is put in front of the text, code points are merged by
+ * the highest score of the merged piece, and characters missing from the vocabulary fall back to their
+ * UTF-8 bytes as {@code <0xNN>} tokens.
+ */
+public final class SentencePieceBpeTokenizer implements Tokenizer {
+    static final char SPACE_MARK = '\u2581';
+    private static final byte[] UNKNOWN_TEXT = " \u2047 ".getBytes(StandardCharsets.UTF_8);
+
+    private final Vocabulary vocabulary;
+    private final SpecialTokens special;
+    private final boolean addSpacePrefix;
+    private final SpecialTokenSplitter splitter;
+    private final int[] byteTokens = new int[256];
+    private final byte[][] decoded;
+
+    public SentencePieceBpeTokenizer(Vocabulary vocabulary, SpecialTokens special, boolean addSpacePrefix) {
+        this.vocabulary = vocabulary;
+        this.special = special;
+        this.addSpacePrefix = addSpacePrefix;
+        this.splitter = new SpecialTokenSplitter(vocabulary);
+        for (int b = 0; b < 256; b++) {
+            byteTokens[b] = vocabulary.id(String.format("<0x%02X>", b));
+        }
+        decoded = new byte[vocabulary.size()][];
+        for (int id = 0; id < vocabulary.size(); id++) {
+            decoded[id] = pieceBytes(id);
+        }
+    }
+
+    private byte[] pieceBytes(int id) {
+        String piece = vocabulary.piece(id);
+        return switch (vocabulary.type(id)) {
+            case CONTROL, UNUSED -> new byte[0];
+            case UNKNOWN -> UNKNOWN_TEXT;
+            case BYTE -> parseByteToken(piece);
+            default -> piece.replace(SPACE_MARK, ' ').getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    private static byte[] parseByteToken(String piece) {
+        if (piece.length() == 6 && piece.startsWith("<0x") && piece.endsWith(">")) {
+            return new byte[] {(byte) Integer.parseInt(piece.substring(3, 5), 16)};
+        }
+        return piece.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabulary.size();
+    }
+
+    @Override
+    public int[] encode(String text, boolean addBos) {
+        TokenBuffer out = new TokenBuffer();
+        if (addBos && special.bos() >= 0) {
+            out.add(special.bos());
+        }
+        boolean afterSpecial = true;
+        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text)) {
+            if (fragment.isText()) {
+                String prefixed = addSpacePrefix && afterSpecial ? " " + fragment.text() : fragment.text();
+                encodeText(prefixed.replace(' ', SPACE_MARK), out);
+                afterSpecial = false;
+            } else {
+                out.add(fragment.token());
+                afterSpecial = true;
+            }
+        }
+        return out.toArray();
+    }
+
+    private void encodeText(String text, TokenBuffer out) {
+        int[] bounds = BpeMerger.merge(text, (s, start, mid, end) -> {
+            int id = vocabulary.id(s.substring(start, end));
+            return id < 0 ? Double.NaN : -vocabulary.score(id);
+        });
+        for (int i = 0; i + 1 < bounds.length; i++) {
+            String symbol = text.substring(bounds[i], bounds[i + 1]);
+            int id = vocabulary.id(symbol);
+            if (id >= 0) {
+                out.add(id);
+                continue;
+            }
+            for (byte b : symbol.getBytes(StandardCharsets.UTF_8)) {
+                int byteToken = byteTokens[b & 0xFF];
+                out.add(byteToken >= 0 ? byteToken : requireUnknown(symbol));
+            }
+        }
+    }
+
+    private int requireUnknown(String symbol) {
+        if (special.unknown() < 0) {
+            throw new IllegalArgumentException("cannot encode '" + symbol + "': no byte-fallback or unknown token");
+        }
+        return special.unknown();
+    }
+
+    @Override
+    public byte[] tokenBytes(int token) {
+        vocabulary.piece(token); // range check
+        return decoded[token].clone();
+    }
+
+    @Override
+    public int bosId() {
+        return special.bos();
+    }
+
+    @Override
+    public int eosId() {
+        return special.eos();
+    }
+
+    @Override
+    public boolean addBosByDefault() {
+        return special.addBos() && special.bos() >= 0;
+    }
+
+    @Override
+    public boolean addsSpacePrefix() {
+        return addSpacePrefix;
+    }
+
+    @Override
+    public String decode(int[] tokens) {
+        return StreamingDetokenizer.decodeAll(this, tokens);
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public String toString() {
+        return "SentencePieceBpeTokenizer[" + vocabulary.size() + " tokens]";
+    }
+}
