@@ -26,9 +26,9 @@ public final class Rope {
         }
     }
 
-    /** The RoPE of a model whose reader delivers Q/K weights in the GGUF (adjacent-pair) layout. */
+    /** The RoPE of a model, rotating the pairs its reader says its Q/K rows are laid out in. */
     public static Rope of(ModelConfig c) {
-        return new Rope(c.headDim(), c.ropeTheta(), c.ropeScaling(), false);
+        return new Rope(c.headDim(), c.ropeTheta(), c.ropeScaling(), c.ropeHalfSplit());
     }
 
     private static double scaled(double freq, ModelConfig.RopeScaling s) {
