@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         version = "tdpipe 0.1.0",
         description = "Temporally-disaggregated pipeline-parallel LLM inference (TD-Pipe) on the JVM.",
         subcommands = {
-            CommandLine.HelpCommand.class,
+            CommandLine.HelpCommand.class, GenerateCommand.class, TokenizeCommand.class,
         })
 public final class TdpipeCommand implements Runnable {
     @CommandLine.Spec

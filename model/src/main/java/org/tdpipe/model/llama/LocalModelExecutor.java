@@ -2,6 +2,7 @@ package org.tdpipe.model.llama;
 
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
@@ -20,11 +21,17 @@ public final class LocalModelExecutor implements PipelineExecutor {
     private final Clock clock = new WallClock();
     private final Timeline timeline;
     private final ArrayDeque<StepResult> done = new ArrayDeque<>();
-    private final ArrayDeque<StepOutput> outputs = new ArrayDeque<>();
+    private final Consumer<StepOutput> onOutput;
+
+    /** {@code onOutput} sees every completed batch's samples (with log-probabilities) before the engine does. */
+    public LocalModelExecutor(LocalModelRunner runner, Consumer<StepOutput> onOutput) {
+        this.runner = runner;
+        this.onOutput = onOutput;
+        this.timeline = new Timeline(runner.numStages());
+    }
 
     public LocalModelExecutor(LocalModelRunner runner) {
-        this.runner = runner;
-        this.timeline = new Timeline(runner.numStages());
+        this(runner, out -> { });
     }
 
     @Override
@@ -59,18 +66,13 @@ public final class LocalModelExecutor implements PipelineExecutor {
                 }
                 timeline.record(new Span(s, batch.id(), batch.phase(), batch.seqs().size(), batch.numTokens(), start, clock.nanos()));
                 if (out != null) {
-                    outputs.addLast(out);
+                    onOutput.accept(out);
                     done.addLast(StepResult.ok(batch, out.tokens()));
                 }
             }
         } catch (IllegalArgumentException e) {
             done.addLast(StepResult.failed(batch, e.getMessage()));
         }
-    }
-
-    /** The sampled tokens with log-probabilities of completed batches, oldest first (drained by the caller). */
-    public Optional<StepOutput> pollOutput() {
-        return Optional.ofNullable(outputs.pollFirst());
     }
 
     /** Batches complete at submission, so this only waits (until a finite deadline) when none is pending. */
