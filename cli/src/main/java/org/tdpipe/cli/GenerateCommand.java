@@ -93,7 +93,7 @@ final class GenerateCommand implements Callable<Integer> {
     int blockSize;
 
     @Option(names = "--kv-cache-mib", defaultValue = "4096", description = "Upper bound on the KV cache size (default ${DEFAULT-VALUE} MiB).")
-    long kvCacheMib;
+    double kvCacheMib;
 
     @Option(names = "--max-batched-tokens", defaultValue = "2048", description = "Token budget of one step (default ${DEFAULT-VALUE}).")
     int maxBatchedTokens;
@@ -107,7 +107,7 @@ final class GenerateCommand implements Callable<Integer> {
                 : PromptFile.read(source.input, defaults);
         try (ModelSource model = ModelSources.open(this.model)) {
             List<int[]> prompts = entries.stream().map(e -> GenerationRun.encode(model.tokenizer(), e.prompt())).toList();
-            int blocks = GenerationRun.kvBlocks(model.config(), prompts, entries, blockSize, kvCacheMib << 20);
+            int blocks = GenerationRun.kvBlocks(model.config(), prompts, entries, blockSize, (long) (kvCacheMib * (1 << 20)));
             RunnerOptions options = new RunnerOptions(stages, blocks, blockSize,
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), 0);
             boolean streaming = source.prompt != null && output == null && stop.isEmpty();

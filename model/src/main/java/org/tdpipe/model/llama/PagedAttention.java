@@ -9,6 +9,9 @@ import org.tdpipe.model.tensor.Vectors;
  * own sequence, whose KV — including this step's tokens — is already in the cache.
  */
 final class PagedAttention {
+    /** Multiply-adds worth handing to another thread. */
+    private static final long MIN_TASK_WORK = 1 << 14;
+
     private final int numHeads;
     private final int numKvHeads;
     private final int headDim;
@@ -31,7 +34,9 @@ final class PagedAttention {
         float[] values = cache.values(layer);
         int qDim = numHeads * headDim;
         int group = numHeads / numKvHeads;
-        parallel.forRange(rows * numHeads, 1, (from, to) -> {
+        long work = (long) headDim * (layout.position(rows - 1) + 1);
+        int grain = (int) Math.max(1, MIN_TASK_WORK / Math.max(1, work));
+        parallel.forRange(rows * numHeads, grain, (from, to) -> {
             for (int item = from; item < to; item++) {
                 int row = item / numHeads;
                 int head = item % numHeads;

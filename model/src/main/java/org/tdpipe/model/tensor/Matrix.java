@@ -18,6 +18,8 @@ import org.tdpipe.model.format.TensorEntry;
 public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix {
     /** Output rows computed by one task before moving to the next batch tile (keeps them in cache). */
     private static final int ROW_BLOCK = 16;
+    /** Multiply-adds worth handing to another thread; smaller products run on the caller alone. */
+    private static final long MIN_TASK_WORK = 1 << 16;
 
     protected final String name;
     protected final int rows;
@@ -99,7 +101,13 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8
             throw new IllegalArgumentException(name + ": buffers too small for a batch of " + batch + " (in "
                     + in.length + ", out " + out.length + ", matrix " + rows + " x " + cols + ")");
         }
-        parallel.forRange(rows, ROW_BLOCK, (from, to) -> multiplyRows(in, batch, out, from, to));
+        if (batch == 0) {
+            return;
+        }
+        long rowWork = (long) cols * batch;
+        int grain = (int) Math.min(rows, Math.max(1, (MIN_TASK_WORK + rowWork - 1) / rowWork));
+        grain = (grain + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+        parallel.forRange(rows, grain, (from, to) -> multiplyRows(in, batch, out, from, to));
     }
 
     private void multiplyRows(float[] in, int batch, float[] out, int from, int to) {
