@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -20,43 +21,57 @@ public final class CanonicalTensors {
 
     /** Every tensor the configuration needs, in file order, with its shape. */
     public static Map<String, long[]> expected(ModelConfig c) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        forEach(c, out::put);
+        return out;
+    }
+
+    /** Visits the tensors of {@link #expected} one by one (no map of a possibly absurd layer count is built). */
+    static void forEach(ModelConfig c, BiConsumer<String, long[]> visitor) {
         long dim = c.dim();
         long qDim = (long) c.numHeads() * c.headDim();
         long kvDim = (long) c.numKvHeads() * c.headDim();
-        Map<String, long[]> out = new LinkedHashMap<>();
-        out.put("token_embd.weight", new long[] {dim, c.vocabSize()});
+        visitor.accept("token_embd.weight", new long[] {dim, c.vocabSize()});
         for (int l = 0; l < c.numLayers(); l++) {
-            out.put(layer(l, "attn_norm.weight"), new long[] {dim});
-            out.put(layer(l, "attn_q.weight"), new long[] {dim, qDim});
-            out.put(layer(l, "attn_k.weight"), new long[] {dim, kvDim});
-            out.put(layer(l, "attn_v.weight"), new long[] {dim, kvDim});
+            visitor.accept(layer(l, "attn_norm.weight"), new long[] {dim});
+            visitor.accept(layer(l, "attn_q.weight"), new long[] {dim, qDim});
+            visitor.accept(layer(l, "attn_k.weight"), new long[] {dim, kvDim});
+            visitor.accept(layer(l, "attn_v.weight"), new long[] {dim, kvDim});
             if (c.qkvBias()) {
-                out.put(layer(l, "attn_q.bias"), new long[] {qDim});
-                out.put(layer(l, "attn_k.bias"), new long[] {kvDim});
-                out.put(layer(l, "attn_v.bias"), new long[] {kvDim});
+                visitor.accept(layer(l, "attn_q.bias"), new long[] {qDim});
+                visitor.accept(layer(l, "attn_k.bias"), new long[] {kvDim});
+                visitor.accept(layer(l, "attn_v.bias"), new long[] {kvDim});
             }
-            out.put(layer(l, "attn_output.weight"), new long[] {qDim, dim});
-            out.put(layer(l, "ffn_norm.weight"), new long[] {dim});
-            out.put(layer(l, "ffn_gate.weight"), new long[] {dim, c.hiddenDim()});
-            out.put(layer(l, "ffn_down.weight"), new long[] {c.hiddenDim(), dim});
-            out.put(layer(l, "ffn_up.weight"), new long[] {dim, c.hiddenDim()});
+            visitor.accept(layer(l, "attn_output.weight"), new long[] {qDim, dim});
+            visitor.accept(layer(l, "ffn_norm.weight"), new long[] {dim});
+            visitor.accept(layer(l, "ffn_gate.weight"), new long[] {dim, c.hiddenDim()});
+            visitor.accept(layer(l, "ffn_down.weight"), new long[] {c.hiddenDim(), dim});
+            visitor.accept(layer(l, "ffn_up.weight"), new long[] {dim, c.hiddenDim()});
         }
-        out.put("output_norm.weight", new long[] {dim});
+        visitor.accept("output_norm.weight", new long[] {dim});
         if (!c.tiedEmbeddings()) {
-            out.put("output.weight", new long[] {dim, c.vocabSize()});
+            visitor.accept("output.weight", new long[] {dim, c.vocabSize()});
         }
-        return out;
+    }
+
+    /** Elements of all tensors of one layer (without biases), overflow-checked. */
+    static long layerElements(ModelConfig c) {
+        long dim = c.dim();
+        long qDim = Math.multiplyExact((long) c.numHeads(), c.headDim());
+        long kvDim = Math.multiplyExact((long) c.numKvHeads(), c.headDim());
+        long attention = Math.multiplyExact(dim, Math.addExact(Math.multiplyExact(2, qDim), Math.multiplyExact(2, kvDim)));
+        long ffn = Math.multiplyExact(3, Math.multiplyExact(dim, c.hiddenDim()));
+        return Math.addExact(Math.addExact(attention, ffn), 2 * dim);
     }
 
     /** Fails naming the first missing or mis-shaped tensor. */
     static void check(ModelConfig config, Function<String, Optional<TensorEntry>> tensors, String location) {
-        for (Map.Entry<String, long[]> e : expected(config).entrySet()) {
-            TensorEntry t = tensors.apply(e.getKey()).orElseThrow(
-                    () -> new ModelFormatException(location, "missing tensor " + e.getKey()));
-            if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new ModelFormatException(location, "tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape())
-                        + ", the configuration needs " + Arrays.toString(e.getValue()));
+        forEach(config, (name, shape) -> {
+            TensorEntry t = tensors.apply(name).orElseThrow(() -> new ModelFormatException(location, "missing tensor " + name));
+            if (!Arrays.equals(t.shape(), shape)) {
+                throw new ModelFormatException(location, "tensor " + name + " has shape " + Arrays.toString(t.shape())
+                        + ", the configuration needs " + Arrays.toString(shape));
             }
-        }
+        });
     }
 }

@@ -70,6 +70,11 @@ public final class Llama2cModelSource implements ModelSource {
     }
 
     private static Map<String, TensorEntry> slice(MemorySegment file, ModelConfig c, String location) {
+        long layerBytes = Float.BYTES * CanonicalTensors.layerElements(c);
+        if (c.numLayers() > file.byteSize() / layerBytes) {
+            throw new ModelFormatException(location, "truncated: " + c.numLayers() + " layers of " + layerBytes
+                    + " bytes cannot fit a file of " + file.byteSize() + " bytes");
+        }
         Slicer slicer = new Slicer(file, CanonicalTensors.expected(c), location);
         slicer.take("token_embd.weight");
         // llama2.c stores each kind of weight for all layers together

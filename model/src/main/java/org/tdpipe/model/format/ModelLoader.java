@@ -11,18 +11,21 @@ import java.util.stream.Stream;
 /**
  * Opens a model from a path, detecting its format: a GGUF file, a llama2.c checkpoint ({@code .bin}, with
  * its tokenizer beside it as {@code tokenizer.bin} or {@code tok*.bin}, or given explicitly) or a Hugging
- * Face folder (not yet). Other schemes (e.g.
+ * Face folder ({@code config.json}, {@code *.safetensors}, {@code tokenizer.json}). Other schemes (e.g.
  * synthetic {@code dummy:} models) are dispatched by the caller before reaching this class.
  */
 public final class ModelLoader {
     private static final byte[] GGUF_MAGIC = {'G', 'G', 'U', 'F'};
-    private static final String SUPPORTED = "a .gguf file or a llama2.c .bin checkpoint";
+    private static final String SUPPORTED = "a .gguf file, a llama2.c .bin checkpoint, or a Hugging Face folder with config.json";
 
     private ModelLoader() {
     }
 
     public static ModelSource open(String spec) {
         Path path = Path.of(spec);
+        if (Files.isDirectory(path)) {
+            return HuggingFaceModelSource.open(path);
+        }
         if (!Files.isRegularFile(path)) {
             throw new ModelFormatException(spec, "no such file or folder");
         }

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
  * SentencePiece-style BPE (llama2.c, Llama 2, Phi-3, Mistral; GGUF {@code tokenizer.ggml.model = llama}):
  * spaces become {@code ▁}, an optional {@code ▁} is put in front of the text, code points are merged by
  * the highest score of the merged piece, and characters missing from the vocabulary fall back to their
- * UTF-8 bytes as {@code <0xNN>} tokens.
+ * UTF-8 bytes as {@code <0xNN>} tokens. Pieces scored {@code -∞} are never formed by merging (used for
+ * vocabularies defined by merge rules, where only listed pairs merge).
  */
 public final class SentencePieceBpeTokenizer implements Tokenizer {
     static final char SPACE_MARK = '\u2581';
@@ -44,7 +45,7 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     }
 
     private static byte[] parseByteToken(String piece) {
-        if (piece.length() == 6 && piece.startsWith("<0x") && piece.endsWith(">")) {
+        if (piece.matches("<0x[0-9A-Fa-f]{2}>")) {
             return new byte[] {(byte) Integer.parseInt(piece.substring(3, 5), 16)};
         }
         return piece.getBytes(StandardCharsets.UTF_8);
@@ -78,7 +79,7 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     private void encodeText(String text, TokenBuffer out) {
         int[] bounds = BpeMerger.merge(text, (s, start, mid, end) -> {
             int id = vocabulary.id(s.substring(start, end));
-            return id < 0 ? Double.NaN : -vocabulary.score(id);
+            return id < 0 || vocabulary.score(id) == Float.NEGATIVE_INFINITY ? Double.NaN : -vocabulary.score(id);
         });
         for (int i = 0; i + 1 < bounds.length; i++) {
             String symbol = text.substring(bounds[i], bounds[i + 1]);
