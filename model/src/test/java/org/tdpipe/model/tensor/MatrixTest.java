@@ -29,7 +29,7 @@ class MatrixTest {
     @EnumSource(GgmlType.class)
     void multiplyMatchesDecodedRowsForEveryBatchSize(GgmlType type) {
         int rows = 37;
-        int cols = type.blockSize() == 1 ? 83 : 96;
+        int cols = type.blockSize() == 1 ? 603 : 608; // several column blocks of the F32 kernel, and a tail
         try (Arena arena = Arena.ofShared(); Parallel parallel = new Parallel(3)) {
             Matrix m = matrix(type, rows, cols, arena);
             float[] decoded = new float[rows * cols];
@@ -57,8 +57,8 @@ class MatrixTest {
     @EnumSource(GgmlType.class)
     void batchedRowsEqualSingleRows(GgmlType type) {
         int rows = 20;
-        int cols = 128;
-        int batch = 7;
+        int cols = type.blockSize() == 1 ? 523 : 544;
+        int batch = 9;
         try (Arena arena = Arena.ofShared(); Parallel parallel = new Parallel(2)) {
             Matrix m = matrix(type, rows, cols, arena);
             float[] in = random(batch * cols, 3);
@@ -68,7 +68,7 @@ class MatrixTest {
                 float[] one = new float[rows];
                 m.multiply(java.util.Arrays.copyOfRange(in, b * cols, (b + 1) * cols), 1, one, parallel);
                 float[] fromBatch = java.util.Arrays.copyOfRange(all, b * rows, (b + 1) * rows);
-                assertArrayEquals(one, fromBatch, 1e-5f, type + " input row " + b);
+                assertArrayEquals(one, fromBatch, 1e-4f, type + " input row " + b);
             }
         }
     }
