@@ -19,14 +19,15 @@ import org.tdpipe.model.testing.Driver;
 import org.tdpipe.model.testing.Sequences;
 
 /**
- * The real stories260K model in both formats reproduces llama2.c's greedy 200-token continuation
+ * The real stories260K model in both formats (and with its Q/K rows in the Hugging Face half-split
+ * RoPE layout) reproduces llama2.c's greedy 200-token continuation
  * from BOS token for token, and its first logits within 1e-4, whatever the number of stages.
  */
 class Stories260KGoldenTest {
     private static final String DIR = "models/stories260K/";
 
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K.gguf:1", "stories260K.bin:1", "stories260K.gguf:3", "stories260K.bin:5"})
+    @ValueSource(strings = {"stories260K.gguf:1", "stories260K.bin:1", "stories260K.gguf:3", "stories260K.bin:5", "half-split:2"})
     void greedyContinuationMatchesLlama2c(String variant) throws IOException {
         String file = variant.substring(0, variant.indexOf(':'));
         int stages = Integer.parseInt(variant.substring(variant.indexOf(':') + 1));
@@ -35,7 +36,9 @@ class Stories260KGoldenTest {
         for (int i = 0; i < expected.length; i++) {
             expected[i] = golden.get("tokens_including_bos").get(i).asInt();
         }
-        try (ModelSource source = ModelLoader.open(SharedData.require(DIR + file).toString());
+        try (ModelSource source = file.equals("half-split")
+                        ? new HalfSplitRopeSource(ModelLoader.open(SharedData.require(DIR + "stories260K.gguf").toString()))
+                        : ModelLoader.open(SharedData.require(DIR + file).toString());
                 LocalModelRunner runner = new LocalModelRunner(source, new RunnerOptions(stages, 16, 16, 2, 0))) {
             Sequences seqs = new Sequences(new BlockManager(16, 16, 0));
             Request r = seqs.request(new int[] {source.tokenizer().bosId()}, SamplingParams.greedy(200), 201);
