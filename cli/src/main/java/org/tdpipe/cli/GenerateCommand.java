@@ -127,13 +127,19 @@ final class GenerateCommand implements Callable<Integer> {
 
     private void writeJsonl(List<Completion> completions) {
         ObjectMapper json = new ObjectMapper();
-        try (Writer w = output != null ? Files.newBufferedWriter(output) : new java.io.OutputStreamWriter(System.out)) {
+        if (output == null) {
+            for (Completion c : completions) {
+                System.out.println(toJson(json, c).toString());
+            }
+            return;
+        }
+        try (Writer w = Files.newBufferedWriter(output)) {
             for (Completion c : completions) {
                 w.write(json.writeValueAsString(toJson(json, c)));
                 w.write('\n');
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + (output != null ? output : "stdout") + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
         }
     }
 
