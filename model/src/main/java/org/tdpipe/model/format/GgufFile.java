@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
  * A memory-mapped GGUF file (versions 2 and 3): metadata and tensors, whose {@link TensorEntry#data()}
- * are zero-copy slices of the mapping. Vocabulary-only files (no tensors) open fine. Closing the file
+ * are zero-copy slices of the mapping, and its tokenizer. Vocabulary-only files (no tensors, no
+ * architecture) open fine; {@link GgufModelSource} adapts a model file to {@link ModelSource}. Closing the file
  * unmaps it; tensor segments must not be used afterwards.
  */
 public final class GgufFile implements AutoCloseable {
@@ -58,6 +60,11 @@ public final class GgufFile implements AutoCloseable {
 
     public Optional<TensorEntry> tensor(String name) {
         return Optional.ofNullable(tensors.get(name));
+    }
+
+    /** The tokenizer described by the {@code tokenizer.ggml.*} metadata (built anew on each call). */
+    public Tokenizer tokenizer() {
+        return GgufTokenizers.fromMetadata(metadata, path.toString());
     }
 
     @Override

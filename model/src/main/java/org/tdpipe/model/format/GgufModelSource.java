@@ -21,13 +21,18 @@ public final class GgufModelSource implements ModelSource {
         GgufFile file = GgufFile.open(path);
         try {
             ModelConfig config = GgufModelConfigs.read(file);
-            Tokenizer tokenizer = GgufTokenizers.fromMetadata(file.metadata(), path.toString());
+            Tokenizer tokenizer = file.tokenizer();
             CanonicalTensors.check(config, file::tensor, path.toString());
             return new GgufModelSource(file, config, tokenizer);
         } catch (RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    /** The Jinja chat template ({@code tokenizer.chat_template}), if the file has one (not applied here). */
+    public Optional<String> chatTemplate() {
+        return file.metadata().string("tokenizer.chat_template");
     }
 
     public GgufFile file() {

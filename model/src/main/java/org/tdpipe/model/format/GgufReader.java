@@ -40,7 +40,9 @@ final class GgufReader {
         for (int i = 0; i < kvCount; i++) {
             String key = string(in, "metadata key");
             GgufValueType type = GgufValueType.byId(in.i32("type of " + key), in);
-            values.put(key, value(in, type, key));
+            if (values.put(key, value(in, type, key)) != null) {
+                throw new ModelFormatException(path.toString(), "duplicate metadata key " + key);
+            }
         }
         GgufMetadata metadata = new GgufMetadata(path.toString(), values);
         int tensorCount = in.boundedCount(tensorCountRaw, MIN_TENSOR_INFO_BYTES, "tensor count");

@@ -2,6 +2,7 @@ package org.tdpipe.model.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Reads a {@link ModelConfig} from a Hugging Face {@code config.json}. */
 final class HfModelConfigs {
@@ -19,7 +20,7 @@ final class HfModelConfigs {
         String arch = SUPPORTED_ARCHITECTURES.get(hfArch);
         if (arch == null) {
             throw new ModelFormatException(location, "unsupported architecture '" + hfArch + "'; supported: "
-                    + String.join(", ", new java.util.TreeSet<>(SUPPORTED_ARCHITECTURES.keySet())));
+                    + String.join(", ", new TreeSet<>(SUPPORTED_ARCHITECTURES.keySet())));
         }
         int dim = JsonFiles.requireInt(config, "hidden_size", location);
         int heads = JsonFiles.requireInt(config, "num_attention_heads", location);

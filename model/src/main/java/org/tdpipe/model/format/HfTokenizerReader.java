@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,8 +89,7 @@ final class HfTokenizerReader {
         }
         int size = vocab.size() + addedTokens.size();
         String[] pieces = new String[size];
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
             place(pieces, e.getValue(), e.getKey(), location);
         }
         for (JsonNode added : addedTokens) {

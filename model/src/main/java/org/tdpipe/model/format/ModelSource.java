@@ -10,9 +10,17 @@ import org.tdpipe.model.tokenizer.Tokenizer;
  * {@code blk.N.attn_k.weight}, {@code blk.N.attn_v.weight}, {@code blk.N.attn_output.weight},
  * {@code blk.N.attn_q.bias} (etc., Qwen2), {@code blk.N.ffn_norm.weight}, {@code blk.N.ffn_gate.weight},
  * {@code blk.N.ffn_up.weight}, {@code blk.N.ffn_down.weight}, {@code output_norm.weight},
- * {@code output.weight} (absent when embeddings are tied). Q/K weights are in the layout that the
- * forward pass expects (GGUF's, i.e. llama.cpp's permuted RoPE layout is undone by the reader where
- * needed so that RoPE rotates adjacent pairs... see the implementation notes of each reader).
+ * {@code output.weight} (absent when embeddings are tied) — {@link CanonicalTensors#expected} lists them
+ * with their shapes, and every source checks them at load. Matrices are {@code {in, out}}: {@code out} rows
+ * of {@code in} contiguous elements. A GGUF Llama 3.1 file may also carry {@code rope_freqs.weight}
+ * ({@code headDim/2} F32 divisors of the RoPE frequencies), which llama.cpp's converter writes instead of
+ * rope-scaling metadata.
+ *
+ * <p>Q/K weights are not copied or permuted: their row layout within each head is what
+ * {@link ModelConfig#ropeHalfSplit()} says — adjacent RoPE pairs for GGUF "llama" and llama2.c files,
+ * half-split pairs for Hugging Face folders and GGUF "qwen2" files. The forward pass rotates accordingly.
+ *
+ * <p>Tensor segments are valid until {@link #close()}, which unmaps the files.
  */
 public interface ModelSource extends AutoCloseable {
     /** Where it was loaded from, for error messages. */

@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,8 +43,7 @@ final class SafetensorsFile {
         }
         long dataStart = 8 + headerLength;
         Map<String, TensorEntry> tensors = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : header.properties()) {
             if (!field.getKey().equals("__metadata__")) {
                 tensors.put(field.getKey(), tensor(field.getKey(), field.getValue(), file, dataStart, location));
             }

@@ -1,5 +1,6 @@
 package org.tdpipe.model.tokenizer;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     private static byte[] unmap(String piece) {
-        var out = new java.io.ByteArrayOutputStream(piece.length());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(piece.length());
         for (int i = 0; i < piece.length(); i++) {
             int b = ByteUnicodeMapping.byteOf(piece.charAt(i));
             if (b >= 0) {

@@ -1,5 +1,7 @@
 package org.tdpipe.model.tokenizer;
 
+import java.util.Arrays;
+
 /**
  * GPT-2's reversible byte ↔ character mapping for byte-level BPE: printable Latin-1 bytes stand for
  * themselves, the other bytes (controls, space, ...) for the characters U+0100 onwards, in byte order.
@@ -9,7 +11,7 @@ final class ByteUnicodeMapping {
     private static final int[] CHAR_TO_BYTE = new int[512];
 
     static {
-        java.util.Arrays.fill(CHAR_TO_BYTE, -1);
+        Arrays.fill(CHAR_TO_BYTE, -1);
         int extra = 0;
         for (int b = 0; b < 256; b++) {
             boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);

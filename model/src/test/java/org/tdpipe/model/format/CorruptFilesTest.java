@@ -70,6 +70,7 @@ class CorruptFilesTest {
         byte[] full = smallModel();
         ggufFails(Arrays.copyOf(full, full.length - 8), "past the end of the file");
         ggufFails(new GgufWriter().alignment(48).build(), "not a power of two");
+        ggufFails(new GgufWriter().u32("k", 1).u32("k", 2).build(), "duplicate metadata key k");
     }
 
     @Test

@@ -13,8 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.model.tokenizer.Tokenizer;
@@ -113,27 +111,14 @@ class HuggingFaceModelSourceTest {
 
     private void writeFolder(GgufModelSource gguf, boolean sharded) throws IOException {
         ModelConfig c = gguf.config();
-        Map<String, String> hfNames = new HashMap<>();
-        hfNames.put("token_embd.weight", "model.embed_tokens.weight");
-        hfNames.put("output_norm.weight", "model.norm.weight");
-        String[][] perLayer = {{"attn_norm.weight", "input_layernorm.weight"}, {"attn_q.weight", "self_attn.q_proj.weight"},
-            {"attn_k.weight", "self_attn.k_proj.weight"}, {"attn_v.weight", "self_attn.v_proj.weight"},
-            {"attn_output.weight", "self_attn.o_proj.weight"}, {"ffn_norm.weight", "post_attention_layernorm.weight"},
-            {"ffn_gate.weight", "mlp.gate_proj.weight"}, {"ffn_up.weight", "mlp.up_proj.weight"},
-            {"ffn_down.weight", "mlp.down_proj.weight"}};
-        for (int l = 0; l < c.numLayers(); l++) {
-            for (String[] p : perLayer) {
-                hfNames.put("blk." + l + "." + p[0], "model.layers." + l + "." + p[1]);
-            }
-        }
         SafetensorsWriter first = new SafetensorsWriter();
         SafetensorsWriter second = new SafetensorsWriter();
         ObjectNode weightMap = JSON.createObjectNode();
         for (TensorEntry t : gguf.file().tensors().values()) {
-            String hfName = hfNames.get(t.name());
-            if (hfName == null) {
-                continue;
+            if (t.name().equals("output.weight")) {
+                continue; // tied: Hugging Face Llama checkpoints with tie_word_embeddings have no lm_head
             }
+            String hfName = HfNames.of(t.name());
             byte[] data = toBytes(t.data());
             if (t.name().endsWith("attn_q.weight") || t.name().endsWith("attn_k.weight")) {
                 data = hfRopeLayout(data, t.shape(), c.headDim());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.lang.foreign.ValueLayout;
 import java.util.HashSet;
 import java.util.Set;
@@ -95,7 +96,7 @@ class Stories260KTest {
         try (GgufModelSource gguf = GgufModelSource.open(SharedData.require(DIR + "stories260K.gguf"))) {
             MemorySegment norm = gguf.require("output_norm.weight").data();
             assertEquals(64 * 4, norm.byteSize());
-            float first = norm.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
+            float first = norm.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
             assertTrue(Float.isFinite(first) && first != 0f);
         }
     }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.model.format.GgufFile;
-import org.tdpipe.model.format.GgufTokenizers;
 import org.tdpipe.model.format.SharedData;
 
 class StreamingDetokenizerTest {
@@ -62,7 +61,7 @@ class StreamingDetokenizerTest {
     @Test
     void streamsPhi3TextLikeWholeDecoding() {
         try (GgufFile file = GgufFile.open(SharedData.require("tokenizers/ggml-vocab-phi-3.gguf"))) {
-            Tokenizer tokenizer = GgufTokenizers.fromMetadata(file.metadata(), "phi-3");
+            Tokenizer tokenizer = file.tokenizer();
             String text = " this is 🦙.cpp — Cửa Việt 我想在apple工作";
             int[] tokens = tokenizer.encode(text, true);
             StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer);

@@ -12,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tdpipe.model.format.GgufFile;
-import org.tdpipe.model.format.GgufTokenizers;
 import org.tdpipe.model.format.SharedData;
 
 /**
@@ -30,7 +29,7 @@ class VocabTestVectorsTest {
         List<String> expected = Files.readAllLines(Path.of(gguf + ".out"), StandardCharsets.UTF_8);
         assertEquals(expected.size(), inputs.size(), "inputs vs outputs");
         try (GgufFile file = GgufFile.open(gguf)) {
-            Tokenizer tokenizer = GgufTokenizers.fromMetadata(file.metadata(), gguf.toString());
+            Tokenizer tokenizer = file.tokenizer();
             for (int i = 0; i < inputs.size(); i++) {
                 String input = inputs.get(i);
                 int[] got = tokenizer.encode(input, false);
