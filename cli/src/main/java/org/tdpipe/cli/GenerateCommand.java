@@ -38,7 +38,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     @Option(names = "--model", required = true,
-            description = "A .gguf file, a llama2.c .bin checkpoint, or dummy:<name>[:<type>] (e.g. dummy:llama-110m).")
+            description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name or config.json>[:<type>] (e.g. dummy:llama-110m, dummy:llama-2-7b:q4_0).")
     String model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")

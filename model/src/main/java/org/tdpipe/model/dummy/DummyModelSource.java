@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
+import java.nio.file.Path;
 import org.tdpipe.model.format.GgmlType;
+import org.tdpipe.model.format.HfConfigFiles;
+import org.tdpipe.model.format.ModelFormatException;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.format.TensorEntry;
@@ -49,8 +52,9 @@ public final class DummyModelSource implements ModelSource {
     }
 
     /**
-     * Opens {@code dummy:<catalog name>[:<type>]}, e.g. {@code dummy:llama-110m} or
-     * {@code dummy:llama-2-7b:q4_0}; the type is one of f32, f16, bf16, q8_0, q4_0 (default f32).
+     * Opens {@code dummy:<catalog name or path to a Hugging Face config.json>[:<type>]}, e.g.
+     * {@code dummy:llama-110m} or {@code dummy:llama-2-7b:q4_0}; the type is one of f32, f16, bf16,
+     * q8_0, q4_0 (default f32).
      */
     public static DummyModelSource open(String spec) {
         if (!spec.startsWith(PREFIX)) {
@@ -69,7 +73,17 @@ public final class DummyModelSource implements ModelSource {
             }
             rest = rest.substring(0, colon);
         }
-        return new DummyModelSource(spec, DummyCatalog.config(rest), type, 42, DEFAULT_STD);
+        ModelConfig config;
+        if (rest.endsWith(".json")) {
+            try {
+                config = HfConfigFiles.read(Path.of(rest));
+            } catch (ModelFormatException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        } else {
+            config = DummyCatalog.config(rest);
+        }
+        return new DummyModelSource(spec, config, type, 42, DEFAULT_STD);
     }
 
     @Override

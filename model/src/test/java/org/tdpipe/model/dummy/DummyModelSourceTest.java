@@ -56,6 +56,28 @@ class DummyModelSourceTest {
     }
 
     @Test
+    void readsTheShapeOfAHuggingFaceConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path config = dir.resolve("config.json");
+        java.nio.file.Files.writeString(config, """
+                {"architectures": ["Qwen2ForCausalLM"], "hidden_size": 64, "intermediate_size": 128,
+                 "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 300,
+                 "max_position_embeddings": 256, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0,
+                 "tie_word_embeddings": true}
+                """);
+        try (DummyModelSource s = DummyModelSource.open("dummy:" + config + ":q8_0")) {
+            ModelConfig c = s.config();
+            assertEquals("qwen2", c.architecture());
+            assertEquals(16, c.headDim());
+            assertTrue(c.qkvBias() && c.tiedEmbeddings());
+            assertEquals(GgmlType.Q8_0, s.require("blk.1.ffn_up.weight").type());
+            assertTrue(s.tensor("blk.1.attn_k.bias").isPresent());
+        }
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> DummyModelSource.open("dummy:" + dir.resolve("nope.json")));
+        assertTrue(missing.getMessage().contains("nope.json"), missing.getMessage());
+    }
+
+    @Test
     void badSpecsNameTheProblem() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> DummyModelSource.open("dummy:gpt-5"));
         assertTrue(unknown.getMessage().contains("llama-110m"), unknown.getMessage());
