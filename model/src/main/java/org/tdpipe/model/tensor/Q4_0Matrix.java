@@ -15,7 +15,8 @@ import org.tdpipe.model.format.GgmlType;
 /**
  * GGML Q4_0 weights: blocks of 32 4-bit values with one half-precision scale (18 bytes per block).
  * Byte j of a block holds element j in its low nibble and element j + 16 in its high nibble, both
- * offset by 8.
+ * offset by 8. As for Q8_0, each block is summed unscaled in its own register and then scaled into
+ * the accumulator, so blocks overlap in the pipeline.
  */
 public final class Q4_0Matrix extends Matrix {
     private static final int BLOCK = 32;
@@ -60,12 +61,12 @@ public final class Q4_0Matrix extends Matrix {
         return ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static FloatVector low(ByteVector q, FloatVector scale) {
-        return Vectors.widen(q.and((byte) 0x0F).sub((byte) 8)).mul(scale);
+    private static FloatVector low(ByteVector q) {
+        return Vectors.widen(q.and((byte) 0x0F).sub((byte) 8));
     }
 
-    private static FloatVector high(ByteVector q, FloatVector scale) {
-        return Vectors.widen(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(scale);
+    private static FloatVector high(ByteVector q) {
+        return Vectors.widen(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
     }
 
     @Override
@@ -74,13 +75,14 @@ public final class Q4_0Matrix extends Matrix {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocksPerRow; b++) {
             long block = base + (long) b * BLOCK_BYTES;
-            FloatVector d = FloatVector.broadcast(F, scale(block));
             int k = xOff + b * BLOCK;
+            FloatVector sum = FloatVector.zero(F);
             for (int j = 0; j < HALF; j += LANES) {
                 ByteVector q = packed(block, j);
-                acc = low(q, d).fma(FloatVector.fromArray(F, x, k + j), acc);
-                acc = high(q, d).fma(FloatVector.fromArray(F, x, k + HALF + j), acc);
+                sum = low(q).fma(FloatVector.fromArray(F, x, k + j), sum);
+                sum = high(q).fma(FloatVector.fromArray(F, x, k + HALF + j), sum);
             }
+            acc = sum.fma(FloatVector.broadcast(F, scale(block)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -94,21 +96,29 @@ public final class Q4_0Matrix extends Matrix {
         FloatVector a3 = a0;
         for (int b = 0; b < blocksPerRow; b++) {
             long block = base + (long) b * BLOCK_BYTES;
-            FloatVector d = FloatVector.broadcast(F, scale(block));
             int k = xOff + b * BLOCK;
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
             for (int j = 0; j < HALF; j += LANES) {
                 ByteVector q = packed(block, j);
-                FloatVector lo = low(q, d);
-                a0 = lo.fma(FloatVector.fromArray(F, x, k + j), a0);
-                a1 = lo.fma(FloatVector.fromArray(F, x, k + xStride + j), a1);
-                a2 = lo.fma(FloatVector.fromArray(F, x, k + 2 * xStride + j), a2);
-                a3 = lo.fma(FloatVector.fromArray(F, x, k + 3 * xStride + j), a3);
-                FloatVector hi = high(q, d);
-                a0 = hi.fma(FloatVector.fromArray(F, x, k + HALF + j), a0);
-                a1 = hi.fma(FloatVector.fromArray(F, x, k + xStride + HALF + j), a1);
-                a2 = hi.fma(FloatVector.fromArray(F, x, k + 2 * xStride + HALF + j), a2);
-                a3 = hi.fma(FloatVector.fromArray(F, x, k + 3 * xStride + HALF + j), a3);
+                FloatVector lo = low(q);
+                s0 = lo.fma(FloatVector.fromArray(F, x, k + j), s0);
+                s1 = lo.fma(FloatVector.fromArray(F, x, k + xStride + j), s1);
+                s2 = lo.fma(FloatVector.fromArray(F, x, k + 2 * xStride + j), s2);
+                s3 = lo.fma(FloatVector.fromArray(F, x, k + 3 * xStride + j), s3);
+                FloatVector hi = high(q);
+                s0 = hi.fma(FloatVector.fromArray(F, x, k + HALF + j), s0);
+                s1 = hi.fma(FloatVector.fromArray(F, x, k + xStride + HALF + j), s1);
+                s2 = hi.fma(FloatVector.fromArray(F, x, k + 2 * xStride + HALF + j), s2);
+                s3 = hi.fma(FloatVector.fromArray(F, x, k + 3 * xStride + HALF + j), s3);
             }
+            FloatVector d = FloatVector.broadcast(F, scale(block));
+            a0 = s0.fma(d, a0);
+            a1 = s1.fma(d, a1);
+            a2 = s2.fma(d, a2);
+            a3 = s3.fma(d, a3);
         }
         out[outOff] = a0.reduceLanes(VectorOperators.ADD);
         out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);

@@ -13,8 +13,10 @@ import jdk.incubator.vector.VectorOperators;
 import org.tdpipe.model.format.GgmlType;
 
 /**
- * GGML Q8_0 weights: blocks of 32 signed bytes with one half-precision scale (34 bytes per block);
- * each weight vector is widened and scaled, then multiplied into the F32 accumulator.
+ * GGML Q8_0 weights: blocks of 32 signed bytes with one half-precision scale (34 bytes per block).
+ * Each block's products with the activations are summed unscaled in a register of their own, then
+ * scaled into the accumulator: the only dependency carried from block to block is that one
+ * multiply-add, so consecutive blocks overlap in the pipeline.
  */
 public final class Q8_0Matrix extends Matrix {
     private static final int BLOCK = 32;
@@ -52,8 +54,8 @@ public final class Q8_0Matrix extends Matrix {
         }
     }
 
-    private FloatVector weights(long block, int j, FloatVector scale) {
-        return Vectors.widen(ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN)).mul(scale);
+    private FloatVector weights(long block, int j) {
+        return Vectors.widen(ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN));
     }
 
     @Override
@@ -62,11 +64,12 @@ public final class Q8_0Matrix extends Matrix {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < blocksPerRow; b++) {
             long block = base + (long) b * BLOCK_BYTES;
-            FloatVector d = FloatVector.broadcast(F, scale(block));
             int k = xOff + b * BLOCK;
-            for (int j = 0; j < BLOCK; j += LANES) {
-                acc = weights(block, j, d).fma(FloatVector.fromArray(F, x, k + j), acc);
+            FloatVector sum = weights(block, 0).mul(FloatVector.fromArray(F, x, k));
+            for (int j = LANES; j < BLOCK; j += LANES) {
+                sum = weights(block, j).fma(FloatVector.fromArray(F, x, k + j), sum);
             }
+            acc = sum.fma(FloatVector.broadcast(F, scale(block)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -80,15 +83,24 @@ public final class Q8_0Matrix extends Matrix {
         FloatVector a3 = a0;
         for (int b = 0; b < blocksPerRow; b++) {
             long block = base + (long) b * BLOCK_BYTES;
-            FloatVector d = FloatVector.broadcast(F, scale(block));
             int k = xOff + b * BLOCK;
-            for (int j = 0; j < BLOCK; j += LANES) {
-                FloatVector w = weights(block, j, d);
-                a0 = w.fma(FloatVector.fromArray(F, x, k + j), a0);
-                a1 = w.fma(FloatVector.fromArray(F, x, k + xStride + j), a1);
-                a2 = w.fma(FloatVector.fromArray(F, x, k + 2 * xStride + j), a2);
-                a3 = w.fma(FloatVector.fromArray(F, x, k + 3 * xStride + j), a3);
+            FloatVector w = weights(block, 0);
+            FloatVector s0 = w.mul(FloatVector.fromArray(F, x, k));
+            FloatVector s1 = w.mul(FloatVector.fromArray(F, x, k + xStride));
+            FloatVector s2 = w.mul(FloatVector.fromArray(F, x, k + 2 * xStride));
+            FloatVector s3 = w.mul(FloatVector.fromArray(F, x, k + 3 * xStride));
+            for (int j = LANES; j < BLOCK; j += LANES) {
+                w = weights(block, j);
+                s0 = w.fma(FloatVector.fromArray(F, x, k + j), s0);
+                s1 = w.fma(FloatVector.fromArray(F, x, k + xStride + j), s1);
+                s2 = w.fma(FloatVector.fromArray(F, x, k + 2 * xStride + j), s2);
+                s3 = w.fma(FloatVector.fromArray(F, x, k + 3 * xStride + j), s3);
             }
+            FloatVector d = FloatVector.broadcast(F, scale(block));
+            a0 = s0.fma(d, a0);
+            a1 = s1.fma(d, a1);
+            a2 = s2.fma(d, a2);
+            a3 = s3.fma(d, a3);
         }
         out[outOff] = a0.reduceLanes(VectorOperators.ADD);
         out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
