@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             SimulateCommand.class,
+            GenerateCommand.class,
+            TokenizeCommand.class,
         })
 public final class TdpipeCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,171 @@
+package org.tdpipe.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tdpipe.core.engine.Engine;
+import org.tdpipe.core.engine.EngineListener;
+import org.tdpipe.core.engine.RunResult;
+import org.tdpipe.core.engine.StopChecker;
+import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.kv.BlockManager;
+import org.tdpipe.core.predict.ConstantPredictor;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.model.format.ModelConfig;
+import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.LocalModelExecutor;
+import org.tdpipe.model.llama.LocalModelRunner;
+import org.tdpipe.model.llama.RunnerOptions;
+import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.sampling.SampledToken;
+import org.tdpipe.model.sampling.StopStrings;
+import org.tdpipe.model.tokenizer.StreamingDetokenizer;
+import org.tdpipe.model.tokenizer.Tokenizer;
+
+/**
+ * Runs a list of prompts to completion together through the real {@link Engine} on an in-process
+ * model ({@link LocalModelExecutor}) with a FCFS continuous-batching policy, turning tokens into
+ * text as they come and enforcing stop strings.
+ */
+final class GenerationRun {
+    /** Text and bookkeeping of one request while it runs. */
+    private static final class Tracked {
+        final PromptFile.Entry entry;
+        final StreamingDetokenizer detokenizer;
+        final StopStrings stops;
+        final StringBuilder text = new StringBuilder();
+        final List<SampledToken> logprobs = new ArrayList<>();
+        boolean stopped;
+
+        Tracked(PromptFile.Entry entry, Tokenizer tokenizer, int[] prompt) {
+            this.entry = entry;
+            this.stops = new StopStrings(entry.sampling().stop());
+            this.detokenizer = new StreamingDetokenizer(tokenizer);
+            for (int t : prompt) {
+                detokenizer.accept(t);
+            }
+        }
+    }
+
+    private final ModelSource source;
+    private final RunnerOptions runnerOptions;
+    private final int tokenBudget;
+    private final PrintStream stream;
+
+    /** {@code stream}: where to print text as it is generated, or null (only with a single prompt). */
+    GenerationRun(ModelSource source, RunnerOptions runnerOptions, int tokenBudget, PrintStream stream) {
+        this.source = source;
+        this.runnerOptions = runnerOptions;
+        this.tokenBudget = tokenBudget;
+        this.stream = stream;
+    }
+
+    /** Token ids of a prompt: BOS (when the vocabulary has one) followed by the encoded text. */
+    static int[] encode(Tokenizer tokenizer, String prompt) {
+        int[] ids = tokenizer.encode(prompt, tokenizer.bosId() >= 0);
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("empty prompt and the vocabulary has no BOS token to start from");
+        }
+        return ids;
+    }
+
+    /** Blocks to hold every request at once, but no more than {@code maxBytes} of KV cache. */
+    static int kvBlocks(ModelConfig c, List<int[]> prompts, List<PromptFile.Entry> entries, int blockSize, long maxBytes) {
+        long needed = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            int tokens = Math.min(c.contextLength(), prompts.get(i).length + entries.get(i).sampling().maxTokens());
+            needed += (tokens + blockSize - 1) / blockSize;
+        }
+        long perBlock = 2L * c.numLayers() * blockSize * c.numKvHeads() * c.headDim() * Float.BYTES;
+        return (int) Math.max(1, Math.min(needed, maxBytes / perBlock));
+    }
+
+    RunResultWithCompletions run(List<PromptFile.Entry> entries, List<int[]> prompts) {
+        Tokenizer tokenizer = source.tokenizer();
+        ModelConfig config = source.config();
+        Map<Request, Tracked> tracked = new HashMap<>();
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            PromptFile.Entry e = entries.get(i);
+            Request r = new Request(i, e.id(), prompts.get(i), e.sampling(), 0);
+            requests.add(r);
+            tracked.put(r, new Tracked(e, tokenizer, prompts.get(i)));
+        }
+        SimpleFcfsPolicy policy = new SimpleFcfsPolicy(
+                new BlockManager(runnerOptions.numBlocks(), runnerOptions.blockSize(), 0), tokenBudget, config.contextLength());
+        EngineListener listener = new EngineListener() {
+            @Override
+            public void onToken(Request request, int token) {
+                Tracked t = tracked.get(request);
+                boolean special = !request.sampling().ignoreEos()
+                        && (token == tokenizer.eosId() || request.sampling().stopTokenIds().contains(token));
+                if (t.stopped || special) {
+                    return;
+                }
+                append(t, t.detokenizer.accept(token), request, policy);
+            }
+
+            @Override
+            public void onFinished(Request request) {
+                Tracked t = tracked.get(request);
+                if (!t.stopped) {
+                    append(t, t.detokenizer.flush(), request, policy);
+                }
+            }
+        };
+        RunResult result;
+        try (LocalModelExecutor executor = new LocalModelExecutor(new LocalModelRunner(source, runnerOptions),
+                out -> recordLogprobs(out, tracked))) {
+            Engine engine = new Engine(executor, policy, new ConstantPredictor(1),
+                    new StopChecker(tokenizer.eosId(), config.contextLength()), listener);
+            result = engine.run(requests);
+        }
+        List<Completion> completions = new ArrayList<>();
+        for (Request r : requests) {
+            Tracked t = tracked.get(r);
+            if (r.error() != null) {
+                throw new IllegalArgumentException("request " + r.externalId() + " failed: " + r.error());
+            }
+            String reason = t.stopped ? "stop" : r.finishReason().openAiName();
+            completions.add(new Completion(r.externalId(), t.entry.prompt(), t.text.toString(), r.outputTokens(), reason,
+                    r.promptLength(), r.numOutputTokens(), t.logprobs));
+        }
+        return new RunResultWithCompletions(result, completions);
+    }
+
+    /** The engine's run summary and each prompt's completion, in input order. */
+    record RunResultWithCompletions(RunResult result, List<Completion> completions) {
+    }
+
+    private void append(Tracked t, String delta, Request request, SimpleFcfsPolicy policy) {
+        int before = t.text.length();
+        t.text.append(delta);
+        if (t.stops.isEmpty()) {
+            if (stream != null) {
+                stream.print(delta);
+                stream.flush();
+            }
+            return;
+        }
+        int at = t.stops.find(t.text.toString(), before);
+        if (at >= 0) {
+            t.text.setLength(at);
+            t.stopped = true;
+            policy.requestStop(request);
+        }
+    }
+
+    private static void recordLogprobs(StepOutput out, Map<Request, Tracked> tracked) {
+        int next = 0;
+        for (ScheduledSeq seq : out.batch().seqs()) {
+            if (seq.samples()) {
+                SampledToken s = out.sampled().get(next++);
+                if (seq.request().sampling().logprobs() > 0) {
+                    tracked.get(seq.request()).logprobs.add(s);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.tdpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenerateCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static String stories(String file) {
+        String root = System.getProperty("tdpipe.shared.data");
+        assumeTrue(root != null, "tdpipe.shared.data not set; skipping");
+        Path p = Path.of(root, "models", "stories260K", file);
+        assumeTrue(Files.exists(p), p + " absent; skipping");
+        return p.toString();
+    }
+
+    private List<JsonNode> generate(String model, List<String> lines, String... extra) throws IOException {
+        Path in = dir.resolve("in.jsonl");
+        Path out = dir.resolve("out.jsonl");
+        Files.write(in, lines);
+        List<String> args = new ArrayList<>(List.of("generate", "--model", model, "--input", in.toString(),
+                "--output", out.toString(), "--threads", "2"));
+        args.addAll(List.of(extra));
+        assertEquals(0, TdpipeCommand.execute(args.toArray(String[]::new)));
+        List<JsonNode> result = new ArrayList<>();
+        for (String line : Files.readAllLines(out)) {
+            result.add(JSON.readTree(line));
+        }
+        return result;
+    }
+
+    @Test
+    void batchOfPromptsMatchesTheGreedyReference() throws IOException {
+        String model = stories("stories260K.gguf");
+        JsonNode golden = JSON.readTree(Path.of(stories("reference_greedy_200.json")).toFile());
+        List<JsonNode> out = generate(model, List.of(
+                "{\"prompt\": \"Once upon a time\", \"max_tokens\": 25}",
+                "{\"id\": \"bos\", \"prompt\": \"\", \"max_tokens\": 60}",
+                "{\"prompt\": \"\", \"max_tokens\": 60, \"stop\": \"Lily\"}"),
+                "--temperature", "0");
+        assertEquals(3, out.size());
+        JsonNode bos = out.get(1);
+        assertEquals("bos", bos.get("id").asText());
+        assertEquals(60, bos.get("completion_tokens").asInt());
+        assertEquals("length", bos.get("finish_reason").asText());
+        for (int i = 0; i < 60; i++) {
+            assertEquals(golden.get("tokens_including_bos").get(i + 1).asInt(), bos.get("token_ids").get(i).asInt(), "token " + i);
+        }
+        assertTrue(golden.get("decoded_text").asText().startsWith(bos.get("text").asText()));
+        JsonNode stopped = out.get(2);
+        assertEquals("stop", stopped.get("finish_reason").asText());
+        assertEquals("Once upon a time, there was a little girl named ", stopped.get("text").asText());
+    }
+
+    @Test
+    void batchingAndPreemptionDoNotChangeGreedyOutput() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            lines.add("{\"prompt\": \"prompt number " + i + " " + "x".repeat(7 * i) + "\", \"max_tokens\": 24, \"ignore_eos\": true}");
+        }
+        List<JsonNode> together = generate("dummy:llama-260k", lines, "--temperature", "0");
+        // a KV cache of ~6 blocks forces preemption by recompute
+        List<JsonNode> squeezed = generate("dummy:llama-260k", lines, "--temperature", "0", "--kv-cache-mib", "0.12",
+                "--max-batched-tokens", "32");
+        for (int i = 0; i < lines.size(); i++) {
+            List<JsonNode> alone = generate("dummy:llama-260k", List.of(lines.get(i)), "--temperature", "0");
+            assertEquals(alone.get(0).get("token_ids"), together.get(i).get("token_ids"), "prompt " + i);
+            assertEquals(alone.get(0).get("token_ids"), squeezed.get(i).get("token_ids"), "prompt " + i + " with preemption");
+            assertEquals(24, together.get(i).get("completion_tokens").asInt());
+        }
+    }
+
+    @Test
+    void seededSamplingIsReproducibleInAnyBatch() throws IOException {
+        String line = "{\"prompt\": \"seeded\", \"max_tokens\": 16, \"temperature\": 1.0, \"seed\": 11, \"ignore_eos\": true}";
+        List<JsonNode> alone = generate("dummy:llama-260k", List.of(line));
+        List<JsonNode> batch = generate("dummy:llama-260k", List.of(
+                "{\"prompt\": \"another one\", \"max_tokens\": 9, \"temperature\": 1.0}", line,
+                "{\"prompt\": \"and a third\", \"max_tokens\": 30, \"temperature\": 0.7}"));
+        assertEquals(alone.get(0).get("token_ids"), batch.get(1).get("token_ids"));
+    }
+
+    @Test
+    void badInputNamesTheLine() throws IOException {
+        Path in = dir.resolve("bad.jsonl");
+        Files.write(in, List.of("{\"prompt\": \"ok\"}", "{\"prompt\": \"x\", \"temperature\": -1}"));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--input", in.toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, code);
+        String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(message.contains("bad.jsonl line 2: temperature must be"), message);
+    }
+}

@@ -1,0 +1,13 @@
+package org.tdpipe.model.sampling;
+
+import java.util.List;
+
+/**
+ * A sampled token with its log-probability and the {@code logprobs} most likely tokens (both from
+ * the model's raw distribution, before penalties and temperature, as vLLM reports them).
+ */
+public record SampledToken(int token, float logprob, List<TokenLogprob> topLogprobs) {
+    public SampledToken {
+        topLogprobs = List.copyOf(topLogprobs);
+    }
+}

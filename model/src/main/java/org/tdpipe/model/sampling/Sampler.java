@@ -1,0 +1,143 @@
+package org.tdpipe.model.sampling;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.SamplingParams;
+
+/**
+ * Picks the next token from a row of logits with a request's {@link SamplingParams}: penalties,
+ * then greedy argmax (temperature 0) or temperature → min-p → top-k → top-p → a categorical draw.
+ * The draw depends only on the request's seed and the position being sampled, never on the batch,
+ * so seeded generation is reproducible whatever runs beside it. Requests without a seed use one
+ * derived from the sampler's seed and the request id.
+ */
+public final class Sampler {
+    private final long defaultSeed;
+
+    public Sampler(long defaultSeed) {
+        this.defaultSeed = defaultSeed;
+    }
+
+    /**
+     * Samples token {@code position} (the context so far has {@code position} tokens) of
+     * {@code request} from {@code logits[offset, offset + vocab)}; the logits are not modified.
+     */
+    public SampledToken sample(float[] logits, int offset, int vocab, Request request, int position) {
+        SamplingParams p = request.sampling();
+        float[] work = Arrays.copyOfRange(logits, offset, offset + vocab);
+        if (Penalties.any(p)) {
+            Penalties.apply(work, 0, vocab, request, position);
+        }
+        int token = p.isGreedy() ? argmax(work) : draw(work, p, random(request, position));
+        double logSumExp = logSumExp(logits, offset, vocab);
+        List<TokenLogprob> top = topLogprobs(logits, offset, vocab, p.logprobs(), logSumExp);
+        return new SampledToken(token, (float) (logits[offset + token] - logSumExp), top);
+    }
+
+    private SplittableRandom random(Request request, int position) {
+        long seed = request.sampling().seed() != null
+                ? request.sampling().seed()
+                : new SplittableRandom(defaultSeed ^ request.id() * 0xBF58476D1CE4E5B9L).nextLong();
+        return new SplittableRandom(seed + position * 0x9E3779B97F4A7C15L);
+    }
+
+    static int argmax(float[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) {
+            if (x[i] > x[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int draw(float[] logits, SamplingParams p, SplittableRandom random) {
+        int vocab = logits.length;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double[] probs = new double[vocab];
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            probs[i] = Math.exp((logits[i] - max) / p.temperature());
+            sum += probs[i];
+        }
+        // candidates sorted by probability, ties by lower token id: key = (prob bits, reversed id)
+        long[] keys = new long[vocab];
+        for (int i = 0; i < vocab; i++) {
+            keys[i] = ((long) Float.floatToIntBits((float) (probs[i] / sum)) << 32) | (vocab - 1 - i);
+        }
+        Arrays.sort(keys);
+        int limit = p.topK() > 0 ? Math.min(p.topK(), vocab) : vocab;
+        double pMax = probs[id(keys[vocab - 1], vocab)] / sum;
+        double kept = 0;
+        int n = 0;
+        while (n < limit) {
+            int id = id(keys[vocab - 1 - n], vocab);
+            double prob = probs[id] / sum;
+            if (n > 0 && (prob < p.minP() * pMax || kept >= p.topP())) {
+                break;
+            }
+            kept += prob;
+            n++;
+        }
+        double u = random.nextDouble() * kept;
+        double acc = 0;
+        for (int j = 0; j < n; j++) {
+            int id = id(keys[vocab - 1 - j], vocab);
+            acc += probs[id] / sum;
+            if (u < acc) {
+                return id;
+            }
+        }
+        return id(keys[vocab - n], vocab);
+    }
+
+    private static int id(long key, int vocab) {
+        return vocab - 1 - (int) (key & 0xFFFFFFFFL);
+    }
+
+    private static double logSumExp(float[] logits, int offset, int vocab) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            sum += Math.exp(logits[offset + i] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    private static List<TokenLogprob> topLogprobs(float[] logits, int offset, int vocab, int n, double logSumExp) {
+        if (n == 0) {
+            return List.of();
+        }
+        int[] best = new int[Math.min(n, vocab)];
+        int size = 0;
+        for (int i = 0; i < vocab; i++) {
+            float l = logits[offset + i];
+            if (size < best.length) {
+                best[size++] = i;
+            } else if (l <= logits[offset + best[size - 1]]) {
+                continue;
+            } else {
+                best[size - 1] = i;
+            }
+            for (int j = size - 1; j > 0 && logits[offset + best[j]] > logits[offset + best[j - 1]]; j--) {
+                int t = best[j];
+                best[j] = best[j - 1];
+                best[j - 1] = t;
+            }
+        }
+        List<TokenLogprob> out = new ArrayList<>(size);
+        for (int j = 0; j < size; j++) {
+            out.add(new TokenLogprob(best[j], (float) (logits[offset + best[j]] - logSumExp)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,42 @@
+package org.tdpipe.model.sampling;
+
+import java.util.List;
+
+/**
+ * Finds the first stop string in generated text (OpenAI / vLLM {@code stop}): the output is cut
+ * before it and the request finishes with reason "stop".
+ */
+public final class StopStrings {
+    private final List<String> stops;
+    private final int longest;
+
+    public StopStrings(List<String> stops) {
+        for (String s : stops) {
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException("stop strings must not be empty");
+            }
+        }
+        this.stops = List.copyOf(stops);
+        this.longest = stops.stream().mapToInt(String::length).max().orElse(0);
+    }
+
+    public boolean isEmpty() {
+        return stops.isEmpty();
+    }
+
+    /**
+     * Index in {@code text} where the earliest stop string starts, or -1. Only matches that end at
+     * or after {@code newFrom} (text added since the last check) are looked for.
+     */
+    public int find(String text, int newFrom) {
+        int from = Math.max(0, newFrom - longest + 1);
+        int best = -1;
+        for (String s : stops) {
+            int at = text.indexOf(s, from);
+            if (at >= 0 && (best < 0 || at < best)) {
+                best = at;
+            }
+        }
+        return best;
+    }
+}

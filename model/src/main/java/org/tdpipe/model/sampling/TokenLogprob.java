@@ -1,0 +1,5 @@
+package org.tdpipe.model.sampling;
+
+/** A token and its log-probability under the model's raw distribution. */
+public record TokenLogprob(int token, float logprob) {
+}

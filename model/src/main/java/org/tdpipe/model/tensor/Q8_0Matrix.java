@@ -1,0 +1,110 @@
+package org.tdpipe.model.tensor;
+
+import static org.tdpipe.model.tensor.Vectors.B;
+import static org.tdpipe.model.tensor.Vectors.F;
+import static org.tdpipe.model.tensor.Vectors.LANES;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.tdpipe.model.format.GgmlType;
+
+/**
+ * GGML Q8_0 weights: blocks of 32 signed bytes with one half-precision scale (34 bytes per block).
+ * Each block's products with the activations are summed unscaled in a register of their own, then
+ * scaled into the accumulator: the only dependency carried from block to block is that one
+ * multiply-add, so consecutive blocks overlap in the pipeline.
+ */
+public final class Q8_0Matrix extends Matrix {
+    private static final int BLOCK = 32;
+    private static final int BLOCK_BYTES = 34;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final int blocksPerRow;
+
+    Q8_0Matrix(String name, int rows, int cols, MemorySegment data) {
+        super(name, rows, cols, data, GgmlType.Q8_0);
+        if (cols % BLOCK != 0) {
+            throw new IllegalArgumentException(name + ": Q8_0 rows must be a multiple of 32 long, got " + cols);
+        }
+        this.blocksPerRow = cols / BLOCK;
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    private float scale(long block) {
+        return Float.float16ToFloat(data.get(SHORT, block));
+    }
+
+    @Override
+    public void readRow(int row, float[] dst, int off) {
+        long base = (long) row * blocksPerRow * BLOCK_BYTES;
+        for (int b = 0; b < blocksPerRow; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            float d = scale(block);
+            for (int j = 0; j < BLOCK; j++) {
+                dst[off + b * BLOCK + j] = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * d;
+            }
+        }
+    }
+
+    private FloatVector weights(long block, int j) {
+        return Vectors.widen(ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Override
+    protected float dot(int row, float[] x, int xOff) {
+        long base = (long) row * blocksPerRow * BLOCK_BYTES;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocksPerRow; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            int k = xOff + b * BLOCK;
+            FloatVector sum = weights(block, 0).mul(FloatVector.fromArray(F, x, k));
+            for (int j = LANES; j < BLOCK; j += LANES) {
+                sum = weights(block, j).fma(FloatVector.fromArray(F, x, k + j), sum);
+            }
+            acc = sum.fma(FloatVector.broadcast(F, scale(block)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    protected void dot4(int row, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
+        long base = (long) row * blocksPerRow * BLOCK_BYTES;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int b = 0; b < blocksPerRow; b++) {
+            long block = base + (long) b * BLOCK_BYTES;
+            int k = xOff + b * BLOCK;
+            FloatVector w = weights(block, 0);
+            FloatVector s0 = w.mul(FloatVector.fromArray(F, x, k));
+            FloatVector s1 = w.mul(FloatVector.fromArray(F, x, k + xStride));
+            FloatVector s2 = w.mul(FloatVector.fromArray(F, x, k + 2 * xStride));
+            FloatVector s3 = w.mul(FloatVector.fromArray(F, x, k + 3 * xStride));
+            for (int j = LANES; j < BLOCK; j += LANES) {
+                w = weights(block, j);
+                s0 = w.fma(FloatVector.fromArray(F, x, k + j), s0);
+                s1 = w.fma(FloatVector.fromArray(F, x, k + xStride + j), s1);
+                s2 = w.fma(FloatVector.fromArray(F, x, k + 2 * xStride + j), s2);
+                s3 = w.fma(FloatVector.fromArray(F, x, k + 3 * xStride + j), s3);
+            }
+            FloatVector d = FloatVector.broadcast(F, scale(block));
+            a0 = s0.fma(d, a0);
+            a1 = s1.fma(d, a1);
+            a2 = s2.fma(d, a2);
+            a3 = s3.fma(d, a3);
+        }
+        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
+        out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
+        out[outOff + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
+        out[outOff + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,105 @@
+package org.tdpipe.model.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.Arena;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.tdpipe.model.format.GgmlType;
+
+class MatrixTest {
+    private static float[] random(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    private static Matrix matrix(GgmlType type, int rows, int cols, Arena arena) {
+        return Matrix.of("w", type, rows, cols, WeightEncoder.encode(type, random(rows * cols, 1), arena));
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void multiplyMatchesDecodedRowsForEveryBatchSize(GgmlType type) {
+        int rows = 37;
+        int cols = type.blockSize() == 1 ? 603 : 608; // several column blocks of the F32 kernel, and a tail
+        try (Arena arena = Arena.ofShared(); Parallel parallel = new Parallel(3)) {
+            Matrix m = matrix(type, rows, cols, arena);
+            float[] decoded = new float[rows * cols];
+            for (int r = 0; r < rows; r++) {
+                m.readRow(r, decoded, r * cols);
+            }
+            for (int batch : new int[] {1, 3, 4, 5, 9}) {
+                float[] in = random(batch * cols, 7);
+                float[] out = new float[batch * rows];
+                m.multiply(in, batch, out, parallel);
+                for (int b = 0; b < batch; b++) {
+                    for (int r = 0; r < rows; r++) {
+                        double expected = 0;
+                        for (int k = 0; k < cols; k++) {
+                            expected += (double) decoded[r * cols + k] * in[b * cols + k];
+                        }
+                        assertEquals(expected, out[b * rows + r], 1e-4, type + " batch " + batch + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void batchedRowsEqualSingleRows(GgmlType type) {
+        int rows = 20;
+        int cols = type.blockSize() == 1 ? 523 : 544;
+        int batch = 9;
+        try (Arena arena = Arena.ofShared(); Parallel parallel = new Parallel(2)) {
+            Matrix m = matrix(type, rows, cols, arena);
+            float[] in = random(batch * cols, 3);
+            float[] all = new float[batch * rows];
+            m.multiply(in, batch, all, parallel);
+            for (int b = 0; b < batch; b++) {
+                float[] one = new float[rows];
+                m.multiply(java.util.Arrays.copyOfRange(in, b * cols, (b + 1) * cols), 1, one, parallel);
+                float[] fromBatch = java.util.Arrays.copyOfRange(all, b * rows, (b + 1) * rows);
+                assertArrayEquals(one, fromBatch, 1e-4f, type + " input row " + b);
+            }
+        }
+    }
+
+    @Test
+    void quantizedRowsStayCloseToTheirValues() {
+        float[] values = random(64, 5);
+        try (Arena arena = Arena.ofShared()) {
+            for (GgmlType type : GgmlType.values()) {
+                Matrix m = Matrix.of("w", type, 1, 64, WeightEncoder.encode(type, values, arena));
+                float[] back = new float[64];
+                m.readRow(0, back, 0);
+                float tolerance = switch (type) {
+                    case F32 -> 0f;
+                    case F16 -> 2e-3f;
+                    case BF16 -> 2e-2f;
+                    case Q8_0 -> 0.02f;
+                    case Q4_0 -> 0.4f; // one step: the positive end is clamped at 7/8 of the range
+                };
+                assertArrayEquals(values, back, tolerance, type.toString());
+            }
+        }
+    }
+
+    @Test
+    void rejectsTensorsTooSmallForTheirShape() {
+        try (Arena arena = Arena.ofShared()) {
+            var data = arena.allocate(10);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Matrix.of("blk.0.attn_q.weight", GgmlType.F32, 4, 4, data));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("blk.0.attn_q.weight"), e.getMessage());
+        }
+    }
+}
