@@ -10,9 +10,12 @@ import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.predict.ConstantPredictor;
 import org.tdpipe.core.request.Request;
+import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.SchedulerPolicy;
+import org.tdpipe.core.sched.vllm.VllmOptions;
+import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LocalModelExecutor;
@@ -26,8 +29,8 @@ import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
  * Runs a list of prompts to completion together through the real {@link Engine} on an in-process
- * model ({@link LocalModelExecutor}) with a FCFS continuous-batching policy, turning tokens into
- * text as they come and enforcing stop strings.
+ * model ({@link LocalModelExecutor}) with chunked-prefill continuous batching ({@code pp-chunked}
+ * with one batch in flight), turning tokens into text as they come and enforcing stop strings.
  */
 final class GenerationRun {
     /** Text and bookkeeping of one request while it runs. */
@@ -93,25 +96,29 @@ final class GenerationRun {
             requests.add(r);
             tracked.put(r, new Tracked(e, tokenizer, prompts.get(i)));
         }
-        SimpleFcfsPolicy policy = new SimpleFcfsPolicy(
-                new BlockManager(runnerOptions.numBlocks(), runnerOptions.blockSize(), 0), tokenBudget, config.contextLength());
+        // One batch in flight on one executor: vLLM V1's chunked-prefill continuous batching.
+        PolicyContext ctx = new PolicyContext(1, runnerOptions.numBlocks(), runnerOptions.blockSize(),
+                config.contextLength(), null, new ConstantPredictor(1));
+        SchedulerPolicy policy = VllmPolicies.create(VllmPolicies.PP_CHUNKED, ctx,
+                VllmOptions.defaults().withMaxNumSeqs(Math.min(VllmOptions.defaults().maxNumSeqs(), tokenBudget))
+                        .withMaxNumBatchedTokens(tokenBudget));
         EngineListener listener = new EngineListener() {
             @Override
-            public void onToken(Request request, int token) {
+            public boolean onToken(Request request, int token) {
                 Tracked t = tracked.get(request);
                 boolean special = !request.sampling().ignoreEos()
                         && (token == tokenizer.eosId() || request.sampling().stopTokenIds().contains(token));
-                if (t.stopped || special) {
-                    return;
+                if (!special) {
+                    append(t, t.detokenizer.accept(token));
                 }
-                append(t, t.detokenizer.accept(token), request, policy);
+                return !t.stopped;
             }
 
             @Override
             public void onFinished(Request request) {
                 Tracked t = tracked.get(request);
                 if (!t.stopped) {
-                    append(t, t.detokenizer.flush(), request, policy);
+                    append(t, t.detokenizer.flush());
                 }
             }
         };
@@ -128,7 +135,7 @@ final class GenerationRun {
             if (r.error() != null) {
                 throw new IllegalArgumentException("request " + r.externalId() + " failed: " + r.error());
             }
-            String reason = t.stopped ? "stop" : r.finishReason().openAiName();
+            String reason = r.finishReason().openAiName();
             completions.add(new Completion(r.externalId(), t.entry.prompt(), t.text.toString(), r.outputTokens(), reason,
                     r.promptLength(), r.numOutputTokens(), t.logprobs));
         }
@@ -139,7 +146,8 @@ final class GenerationRun {
     record RunResultWithCompletions(RunResult result, List<Completion> completions) {
     }
 
-    private void append(Tracked t, String delta, Request request, SimpleFcfsPolicy policy) {
+    /** Adds generated text, cutting it before a stop string (which marks the request stopped). */
+    private void append(Tracked t, String delta) {
         int before = t.text.length();
         t.text.append(delta);
         if (t.stops.isEmpty()) {
@@ -153,7 +161,6 @@ final class GenerationRun {
         if (at >= 0) {
             t.text.setLength(at);
             t.stopped = true;
-            policy.requestStop(request);
         }
     }
 

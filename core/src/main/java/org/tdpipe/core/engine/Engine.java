@@ -118,8 +118,7 @@ public final class Engine {
             }
             int token = result.tokens()[i];
             r.appendToken(token, now);
-            listener.onToken(r, token);
-            FinishReason reason = stopChecker.check(r, token);
+            FinishReason reason = listener.onToken(r, token) ? stopChecker.check(r, token) : FinishReason.STOP;
             if (reason != null) {
                 r.markFinished(reason, now);
                 finished.add(r);

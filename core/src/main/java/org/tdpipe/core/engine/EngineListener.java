@@ -7,8 +7,12 @@ public interface EngineListener {
     EngineListener NONE = new EngineListener() {
     };
 
-    /** A token was appended to {@code request}. */
-    default void onToken(Request request, int token) {
+    /**
+     * A token was appended to {@code request}. Return false to finish it now with reason STOP —
+     * how a front-end that owns the tokenizer enforces stop strings.
+     */
+    default boolean onToken(Request request, int token) {
+        return true;
     }
 
     /** The request finished (any reason); it will not be mentioned again. */

@@ -10,7 +10,8 @@ import org.tdpipe.core.profile.Profile;
  * @param numBlocks KV blocks available (the same numbering on every stage)
  * @param blockSize tokens per KV block
  * @param maxModelLen longest sequence (prompt + output) the model accepts
- * @param profile the policy's cost belief: full-model forward ms per batch token count
+ * @param profile the policy's cost belief: full-model forward ms per batch token count (may be
+ *     null for policies that plan without costs, the vLLM baselines)
  * @param predictor output-length predictor used by TD-Pipe's memory simulation
  */
 public record PolicyContext(

@@ -64,8 +64,9 @@ public final class PolicyInvariants {
         Map<Long, List<Integer>> streamed = new HashMap<>();
         EngineListener listener = new EngineListener() {
             @Override
-            public void onToken(Request request, int token) {
+            public boolean onToken(Request request, int token) {
                 streamed.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(token);
+                return true;
             }
 
             @Override
