@@ -36,10 +36,11 @@ final class ThroughputReport {
     void printTable(PrintStream out) {
         RunResult reference = runs.stream().filter(r -> r.policy().equals("pp-vllm")).findFirst().orElse(runs.get(0));
         out.println();
-        out.printf(Locale.ROOT, "%-26s %9s %11s %11s %9s %7s %9s %9s %10s%n", "policy", "req/s", "tok/s", "out tok/s",
+        String name = nameColumn();
+        out.printf(Locale.ROOT, name + " %9s %11s %11s %9s %7s %9s %9s %10s%n", "policy", "req/s", "tok/s", "out tok/s",
                 "elapsed s", "bubble", "preempt", "switches", "vs " + reference.policy());
         for (RunResult r : runs) {
-            out.printf(Locale.ROOT, "%-26s %9.3f %11.1f %11.1f %9.1f %6.1f%% %9d %9d %9.2fx%n", r.policy(),
+            out.printf(Locale.ROOT, name + " %9.3f %11.1f %11.1f %9.1f %6.1f%% %9d %9d %9.2fx%n", r.policy(),
                     r.requestsPerSecond(), r.totalTokensPerSecond(), r.outputTokensPerSecond(), r.elapsedSeconds(),
                     100 * r.timelineStats().bubbleRatio(), r.schedulerStats().preemptions(),
                     r.schedulerStats().phaseSwitches(), r.totalTokensPerSecond() / reference.totalTokensPerSecond());
@@ -47,17 +48,27 @@ final class ThroughputReport {
         printBubbleTable(out);
     }
 
+    /** A left-aligned column as wide as the longest policy name. */
+    private String nameColumn() {
+        int width = "policy".length();
+        for (RunResult r : runs) {
+            width = Math.max(width, r.policy().length());
+        }
+        return "%-" + width + "s";
+    }
+
     /** Policy × cause, in % of P × makespan; a row sums to the bubble column above. */
     private void printBubbleTable(PrintStream out) {
         out.println();
         out.println("Where the pipeline waits (idle time by cause, % of stages x elapsed):");
-        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-26s", "policy"));
+        String name = nameColumn();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, name, "policy"));
         for (BubbleCause c : BubbleCause.values()) {
             header.append(String.format(Locale.ROOT, " %15s", c.label()));
         }
         out.println(header);
         for (RunResult r : runs) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-26s", r.policy()));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, name, r.policy()));
             for (BubbleCause c : BubbleCause.values()) {
                 row.append(String.format(Locale.ROOT, " %14.1f%%", 100 * r.timelineStats().bubbleShare().get(c)));
             }
