@@ -9,6 +9,6 @@ final class SharedData {
 
     static Path path(String relative) {
         String root = System.getProperty("tdpipe.shared.data", "../shared/data");
-        return Path.of(root).resolve(relative);
+        return Path.of(root).resolve(relative).normalize();
     }
 }

@@ -75,8 +75,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Sampling / noise seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--policies", defaultValue = "td-pipe,pp-vllm,pp-chunked,tp", split = ",",
-            description = "Policies to compare (default: ${DEFAULT-VALUE}); TD-Pipe ablations: td-pipe/no-greedy, td-pipe/no-stealing, td-pipe/memory-only")
+    @Option(names = "--policies", defaultValue = "td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked,tp", split = ",",
+            description = "Policies to compare (default: ${DEFAULT-VALUE}); ablations: td-pipe/no-greedy, td-pipe/no-stealing, td-pipe/memory-only, td-pipe-adaptive/no-lookahead")
     List<String> policies;
 
     @Option(names = "--predictor", defaultValue = "oracle", description = "Output-length predictor: " + LengthPredictors.NAMES + " (default: ${DEFAULT-VALUE})")
