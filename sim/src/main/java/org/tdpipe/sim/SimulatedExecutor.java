@@ -1,26 +1,21 @@
 package org.tdpipe.sim;
 
-import java.util.ArrayDeque;
 import java.util.Optional;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.exec.VirtualClock;
-import org.tdpipe.core.timeline.Span;
+import org.tdpipe.core.exec.VirtualFifoPipeline;
 import org.tdpipe.core.timeline.Timeline;
 import org.tdpipe.sim.cost.ActivationTransfer;
 import org.tdpipe.sim.cost.BatchLoad;
 import org.tdpipe.sim.cost.StageCostModel;
 
 /**
- * A simulated GPU pipeline on virtual time (DESIGN §4). Each stage is a FIFO server: a batch
- * enters stage 0 at {@code max(now, stage 0 free)} and stage k+1 at
- * {@code max(end on k + activation transfer, stage k+1 free)}; it completes after the last stage
- * plus a return overhead (sampled tokens travelling back to the controller). Because every stage
- * serves batches in launch order, a batch's whole schedule is known when it is submitted, and
- * completions come out in launch order; {@link #next} only moves the clock. No randomness: the
- * same batches give the same spans.
+ * A simulated GPU pipeline on virtual time (DESIGN §4): a {@link VirtualFifoPipeline} whose stage
+ * times come from a cost model, whose hop between stages is the activation transfer and whose return
+ * delay is the sampled tokens travelling back to the controller. No randomness: the same batches give
+ * the same spans.
  *
  * <p>The simulator runs with {@code ignore_eos}: every sampling sequence gets token {@link #SAMPLED_TOKEN}.
  */
@@ -33,13 +28,7 @@ public final class SimulatedExecutor implements PipelineExecutor {
     private final StageCostModel cost;
     private final ActivationTransfer transfer;
     private final long returnNanos;
-    private final VirtualClock clock = new VirtualClock();
-    private final Timeline timeline;
-    private final long[] stageFreeAt;
-    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
-
-    private record Pending(StepBatch batch, long doneAt) {
-    }
+    private final VirtualFifoPipeline pipeline;
 
     /**
      * @param numStages pipeline stages P (1 for tensor parallelism: one logical stage)
@@ -64,8 +53,7 @@ public final class SimulatedExecutor implements PipelineExecutor {
         this.cost = cost;
         this.transfer = transfer;
         this.returnNanos = returnNanos;
-        this.timeline = new Timeline(numStages);
-        this.stageFreeAt = new long[numStages];
+        this.pipeline = new VirtualFifoPipeline(numStages);
     }
 
     @Override
@@ -80,59 +68,49 @@ public final class SimulatedExecutor implements PipelineExecutor {
 
     @Override
     public int inFlight() {
-        return inFlight.size();
+        return pipeline.inFlight();
     }
 
     @Override
     public void submit(StepBatch batch) {
         if (!hasFreeSlot()) {
-            throw new IllegalStateException("no free slot for batch " + batch.id() + ": " + inFlight.size()
+            throw new IllegalStateException("no free slot for batch " + batch.id() + ": " + pipeline.inFlight()
                     + " of " + maxInFlight + " in flight");
         }
         BatchLoad load = BatchLoad.of(batch);
         long hop = numStages > 1 ? transfer.nanos(load.numTokens()) : 0;
-        long ready = clock.nanos();
-        for (int s = 0; s < numStages; s++) {
-            long start = Math.max(ready, stageFreeAt[s]);
-            long duration = cost.stageNanos(load, s, numStages);
-            if (duration < 0) {
-                throw new IllegalStateException("cost model gave a negative time " + duration + " ns for batch "
-                        + batch.id() + " on stage " + s);
-            }
-            long end = start + duration;
-            timeline.record(new Span(s, batch.id(), batch.phase(), batch.seqs().size(), load.numTokens(), start, end));
-            stageFreeAt[s] = end;
-            ready = end + (s < numStages - 1 ? hop : returnNanos);
+        pipeline.launch(batch, load.numTokens(), stage -> stageNanos(batch, load, stage), hop, returnNanos);
+    }
+
+    private long stageNanos(StepBatch batch, BatchLoad load, int stage) {
+        long duration = cost.stageNanos(load, stage, numStages);
+        if (duration < 0) {
+            throw new IllegalStateException("cost model gave a negative time " + duration + " ns for batch "
+                    + batch.id() + " on stage " + stage);
         }
-        inFlight.addLast(new Pending(batch, ready));
+        return duration;
     }
 
     @Override
     public Optional<StepResult> next(long deadlineNanos) {
-        Pending head = inFlight.peekFirst();
-        if (head == null || head.doneAt() > deadlineNanos) {
-            if (deadlineNanos != Long.MAX_VALUE) {
-                clock.advanceTo(Math.max(clock.nanos(), deadlineNanos));
-            }
-            return Optional.empty();
-        }
-        inFlight.pollFirst();
-        clock.advanceTo(Math.max(clock.nanos(), head.doneAt()));
-        StepBatch batch = head.batch();
+        return pipeline.nextDone(deadlineNanos).map(SimulatedExecutor::sampled);
+    }
+
+    private static StepResult sampled(StepBatch batch) {
         int[] tokens = new int[batch.seqs().size()];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = batch.seqs().get(i).samples() ? SAMPLED_TOKEN : StepResult.NO_TOKEN;
         }
-        return Optional.of(StepResult.ok(batch, tokens));
+        return StepResult.ok(batch, tokens);
     }
 
     @Override
     public Clock clock() {
-        return clock;
+        return pipeline.clock();
     }
 
     @Override
     public Timeline timeline() {
-        return timeline;
+        return pipeline.timeline();
     }
 }

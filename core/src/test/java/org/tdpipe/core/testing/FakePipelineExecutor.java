@@ -1,14 +1,12 @@
 package org.tdpipe.core.testing;
 
-import java.util.ArrayDeque;
 import java.util.Optional;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.exec.VirtualClock;
-import org.tdpipe.core.timeline.Span;
+import org.tdpipe.core.exec.VirtualFifoPipeline;
 import org.tdpipe.core.timeline.Timeline;
 
 /**
@@ -22,13 +20,7 @@ public final class FakePipelineExecutor implements PipelineExecutor {
     private final int maxInFlight;
     private final long fixedNanos;
     private final long perTokenNanos;
-    private final VirtualClock clock = new VirtualClock();
-    private final Timeline timeline;
-    private final long[] stageFreeAt;
-    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
-
-    private record Pending(StepBatch batch, long doneAt) {
-    }
+    private final VirtualFifoPipeline pipeline;
 
     public FakePipelineExecutor(int numStages, long fixedNanos, long perTokenNanos) {
         this(numStages, numStages, fixedNanos, perTokenNanos);
@@ -39,8 +31,7 @@ public final class FakePipelineExecutor implements PipelineExecutor {
         this.maxInFlight = maxInFlight;
         this.fixedNanos = fixedNanos;
         this.perTokenNanos = perTokenNanos;
-        this.timeline = new Timeline(numStages);
-        this.stageFreeAt = new long[numStages];
+        this.pipeline = new VirtualFifoPipeline(numStages);
     }
 
     /** The token a deterministic "model" emits after the given context. */
@@ -65,53 +56,39 @@ public final class FakePipelineExecutor implements PipelineExecutor {
 
     @Override
     public int inFlight() {
-        return inFlight.size();
+        return pipeline.inFlight();
     }
 
     @Override
     public void submit(StepBatch batch) {
         if (!hasFreeSlot()) {
-            throw new IllegalStateException("no free slot: " + inFlight.size() + " in flight");
+            throw new IllegalStateException("no free slot: " + pipeline.inFlight() + " in flight");
         }
-        long ready = clock.nanos();
         long cost = fixedNanos + perTokenNanos * batch.numTokens();
-        for (int s = 0; s < numStages; s++) {
-            long start = Math.max(ready, stageFreeAt[s]);
-            long end = start + cost;
-            timeline.record(new Span(s, batch.id(), batch.phase(), batch.seqs().size(), batch.numTokens(), start, end));
-            stageFreeAt[s] = end;
-            ready = end;
-        }
-        inFlight.addLast(new Pending(batch, ready));
+        pipeline.launch(batch, batch.numTokens(), stage -> cost, 0, 0);
     }
 
     @Override
     public Optional<StepResult> next(long deadlineNanos) {
-        Pending head = inFlight.peekFirst();
-        if (head == null || head.doneAt() > deadlineNanos) {
-            if (deadlineNanos != Long.MAX_VALUE) {
-                clock.advanceTo(Math.max(clock.nanos(), deadlineNanos));
-            }
-            return Optional.empty();
-        }
-        inFlight.pollFirst();
-        clock.advanceTo(Math.max(clock.nanos(), head.doneAt()));
-        StepBatch batch = head.batch();
+        return pipeline.nextDone(deadlineNanos).map(FakePipelineExecutor::modelOutput);
+    }
+
+    private static StepResult modelOutput(StepBatch batch) {
         int[] tokens = new int[batch.seqs().size()];
         for (int i = 0; i < tokens.length; i++) {
             ScheduledSeq seq = batch.seqs().get(i);
             tokens[i] = seq.samples() ? nextToken(seq.request().tokens(0, seq.start() + seq.numTokens())) : StepResult.NO_TOKEN;
         }
-        return Optional.of(StepResult.ok(batch, tokens));
+        return StepResult.ok(batch, tokens);
     }
 
     @Override
     public Clock clock() {
-        return clock;
+        return pipeline.clock();
     }
 
     @Override
     public Timeline timeline() {
-        return timeline;
+        return pipeline.timeline();
     }
 }
