@@ -1,34 +1,27 @@
 package org.tdpipe.sim;
 
-import java.util.Optional;
-import org.tdpipe.core.exec.Clock;
-import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.exec.VirtualFifoPipeline;
-import org.tdpipe.core.timeline.Timeline;
+import org.tdpipe.core.exec.VirtualPipelineExecutor;
 import org.tdpipe.sim.cost.ActivationTransfer;
 import org.tdpipe.sim.cost.BatchLoad;
 import org.tdpipe.sim.cost.StageCostModel;
 
 /**
- * A simulated GPU pipeline on virtual time (DESIGN §4): a {@link VirtualFifoPipeline} whose stage
+ * A simulated GPU pipeline on virtual time (DESIGN §4): a {@link VirtualPipelineExecutor} whose stage
  * times come from a cost model, whose hop between stages is the activation transfer and whose return
  * delay is the sampled tokens travelling back to the controller. No randomness: the same batches give
  * the same spans.
  *
  * <p>The simulator runs with {@code ignore_eos}: every sampling sequence gets token {@link #SAMPLED_TOKEN}.
  */
-public final class SimulatedExecutor implements PipelineExecutor {
+public final class SimulatedExecutor extends VirtualPipelineExecutor {
     /** The token id every sampling sequence receives. */
     public static final int SAMPLED_TOKEN = 0;
 
-    private final int numStages;
-    private final int maxInFlight;
     private final StageCostModel cost;
     private final ActivationTransfer transfer;
     private final long returnNanos;
-    private final VirtualFifoPipeline pipeline;
 
     /**
      * @param numStages pipeline stages P (1 for tensor parallelism: one logical stage)
@@ -39,51 +32,24 @@ public final class SimulatedExecutor implements PipelineExecutor {
      */
     public SimulatedExecutor(int numStages, int maxInFlight, StageCostModel cost, ActivationTransfer transfer,
             long returnNanos) {
-        if (numStages < 1) {
-            throw new IllegalArgumentException("number of stages must be >= 1, got " + numStages);
-        }
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("max batches in flight must be >= 1, got " + maxInFlight);
-        }
+        super(numStages, maxInFlight);
         if (returnNanos < 0) {
             throw new IllegalArgumentException("return overhead must be >= 0 ns, got " + returnNanos);
         }
-        this.numStages = numStages;
-        this.maxInFlight = maxInFlight;
         this.cost = cost;
         this.transfer = transfer;
         this.returnNanos = returnNanos;
-        this.pipeline = new VirtualFifoPipeline(numStages);
-    }
-
-    @Override
-    public int numStages() {
-        return numStages;
-    }
-
-    @Override
-    public int maxInFlight() {
-        return maxInFlight;
-    }
-
-    @Override
-    public int inFlight() {
-        return pipeline.inFlight();
     }
 
     @Override
     public void submit(StepBatch batch) {
-        if (!hasFreeSlot()) {
-            throw new IllegalStateException("no free slot for batch " + batch.id() + ": " + pipeline.inFlight()
-                    + " of " + maxInFlight + " in flight");
-        }
         BatchLoad load = BatchLoad.of(batch);
-        long hop = numStages > 1 ? transfer.nanos(load.numTokens()) : 0;
-        pipeline.launch(batch, load.numTokens(), stage -> stageNanos(batch, load, stage), hop, returnNanos);
+        long hop = numStages() > 1 ? transfer.nanos(load.numTokens()) : 0;
+        launch(batch, load.numTokens(), stage -> stageNanos(batch, load, stage), hop, returnNanos);
     }
 
     private long stageNanos(StepBatch batch, BatchLoad load, int stage) {
-        long duration = cost.stageNanos(load, stage, numStages);
+        long duration = cost.stageNanos(load, stage, numStages());
         if (duration < 0) {
             throw new IllegalStateException("cost model gave a negative time " + duration + " ns for batch "
                     + batch.id() + " on stage " + stage);
@@ -92,25 +58,11 @@ public final class SimulatedExecutor implements PipelineExecutor {
     }
 
     @Override
-    public Optional<StepResult> next(long deadlineNanos) {
-        return pipeline.nextDone(deadlineNanos).map(SimulatedExecutor::sampled);
-    }
-
-    private static StepResult sampled(StepBatch batch) {
+    protected StepResult complete(StepBatch batch) {
         int[] tokens = new int[batch.seqs().size()];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = batch.seqs().get(i).samples() ? SAMPLED_TOKEN : StepResult.NO_TOKEN;
         }
         return StepResult.ok(batch, tokens);
-    }
-
-    @Override
-    public Clock clock() {
-        return pipeline.clock();
-    }
-
-    @Override
-    public Timeline timeline() {
-        return pipeline.timeline();
     }
 }
