@@ -1,15 +1,9 @@
 package org.tdpipe.core.testing;
 
-import java.util.ArrayDeque;
-import java.util.Optional;
-import org.tdpipe.core.exec.Clock;
-import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.exec.VirtualClock;
-import org.tdpipe.core.timeline.Span;
-import org.tdpipe.core.timeline.Timeline;
+import org.tdpipe.core.exec.VirtualPipelineExecutor;
 
 /**
  * A deterministic P-stage pipeline on virtual time for control-plane tests: each stage takes
@@ -17,30 +11,18 @@ import org.tdpipe.core.timeline.Timeline;
  * of the tokens fed so far, so a request's output depends only on its own prompt — as greedy
  * decoding of a real model — whatever the batching, policy or preemptions.
  */
-public final class FakePipelineExecutor implements PipelineExecutor {
-    private final int numStages;
-    private final int maxInFlight;
+public final class FakePipelineExecutor extends VirtualPipelineExecutor {
     private final long fixedNanos;
     private final long perTokenNanos;
-    private final VirtualClock clock = new VirtualClock();
-    private final Timeline timeline;
-    private final long[] stageFreeAt;
-    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
-
-    private record Pending(StepBatch batch, long doneAt) {
-    }
 
     public FakePipelineExecutor(int numStages, long fixedNanos, long perTokenNanos) {
         this(numStages, numStages, fixedNanos, perTokenNanos);
     }
 
     public FakePipelineExecutor(int numStages, int maxInFlight, long fixedNanos, long perTokenNanos) {
-        this.numStages = numStages;
-        this.maxInFlight = maxInFlight;
+        super(numStages, maxInFlight);
         this.fixedNanos = fixedNanos;
         this.perTokenNanos = perTokenNanos;
-        this.timeline = new Timeline(numStages);
-        this.stageFreeAt = new long[numStages];
     }
 
     /** The token a deterministic "model" emits after the given context. */
@@ -54,64 +36,18 @@ public final class FakePipelineExecutor implements PipelineExecutor {
     }
 
     @Override
-    public int numStages() {
-        return numStages;
-    }
-
-    @Override
-    public int maxInFlight() {
-        return maxInFlight;
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlight.size();
-    }
-
-    @Override
     public void submit(StepBatch batch) {
-        if (!hasFreeSlot()) {
-            throw new IllegalStateException("no free slot: " + inFlight.size() + " in flight");
-        }
-        long ready = clock.nanos();
         long cost = fixedNanos + perTokenNanos * batch.numTokens();
-        for (int s = 0; s < numStages; s++) {
-            long start = Math.max(ready, stageFreeAt[s]);
-            long end = start + cost;
-            timeline.record(new Span(s, batch.id(), batch.phase(), batch.seqs().size(), batch.numTokens(), start, end));
-            stageFreeAt[s] = end;
-            ready = end;
-        }
-        inFlight.addLast(new Pending(batch, ready));
+        launch(batch, batch.numTokens(), stage -> cost, 0, 0);
     }
 
     @Override
-    public Optional<StepResult> next(long deadlineNanos) {
-        Pending head = inFlight.peekFirst();
-        if (head == null || head.doneAt() > deadlineNanos) {
-            if (deadlineNanos != Long.MAX_VALUE) {
-                clock.advanceTo(Math.max(clock.nanos(), deadlineNanos));
-            }
-            return Optional.empty();
-        }
-        inFlight.pollFirst();
-        clock.advanceTo(Math.max(clock.nanos(), head.doneAt()));
-        StepBatch batch = head.batch();
+    protected StepResult complete(StepBatch batch) {
         int[] tokens = new int[batch.seqs().size()];
         for (int i = 0; i < tokens.length; i++) {
             ScheduledSeq seq = batch.seqs().get(i);
             tokens[i] = seq.samples() ? nextToken(seq.request().tokens(0, seq.start() + seq.numTokens())) : StepResult.NO_TOKEN;
         }
-        return Optional.of(StepResult.ok(batch, tokens));
-    }
-
-    @Override
-    public Clock clock() {
-        return clock;
-    }
-
-    @Override
-    public Timeline timeline() {
-        return timeline;
+        return StepResult.ok(batch, tokens);
     }
 }

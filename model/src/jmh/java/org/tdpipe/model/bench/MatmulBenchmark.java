@@ -2,32 +2,17 @@ package org.tdpipe.model.bench;
 
 import java.lang.foreign.Arena;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.tdpipe.model.format.GgmlType;
 import org.tdpipe.model.tensor.Matrix;
 import org.tdpipe.model.tensor.Parallel;
 import org.tdpipe.model.tensor.WeightEncoder;
 
 /** One weight matrix times a batch of F32 activation rows, on all cores. */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class MatmulBenchmark {
+public class MatmulBenchmark extends KernelBenchmark {
     @Param({"F32", "Q8_0", "Q4_0"})
     public GgmlType type;
 

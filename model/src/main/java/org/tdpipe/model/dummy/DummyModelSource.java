@@ -12,10 +12,9 @@ import org.tdpipe.model.format.GgmlType;
 import org.tdpipe.model.format.HfConfigFiles;
 import org.tdpipe.model.format.ModelFormatException;
 import org.tdpipe.model.format.ModelConfig;
-import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.format.AbstractModelSource;
 import org.tdpipe.model.format.TensorEntry;
 import org.tdpipe.model.tensor.WeightEncoder;
-import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
  * A model with a real configuration and deterministic pseudo-random weights (vLLM's
@@ -26,29 +25,24 @@ import org.tdpipe.model.tokenizer.Tokenizer;
  * a pipeline stage only ever builds its own slice. Matrices whose rows are not a multiple of the
  * block size of a quantized type stay F32.
  */
-public final class DummyModelSource implements ModelSource {
+public final class DummyModelSource extends AbstractModelSource {
     public static final String PREFIX = "dummy:";
     /** Standard deviation of the weights of {@link #open} models. */
     public static final float DEFAULT_STD = 0.02f;
     private static final int ROWS_PER_TASK = 64;
 
-    private final String location;
-    private final ModelConfig config;
     private final GgmlType weightType;
     private final long seed;
     private final float std;
-    private final Tokenizer tokenizer;
     private final Arena arena = Arena.ofShared();
     private final Map<String, TensorEntry> generated = new ConcurrentHashMap<>();
 
     /** Weights of {@code weightType} with standard deviation {@code std} (output projections scaled down). */
     public DummyModelSource(String location, ModelConfig config, GgmlType weightType, long seed, float std) {
-        this.location = location;
-        this.config = config;
+        super(location, config, new ByteTokenizer(config.vocabSize()));
         this.weightType = weightType;
         this.seed = seed;
         this.std = std;
-        this.tokenizer = new ByteTokenizer(config.vocabSize());
     }
 
     /**
@@ -87,21 +81,6 @@ public final class DummyModelSource implements ModelSource {
     }
 
     @Override
-    public String location() {
-        return location;
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
     public Optional<TensorEntry> tensor(String name) {
         Optional<long[]> shape = shapeOf(name);
         return shape.map(s -> generated.computeIfAbsent(name, n -> generate(n, s)));
@@ -109,7 +88,7 @@ public final class DummyModelSource implements ModelSource {
 
     /** The shape (innermost first) of a canonical tensor name of this configuration, if it has it. */
     private Optional<long[]> shapeOf(String name) {
-        ModelConfig c = config;
+        ModelConfig c = config();
         long dim = c.dim();
         long qDim = (long) c.numHeads() * c.headDim();
         long kvDim = (long) c.numKvHeads() * c.headDim();
@@ -163,7 +142,7 @@ public final class DummyModelSource implements ModelSource {
         int rows = (int) shape[1];
         GgmlType type = cols % weightType.blockSize() == 0 ? weightType : GgmlType.F32;
         float scale = name.endsWith("attn_output.weight") || name.endsWith("ffn_down.weight")
-                ? (float) (std / Math.sqrt(2.0 * config.numLayers())) : std;
+                ? (float) (std / Math.sqrt(2.0 * config().numLayers())) : std;
         long rowBytes = type.bytesFor(cols);
         MemorySegment data = arena.allocate(rowBytes * rows, 64);
         long h = nameSeed(name);

@@ -5,15 +5,12 @@ import java.util.Optional;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 /** A GGUF model file as a {@link ModelSource}: tensors are zero-copy views of the mapped file. */
-public final class GgufModelSource implements ModelSource {
+public final class GgufModelSource extends AbstractModelSource {
     private final GgufFile file;
-    private final ModelConfig config;
-    private final Tokenizer tokenizer;
 
     private GgufModelSource(GgufFile file, ModelConfig config, Tokenizer tokenizer) {
+        super(file.path().toString(), config, tokenizer);
         this.file = file;
-        this.config = config;
-        this.tokenizer = tokenizer;
     }
 
     /** Opens a GGUF model (architecture metadata, tensors and tokenizer are all required). */
@@ -37,21 +34,6 @@ public final class GgufModelSource implements ModelSource {
 
     public GgufFile file() {
         return file;
-    }
-
-    @Override
-    public String location() {
-        return file.path().toString();
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-        return tokenizer;
     }
 
     @Override

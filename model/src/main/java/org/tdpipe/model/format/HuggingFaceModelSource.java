@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
  * A Hugging Face model folder: {@code config.json}, one or more memory-mapped {@code *.safetensors} files
@@ -20,24 +19,15 @@ import org.tdpipe.model.tokenizer.Tokenizer;
  * {@code tokenizer_config.json}. Tensors are zero-copy and renamed to canonical names; the Q/K weights
  * keep the Hugging Face half-split RoPE layout, which {@link ModelConfig#ropeHalfSplit()} reports.
  */
-public final class HuggingFaceModelSource implements ModelSource {
+public final class HuggingFaceModelSource extends MappedModelSource {
     private static final String INDEX = "model.safetensors.index.json";
 
-    private final Path folder;
-    private final ModelConfig config;
-    private final Tokenizer tokenizer;
     private final Optional<String> chatTemplate;
-    private final Map<String, TensorEntry> tensors;
-    private final Arena arena;
 
     private HuggingFaceModelSource(Path folder, ModelConfig config, HfTokenizerReader.HfTokenizer tokenizer,
             Map<String, TensorEntry> tensors, Arena arena) {
-        this.folder = folder;
-        this.config = config;
-        this.tokenizer = tokenizer.tokenizer();
+        super(folder.toString(), config, tokenizer.tokenizer(), tensors, arena);
         this.chatTemplate = tokenizer.chatTemplate();
-        this.tensors = tensors;
-        this.arena = arena;
     }
 
     public static HuggingFaceModelSource open(Path folder) {
@@ -97,30 +87,5 @@ public final class HuggingFaceModelSource implements ModelSource {
     /** The Jinja chat template of {@code tokenizer_config.json}, if any (not applied here). */
     public Optional<String> chatTemplate() {
         return chatTemplate;
-    }
-
-    @Override
-    public String location() {
-        return folder.toString();
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
-    public Optional<TensorEntry> tensor(String name) {
-        return Optional.ofNullable(tensors.get(name));
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

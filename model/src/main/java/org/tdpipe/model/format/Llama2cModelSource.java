@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
@@ -15,25 +14,15 @@ import org.tdpipe.model.tokenizer.Tokenizer;
  * the RoPE tables stored before the classifier are skipped. llama2.c rotates adjacent pairs, so the Q/K
  * layout is the GGUF one.
  */
-public final class Llama2cModelSource implements ModelSource {
+public final class Llama2cModelSource extends MappedModelSource {
     private static final int HEADER_BYTES = 7 * 4;
     private static final int VERSIONED_MAGIC = 0x616b3432; // "ak42": llama2.c export versions 1 and 2
     private static final float RMS_NORM_EPS = 1e-5f;
     private static final float ROPE_THETA = 10000f;
 
-    private final Path path;
-    private final ModelConfig config;
-    private final Tokenizer tokenizer;
-    private final Map<String, TensorEntry> tensors;
-    private final Arena arena;
-
     private Llama2cModelSource(Path path, ModelConfig config, Tokenizer tokenizer, Map<String, TensorEntry> tensors,
             Arena arena) {
-        this.path = path;
-        this.config = config;
-        this.tokenizer = tokenizer;
-        this.tensors = tensors;
-        this.arena = arena;
+        super(path.toString(), config, tokenizer, tensors, arena);
     }
 
     public static Llama2cModelSource open(Path checkpoint, Path tokenizerFile) {
@@ -123,30 +112,5 @@ public final class Llama2cModelSource implements ModelSource {
         void skip(long bytes) {
             offset = Math.addExact(offset, bytes);
         }
-    }
-
-    @Override
-    public String location() {
-        return path.toString();
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
-    public Optional<TensorEntry> tensor(String name) {
-        return Optional.ofNullable(tensors.get(name));
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

@@ -1,21 +1,12 @@
 package org.tdpipe.model.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import org.tdpipe.model.format.GgmlType;
 
 /** IEEE half-precision weights (decoded to floats a row at a time). */
-public final class F16Matrix extends Matrix {
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
+public final class F16Matrix extends RowDecodedMatrix {
     F16Matrix(String name, int rows, int cols, MemorySegment data) {
         super(name, rows, cols, data, GgmlType.F16);
-    }
-
-    @Override
-    public GgmlType type() {
-        return GgmlType.F16;
     }
 
     @Override
@@ -24,19 +15,5 @@ public final class F16Matrix extends Matrix {
         for (int k = 0; k < cols; k++) {
             dst[off + k] = Float.float16ToFloat(data.get(SHORT, base + k * 2L));
         }
-    }
-
-    @Override
-    protected float dot(int row, float[] x, int xOff) {
-        float[] w = RowDecoding.scratch(cols);
-        readRow(row, w, 0);
-        return Vectors.dot(w, 0, x, xOff, cols);
-    }
-
-    @Override
-    protected void dot4(int row, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride) {
-        float[] w = RowDecoding.scratch(cols);
-        readRow(row, w, 0);
-        Vectors.dot4(w, x, xOff, xStride, out, outOff, outStride, cols);
     }
 }

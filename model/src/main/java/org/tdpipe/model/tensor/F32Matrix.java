@@ -2,6 +2,7 @@ package org.tdpipe.model.tensor;
 
 import static org.tdpipe.model.tensor.Vectors.F;
 import static org.tdpipe.model.tensor.Vectors.LANES;
+import static org.tdpipe.model.tensor.Vectors.store4;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,11 +17,6 @@ public final class F32Matrix extends Matrix {
 
     F32Matrix(String name, int rows, int cols, MemorySegment data) {
         super(name, rows, cols, data, GgmlType.F32);
-    }
-
-    @Override
-    public GgmlType type() {
-        return GgmlType.F32;
     }
 
     @Override
@@ -76,9 +72,6 @@ public final class F32Matrix extends Matrix {
             s2 += w * x[o2 + k];
             s3 += w * x[o3 + k];
         }
-        out[outOff] = s0;
-        out[outOff + outStride] = s1;
-        out[outOff + 2 * outStride] = s2;
-        out[outOff + 3 * outStride] = s3;
+        store4(out, outOff, outStride, s0, s1, s2, s3);
     }
 }

@@ -15,13 +15,14 @@ import org.tdpipe.model.format.TensorEntry;
  * batched kernel {@link #dot4} only saves memory traffic by loading each weight vector once for
  * four input rows.
  */
-public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix {
+public abstract sealed class Matrix permits F32Matrix, RowDecodedMatrix, BlockQuantizedMatrix {
     /** Output rows computed by one task before moving to the next batch tile (keeps them in cache). */
     private static final int ROW_BLOCK = 16;
     /** Multiply-adds worth handing to another thread; smaller products run on the caller alone. */
     private static final long MIN_TASK_WORK = 1 << 16;
 
     protected final String name;
+    private final GgmlType type;
     protected final int rows;
     protected final int cols;
     protected final MemorySegment data;
@@ -36,6 +37,7 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8
                     + " bytes but the tensor holds " + data.byteSize());
         }
         this.name = name;
+        this.type = type;
         this.rows = rows;
         this.cols = cols;
         this.data = data;
@@ -72,7 +74,9 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8
         return cols;
     }
 
-    public abstract GgmlType type();
+    public final GgmlType type() {
+        return type;
+    }
 
     /** Bytes of weights read by one full pass over the matrix. */
     public long byteSize() {

@@ -18,42 +18,20 @@ import org.tdpipe.model.format.GgmlType;
  * offset by 8. As for Q8_0, each block is summed unscaled in its own register and then scaled into
  * the accumulator, so blocks overlap in the pipeline.
  */
-public final class Q4_0Matrix extends Matrix {
-    private static final int BLOCK = 32;
+public final class Q4_0Matrix extends BlockQuantizedMatrix {
     private static final int HALF = 16;
     private static final int BLOCK_BYTES = 18;
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
-    private final int blocksPerRow;
 
     Q4_0Matrix(String name, int rows, int cols, MemorySegment data) {
         super(name, rows, cols, data, GgmlType.Q4_0);
-        if (cols % BLOCK != 0) {
-            throw new IllegalArgumentException(name + ": Q4_0 rows must be a multiple of 32 long, got " + cols);
-        }
-        this.blocksPerRow = cols / BLOCK;
     }
 
     @Override
-    public GgmlType type() {
-        return GgmlType.Q4_0;
-    }
-
-    private float scale(long block) {
-        return Float.float16ToFloat(data.get(SHORT, block));
-    }
-
-    @Override
-    public void readRow(int row, float[] dst, int off) {
-        long base = (long) row * blocksPerRow * BLOCK_BYTES;
-        for (int b = 0; b < blocksPerRow; b++) {
-            long block = base + (long) b * BLOCK_BYTES;
-            float d = scale(block);
-            for (int j = 0; j < HALF; j++) {
-                int q = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0xFF;
-                dst[off + b * BLOCK + j] = ((q & 0x0F) - 8) * d;
-                dst[off + b * BLOCK + j + HALF] = ((q >>> 4) - 8) * d;
-            }
+    protected void decodeBlock(long block, float d, float[] dst, int off) {
+        for (int j = 0; j < HALF; j++) {
+            int q = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0xFF;
+            dst[off + j] = ((q & 0x0F) - 8) * d;
+            dst[off + j + HALF] = ((q >>> 4) - 8) * d;
         }
     }
 
@@ -120,9 +98,6 @@ public final class Q4_0Matrix extends Matrix {
             a2 = s2.fma(d, a2);
             a3 = s3.fma(d, a3);
         }
-        out[outOff] = a0.reduceLanes(VectorOperators.ADD);
-        out[outOff + outStride] = a1.reduceLanes(VectorOperators.ADD);
-        out[outOff + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
-        out[outOff + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+        storeSums(a0, a1, a2, a3, out, outOff, outStride);
     }
 }

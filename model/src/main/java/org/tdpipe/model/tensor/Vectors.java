@@ -68,6 +68,11 @@ public final class Vectors {
             s2 += w[k] * x[o2 + k];
             s3 += w[k] * x[o3 + k];
         }
+        store4(out, outOff, outStride, s0, s1, s2, s3);
+    }
+
+    /** The four results of a {@code dot4} kernel: {@code out[outOff + j·outStride] = s_j}. */
+    static void store4(float[] out, int outOff, int outStride, float s0, float s1, float s2, float s3) {
         out[outOff] = s0;
         out[outOff + outStride] = s1;
         out[outOff + 2 * outStride] = s2;

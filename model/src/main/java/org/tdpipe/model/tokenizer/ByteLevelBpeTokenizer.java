@@ -11,14 +11,10 @@ import java.util.Map;
  * split into words by the model's {@link PreTokenizer}, each word's UTF-8 bytes are mapped to characters
  * ({@link ByteUnicodeMapping}) and merged by merge rank (earlier merges first).
  */
-public final class ByteLevelBpeTokenizer implements Tokenizer {
-    private final Vocabulary vocabulary;
+public final class ByteLevelBpeTokenizer extends BpeTokenizer {
     private final Map<String, Integer> mergeRanks;
     private final PreTokenizer preTokenizer;
-    private final SpecialTokens special;
     private final boolean ignoreMerges;
-    private final SpecialTokenSplitter splitter;
-    private final byte[][] decoded;
 
     /**
      * @param merges merge rules in priority order, each "left right" in mapped characters
@@ -26,11 +22,9 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
      */
     public ByteLevelBpeTokenizer(Vocabulary vocabulary, List<String> merges, PreTokenizer preTokenizer,
             SpecialTokens special, boolean ignoreMerges) {
-        this.vocabulary = vocabulary;
+        super(vocabulary, special, ByteLevelBpeTokenizer::pieceBytes);
         this.preTokenizer = preTokenizer;
-        this.special = special;
         this.ignoreMerges = ignoreMerges;
-        this.splitter = new SpecialTokenSplitter(vocabulary);
         this.mergeRanks = new HashMap<>(merges.size() * 2);
         for (int rank = 0; rank < merges.size(); rank++) {
             String merge = merges.get(rank);
@@ -39,16 +33,10 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             }
             mergeRanks.putIfAbsent(merge, rank);
         }
-        decoded = new byte[vocabulary.size()][];
-        for (int id = 0; id < vocabulary.size(); id++) {
-            decoded[id] = pieceBytes(id);
-        }
     }
 
-    private byte[] pieceBytes(int id) {
-        String piece = vocabulary.piece(id);
-        return switch (vocabulary.type(id)) {
-            case CONTROL, UNUSED -> new byte[0];
+    private static byte[] pieceBytes(String piece, TokenType type) {
+        return switch (type) {
             case USER_DEFINED, UNKNOWN -> piece.getBytes(StandardCharsets.UTF_8);
             default -> unmap(piece);
         };
@@ -70,17 +58,9 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     @Override
-    public int vocabSize() {
-        return vocabulary.size();
-    }
-
-    @Override
     public int[] encode(String text, boolean addBos) {
-        TokenBuffer out = new TokenBuffer();
-        if (addBos && special.bos() >= 0) {
-            out.add(special.bos());
-        }
-        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text)) {
+        TokenBuffer out = startEncoding(addBos);
+        for (SpecialTokenSplitter.Fragment fragment : fragments(text)) {
             if (!fragment.isText()) {
                 out.add(fragment.token());
                 continue;
@@ -104,51 +84,19 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             Integer rank = mergeRanks.get(s.substring(start, mid) + ' ' + s.substring(mid, end));
             return rank == null ? Double.NaN : rank;
         });
-        for (int i = 0; i + 1 < bounds.length; i++) {
-            String symbol = word.substring(bounds[i], bounds[i + 1]);
-            int id = vocabulary.id(symbol);
-            if (id >= 0) {
-                out.add(id);
-                continue;
+        encodeSymbols(word, bounds, out);
+    }
+
+    /** Falls back to one token per mapped byte, or the unknown token. */
+    @Override
+    protected void encodeMissing(String symbol, TokenBuffer out) {
+        for (int c = 0; c < symbol.length(); c++) {
+            int single = vocabulary.id(String.valueOf(symbol.charAt(c)));
+            if (single < 0 && special.unknown() < 0) {
+                throw new IllegalArgumentException("byte token '" + symbol.charAt(c) + "' missing from the vocabulary");
             }
-            for (int c = 0; c < symbol.length(); c++) {
-                int single = vocabulary.id(String.valueOf(symbol.charAt(c)));
-                if (single < 0 && special.unknown() < 0) {
-                    throw new IllegalArgumentException("byte token '" + symbol.charAt(c) + "' missing from the vocabulary");
-                }
-                out.add(single >= 0 ? single : special.unknown());
-            }
+            out.add(single >= 0 ? single : special.unknown());
         }
-    }
-
-    @Override
-    public byte[] tokenBytes(int token) {
-        vocabulary.piece(token); // range check
-        return decoded[token].clone();
-    }
-
-    @Override
-    public int bosId() {
-        return special.bos();
-    }
-
-    @Override
-    public int eosId() {
-        return special.eos();
-    }
-
-    @Override
-    public boolean addBosByDefault() {
-        return special.addBos() && special.bos() >= 0;
-    }
-
-    @Override
-    public String decode(int[] tokens) {
-        return StreamingDetokenizer.decodeAll(this, tokens);
-    }
-
-    public Vocabulary vocabulary() {
-        return vocabulary;
     }
 
     @Override

@@ -9,35 +9,23 @@ import java.nio.charset.StandardCharsets;
  * UTF-8 bytes as {@code <0xNN>} tokens. Pieces scored {@code -∞} are never formed by merging (used for
  * vocabularies defined by merge rules, where only listed pairs merge).
  */
-public final class SentencePieceBpeTokenizer implements Tokenizer {
+public final class SentencePieceBpeTokenizer extends BpeTokenizer {
     static final char SPACE_MARK = '\u2581';
     private static final byte[] UNKNOWN_TEXT = " \u2047 ".getBytes(StandardCharsets.UTF_8);
 
-    private final Vocabulary vocabulary;
-    private final SpecialTokens special;
     private final boolean addSpacePrefix;
-    private final SpecialTokenSplitter splitter;
     private final int[] byteTokens = new int[256];
-    private final byte[][] decoded;
 
     public SentencePieceBpeTokenizer(Vocabulary vocabulary, SpecialTokens special, boolean addSpacePrefix) {
-        this.vocabulary = vocabulary;
-        this.special = special;
+        super(vocabulary, special, SentencePieceBpeTokenizer::pieceBytes);
         this.addSpacePrefix = addSpacePrefix;
-        this.splitter = new SpecialTokenSplitter(vocabulary);
         for (int b = 0; b < 256; b++) {
             byteTokens[b] = vocabulary.id(String.format("<0x%02X>", b));
         }
-        decoded = new byte[vocabulary.size()][];
-        for (int id = 0; id < vocabulary.size(); id++) {
-            decoded[id] = pieceBytes(id);
-        }
     }
 
-    private byte[] pieceBytes(int id) {
-        String piece = vocabulary.piece(id);
-        return switch (vocabulary.type(id)) {
-            case CONTROL, UNUSED -> new byte[0];
+    private static byte[] pieceBytes(String piece, TokenType type) {
+        return switch (type) {
             case UNKNOWN -> UNKNOWN_TEXT;
             case BYTE -> parseByteToken(piece);
             default -> piece.replace(SPACE_MARK, ' ').getBytes(StandardCharsets.UTF_8);
@@ -52,18 +40,10 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     }
 
     @Override
-    public int vocabSize() {
-        return vocabulary.size();
-    }
-
-    @Override
     public int[] encode(String text, boolean addBos) {
-        TokenBuffer out = new TokenBuffer();
-        if (addBos && special.bos() >= 0) {
-            out.add(special.bos());
-        }
+        TokenBuffer out = startEncoding(addBos);
         boolean afterSpecial = true;
-        for (SpecialTokenSplitter.Fragment fragment : splitter.split(text)) {
+        for (SpecialTokenSplitter.Fragment fragment : fragments(text)) {
             if (fragment.isText()) {
                 String prefixed = addSpacePrefix && afterSpecial ? " " + fragment.text() : fragment.text();
                 encodeText(prefixed.replace(' ', SPACE_MARK), out);
@@ -81,17 +61,15 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
             int id = vocabulary.id(s.substring(start, end));
             return id < 0 || vocabulary.score(id) == Float.NEGATIVE_INFINITY ? Double.NaN : -vocabulary.score(id);
         });
-        for (int i = 0; i + 1 < bounds.length; i++) {
-            String symbol = text.substring(bounds[i], bounds[i + 1]);
-            int id = vocabulary.id(symbol);
-            if (id >= 0) {
-                out.add(id);
-                continue;
-            }
-            for (byte b : symbol.getBytes(StandardCharsets.UTF_8)) {
-                int byteToken = byteTokens[b & 0xFF];
-                out.add(byteToken >= 0 ? byteToken : requireUnknown(symbol));
-            }
+        encodeSymbols(text, bounds, out);
+    }
+
+    /** Falls back to the {@code <0xNN>} tokens of the UTF-8 bytes, or the unknown token. */
+    @Override
+    protected void encodeMissing(String symbol, TokenBuffer out) {
+        for (byte b : symbol.getBytes(StandardCharsets.UTF_8)) {
+            int byteToken = byteTokens[b & 0xFF];
+            out.add(byteToken >= 0 ? byteToken : requireUnknown(symbol));
         }
     }
 
@@ -103,38 +81,8 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     }
 
     @Override
-    public byte[] tokenBytes(int token) {
-        vocabulary.piece(token); // range check
-        return decoded[token].clone();
-    }
-
-    @Override
-    public int bosId() {
-        return special.bos();
-    }
-
-    @Override
-    public int eosId() {
-        return special.eos();
-    }
-
-    @Override
-    public boolean addBosByDefault() {
-        return special.addBos() && special.bos() >= 0;
-    }
-
-    @Override
     public boolean addsSpacePrefix() {
         return addSpacePrefix;
-    }
-
-    @Override
-    public String decode(int[] tokens) {
-        return StreamingDetokenizer.decodeAll(this, tokens);
-    }
-
-    public Vocabulary vocabulary() {
-        return vocabulary;
     }
 
     @Override

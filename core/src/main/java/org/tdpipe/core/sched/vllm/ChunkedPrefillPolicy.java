@@ -198,15 +198,7 @@ public final class ChunkedPrefillPolicy implements SchedulerPolicy {
 
     @Override
     public void onBatchComplete(StepBatch batch) {
-        for (ScheduledSeq seq : batch.seqs()) {
-            Request r = seq.request();
-            if (r.isFinished()) {
-                blocks.free(r);
-                running.remove(r);
-            } else {
-                r.markReady();
-            }
-        }
+        StepCompletion.settle(batch, blocks, running);
     }
 
     @Override

@@ -101,15 +101,7 @@ final class VirtualEngine {
     /** The step came back: finished requests leave and free their blocks, the others are ready. */
     void onStepComplete(StepBatch step) {
         stepInFlight = false;
-        for (ScheduledSeq seq : step.seqs()) {
-            Request r = seq.request();
-            if (r.isFinished()) {
-                blocks.free(r);
-                running.remove(r);
-            } else {
-                r.markReady();
-            }
-        }
+        StepCompletion.settle(step, blocks, running);
     }
 
     private List<Request> admitPrefills(long nowNanos, Consumer<Request> onIgnored) {
