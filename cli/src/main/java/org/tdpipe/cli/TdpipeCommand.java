@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             SimulateCommand.class,
+            BenchCommand.class,
             GenerateCommand.class,
             TokenizeCommand.class,
         })

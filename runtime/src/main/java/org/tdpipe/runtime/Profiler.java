@@ -18,9 +18,9 @@ import org.tdpipe.model.llama.RunnerOptions;
 /**
  * Measures {@code T[n]}, the full-model forward time of a batch of n tokens, on this machine: the
  * whole model on one stage's share of threads (a pipeline stage holding 1/P of the layers then
- * takes about {@code T[n]/P}, the TD-Pipe cost model). Each batch size of a doubling grid is run
- * once to warm up, then timed {@code repeats} times (the median counts); sizes in between are
- * interpolated ({@link ProfileCurve}).
+ * takes about {@code T[n]/P}, the TD-Pipe cost model). The whole grid of batch sizes (doubling) is
+ * run once to warm the kernels up, then each size is timed {@code repeats} times (the median
+ * counts); sizes in between are interpolated ({@link ProfileCurve}).
  *
  * <p>A batch of n tokens is prefill work: sequences of at most {@value #MAX_SEQUENCE} tokens
  * (fewer when the model's context is shorter), each sampling its last token.
@@ -58,13 +58,16 @@ public final class Profiler {
         int seqLen = Math.min(MAX_SEQUENCE, source.config().contextLength());
         int blocks = (maxTokens + BLOCK_SIZE - 1) / BLOCK_SIZE + (maxTokens + seqLen - 1) / seqLen;
         try (LocalModelRunner runner = new LocalModelRunner(source, new RunnerOptions(1, blocks, BLOCK_SIZE, threads, 0))) {
+            StepBatch[] batches = new StepBatch[sizes.length];
             for (int i = 0; i < sizes.length; i++) {
-                StepBatch batch = prefill(sizes[i], seqLen, blocks);
-                runner.execute(batch);
+                batches[i] = prefill(sizes[i], seqLen, blocks);
+                runner.execute(batches[i]);
+            }
+            for (int i = 0; i < sizes.length; i++) {
                 double[] runs = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
                     long start = System.nanoTime();
-                    runner.execute(batch);
+                    runner.execute(batches[i]);
                     runs[r] = (System.nanoTime() - start) / 1e6;
                 }
                 Arrays.sort(runs);
