@@ -36,7 +36,7 @@ final class PipelineOptions {
     int stages;
 
     @Option(names = "--executor", defaultValue = "local",
-            description = "Where the stages run: ${COMPLETION-CANDIDATES} = threads of this process (default ${DEFAULT-VALUE}).")
+            description = "Where the stages of --stages > 1 run: ${COMPLETION-CANDIDATES} = one thread per stage in this process (default ${DEFAULT-VALUE}); a single stage runs on the calling thread.")
     ExecutorKind executor;
 
     @Option(names = "--threads", description = "Kernel threads in all (default: all processors).")

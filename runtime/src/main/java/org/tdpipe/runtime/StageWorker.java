@@ -25,6 +25,8 @@ import org.tdpipe.model.llama.StepOutput;
  * {@link WorkerReport.WorkerDied}.
  */
 public final class StageWorker implements AutoCloseable {
+    private static final long JOIN_POLL_MILLIS = 50;
+
     private final int stage;
     private final StageComputation computation;
     private final Optional<ActivationSource> inbound;
@@ -145,9 +147,12 @@ public final class StageWorker implements AutoCloseable {
     /** Stops the thread (after the batch it is computing, if any) and releases the stage's kernel threads. */
     @Override
     public void close() {
-        thread.interrupt();
         try {
-            thread.join();
+            // interrupt again until it is gone: a kernel may swallow the interrupt of a batch in progress
+            while (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(JOIN_POLL_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -2,22 +2,30 @@ package org.tdpipe.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.timeline.Span;
+import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.BatchLayout;
 import org.tdpipe.model.llama.HiddenStates;
@@ -123,13 +131,50 @@ class LocalExecutorTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"2, 1", "3, 2"})
+    void aDummyModelGivesTheSameTokensOnAnyPipeline(int stages, int threadsPerStage) {
+        try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
+            List<int[]> expected = reference(source);
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, threadsPerStage, 0);
+            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, out -> { })) {
+                EngineDriver.run(source, executor, "pp-vllm", requests);
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
     @Test
-    void closingStopsTheStageThreads() {
-        try (ModelSource source = Stories260K.open()) {
-            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), RESOURCES, out -> { });
-            assertTrue(stageThreadsAlive() >= 3);
+    void closingWithBatchesInFlightStopsTheStageThreads() {
+        try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
+            StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 2, 0);
+            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), resources, out -> { });
+            assertEquals(3, stageThreadsAlive());
+            BlockManager blocks = new BlockManager(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 0);
+            for (int b = 0; b < 3; b++) {
+                int[] prompt = new int[200];
+                Arrays.fill(prompt, 1);
+                Request r = new Request(b, "r" + b, prompt, SamplingParams.greedy(1), 0);
+                blocks.ensureCapacity(r, prompt.length);
+                executor.submit(new StepBatch(b, Phase.PREFILL, List.of(new ScheduledSeq(r, 0, prompt.length, true)), 0));
+            }
+            assertFalse(executor.hasFreeSlot());
             executor.close();
             assertEquals(0, stageThreadsAlive());
+        }
+    }
+
+    @Test
+    void withNothingInFlightNextWaitsUntilTheDeadline() {
+        try (ModelSource source = ModelSources.open("dummy:llama-260k");
+                LocalExecutor executor = LocalExecutor.open(source, balanced(source, 2), RESOURCES, out -> { })) {
+            long deadline = executor.clock().nanos() + 2_000_000;
+            assertTrue(executor.next(deadline).isEmpty());
+            assertTrue(executor.clock().nanos() >= deadline);
+            assertThrows(IllegalStateException.class, () -> executor.next(Long.MAX_VALUE));
         }
     }
 
@@ -145,7 +190,7 @@ class LocalExecutorTest {
     }
 
     /** A stage that throws on the batches a predicate picks and otherwise computes as {@code real}. */
-    private record Faulty(StageComputation real, Predicate<StepBatch> fails, java.util.function.Supplier<Throwable> fault)
+    private record Faulty(StageComputation real, Predicate<StepBatch> fails, Supplier<Throwable> fault)
             implements StageComputation {
         @Override
         public LayerRange range() {
