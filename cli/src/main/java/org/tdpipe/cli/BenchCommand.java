@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
             int blocks = kvBlocks != null ? kvBlocks : defaultBlocks(config, items);
             Profile costs = schedulerProfile(loaded, out);
             out.printf(Locale.ROOT, "Benchmarking %s on %d %s stage(s) (layers %s, %d kernel thread(s) each), KV cache %d blocks of %d tokens%n",
-                    loaded.location(), ranges.size(), pipeline.executor, describe(ranges), threadsPerStage(), blocks, blockSize);
+                    loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
             out.printf(Locale.ROOT, "Workload: %s, %d requests (seed %d, offline), scaled to prompts <= %d and outputs <= %d tokens, predictor: %s%n",
                     workloadTrace.description(), items.size(), seed, maxInput, maxOutput, predictor);
             List<RunResult> results = new ArrayList<>();
@@ -135,18 +135,14 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int threadsPerStage() {
-        return pipeline.stages == 1 ? pipeline.totalThreads() : pipeline.stageThreads();
-    }
-
     /** The given profile, or one measured now; either way the kernels are warm before the timed runs. */
     private Profile schedulerProfile(ModelSource source, PrintStream out) {
         if (profile != null) {
-            new Profiler(source, threadsPerStage(), 1).measure(WARM_UP_TOKENS);
+            new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
             return Profile.read(profile);
         }
         long start = System.nanoTime();
-        Profile measured = new Profiler(source, threadsPerStage(), 3).measure(profileMaxTokens);
+        Profile measured = new Profiler(source, pipeline.stageThreads(), 3).measure(profileMaxTokens);
         out.printf(Locale.ROOT, "Profiled T[n] for n = 1..%d in %.1f s: T[1] = %.2f ms, T[%d] = %.2f ms%n", measured.maxTokens(),
                 (System.nanoTime() - start) / 1e9, measured.forwardMs(1), measured.maxTokens(), measured.forwardMs(measured.maxTokens()));
         return measured;
@@ -185,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("executor", pipeline.executor.name());
         m.put("stages", ranges.size());
         m.put("layer_split", describe(ranges));
-        m.put("threads_per_stage", threadsPerStage());
+        m.put("threads_per_stage", pipeline.stageThreads());
         m.put("kv_blocks", blocks);
         m.put("block_size", blockSize);
         m.put("profile", costs.source());

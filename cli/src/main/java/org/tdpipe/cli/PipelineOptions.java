@@ -49,21 +49,30 @@ final class PipelineOptions {
             description = "Layers of each stage, e.g. 3,2 (default: balanced by estimated cost, LM head included).")
     int[] layerSplit;
 
-    int totalThreads() {
+    private int totalThreads() {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
 
+    /** The number of stages, checked. */
+    int stages() {
+        if (stages < 1) {
+            throw new IllegalArgumentException("--stages must be >= 1, got " + stages);
+        }
+        return stages;
+    }
+
+    /** Kernel threads of each stage (of the only stage when there is one). */
     int stageThreads() {
-        return threadsPerStage != null ? threadsPerStage : Math.max(1, totalThreads() / stages);
+        return threadsPerStage != null ? threadsPerStage : Math.max(1, totalThreads() / stages());
     }
 
     /** Each stage's layers: the explicit split when given (it must name {@code --stages} stages), else balanced. */
     List<LayerRange> ranges(ModelSource model) {
         int layers = model.config().numLayers();
         if (layerSplit == null) {
-            return LayerPartitioner.balanced(StageCosts.of(model.config(), SAMPLED_SHARE), stages);
+            return LayerPartitioner.balanced(StageCosts.of(model.config(), SAMPLED_SHARE), stages());
         }
-        if (layerSplit.length != stages) {
+        if (layerSplit.length != stages()) {
             throw new IllegalArgumentException("--layer-split names " + layerSplit.length + " stages but --stages is " + stages);
         }
         return LayerPartitioner.explicit(layerSplit, layers);
@@ -71,12 +80,9 @@ final class PipelineOptions {
 
     /** Opens the executor over {@code numBlocks} KV blocks of {@code blockSize} tokens. */
     PipelineExecutor open(ModelSource model, int numBlocks, int blockSize, Consumer<StepOutput> onOutput) {
-        if (stages < 1) {
-            throw new IllegalArgumentException("--stages must be >= 1, got " + stages);
-        }
         List<LayerRange> ranges = ranges(model);
-        if (stages == 1) {
-            RunnerOptions options = new RunnerOptions(1, numBlocks, blockSize, totalThreads(), 0);
+        if (ranges.size() == 1) {
+            RunnerOptions options = new RunnerOptions(1, numBlocks, blockSize, stageThreads(), 0);
             return new LocalModelExecutor(new LocalModelRunner(model, options), onOutput);
         }
         return switch (executor) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             SimulateCommand.class,
             BenchCommand.class,
+            ProfileCommand.class,
             GenerateCommand.class,
             TokenizeCommand.class,
         })

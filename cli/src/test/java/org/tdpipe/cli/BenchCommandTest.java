@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tdpipe.core.profile.Profile;
 import org.tdpipe.sim.workload.WorkloadItem;
 
 class BenchCommandTest {
@@ -39,6 +40,24 @@ class BenchCommandTest {
             assertTrue(bubble >= 0 && bubble < 1, "bubble ratio " + bubble);
             assertEquals(2, r.get("stage_utilization").size());
         }
+    }
+
+    @Test
+    void aMeasuredProfileIsWrittenInTheTdPipeFormatAndDrivesABench() throws IOException {
+        Path csv = dir.resolve("profile.csv");
+        SimulateCommandTest.Run profiled = SimulateCommandTest.run("profile", "--model", "dummy:llama-260k", "--stages", "2",
+                "--threads-per-stage", "1", "--max-tokens", "40", "--repeats", "1", "--out", csv.toString());
+        assertEquals(0, profiled.code(), profiled.err());
+        Profile profile = Profile.read(csv);
+        assertEquals(40, profile.maxTokens());
+        assertEquals("Total Length,Execute Time", Files.readAllLines(csv).getFirst());
+
+        Path json = dir.resolve("bench.json");
+        SimulateCommandTest.Run bench = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
+                "--num-requests", "4", "--max-input", "8", "--max-output", "4", "--policies", "td-pipe",
+                "--profile", csv.toString(), "--json", json.toString());
+        assertEquals(0, bench.code(), bench.err());
+        assertEquals(csv.toString(), new ObjectMapper().readTree(json.toFile()).get("setup").get("profile").asText());
     }
 
     @Test
