@@ -16,11 +16,11 @@ import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.RunnerOptions;
 import org.tdpipe.model.sampling.SampledToken;
 import org.tdpipe.model.sampling.TokenLogprob;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tdpipe generate}: text generation on the CPU model, one prompt or a JSONL batch. */
@@ -83,11 +83,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--logprobs", defaultValue = "0", description = "Top log-probabilities to report per token (JSONL output).")
     int logprobs;
 
-    @Option(names = "--stages", defaultValue = "1", description = "Pipeline stages the layers are split into (in this process).")
-    int stages;
-
-    @Option(names = "--threads", description = "Kernel threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    PipelineOptions pipeline;
 
     @Option(names = "--block-size", defaultValue = "16", description = "Tokens per KV block (default ${DEFAULT-VALUE}).")
     int blockSize;
@@ -108,11 +105,9 @@ final class GenerateCommand implements Callable<Integer> {
         try (ModelSource model = ModelSources.open(this.model)) {
             List<int[]> prompts = entries.stream().map(e -> GenerationRun.encode(model.tokenizer(), e.prompt())).toList();
             int blocks = GenerationRun.kvBlocks(model.config(), prompts, entries, blockSize, (long) (kvCacheMib * (1 << 20)));
-            RunnerOptions options = new RunnerOptions(stages, blocks, blockSize,
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), 0);
             boolean streaming = source.prompt != null && output == null && stop.isEmpty();
-            GenerationRun.RunResultWithCompletions run = new GenerationRun(model, options, maxBatchedTokens,
-                    streaming ? System.out : null).run(entries, prompts);
+            GenerationRun.RunResultWithCompletions run = new GenerationRun(model, pipeline, blocks, blockSize,
+                    maxBatchedTokens, streaming ? System.out : null).run(entries, prompts);
             if (output != null || source.input != null) {
                 writeJsonl(run.completions());
             } else if (streaming) {

@@ -9,6 +9,7 @@ import org.tdpipe.core.engine.Engine;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.engine.StopChecker;
+import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.predict.ConstantPredictor;
 import org.tdpipe.core.request.Request;
@@ -18,9 +19,6 @@ import org.tdpipe.core.sched.vllm.VllmOptions;
 import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.LocalModelExecutor;
-import org.tdpipe.model.llama.LocalModelRunner;
-import org.tdpipe.model.llama.RunnerOptions;
 import org.tdpipe.model.llama.StepOutput;
 import org.tdpipe.model.sampling.SampledToken;
 import org.tdpipe.model.sampling.StopStrings;
@@ -29,8 +27,9 @@ import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
  * Runs a list of prompts to completion together through the real {@link Engine} on an in-process
- * model ({@link LocalModelExecutor}) with chunked-prefill continuous batching ({@code pp-chunked}
- * with one batch in flight), turning tokens into text as they come and enforcing stop strings.
+ * model (one stage on the calling thread, or a pipeline of stage threads: {@link PipelineOptions})
+ * with chunked-prefill continuous batching ({@code pp-chunked}, one batch in flight per stage),
+ * turning tokens into text as they come and enforcing stop strings.
  */
 final class GenerationRun {
     /** Text and bookkeeping of one request while it runs. */
@@ -53,14 +52,19 @@ final class GenerationRun {
     }
 
     private final ModelSource source;
-    private final RunnerOptions runnerOptions;
+    private final PipelineOptions pipeline;
+    private final int numBlocks;
+    private final int blockSize;
     private final int tokenBudget;
     private final PrintStream stream;
 
     /** {@code stream}: where to print text as it is generated, or null (only with a single prompt). */
-    GenerationRun(ModelSource source, RunnerOptions runnerOptions, int tokenBudget, PrintStream stream) {
+    GenerationRun(ModelSource source, PipelineOptions pipeline, int numBlocks, int blockSize, int tokenBudget,
+            PrintStream stream) {
         this.source = source;
-        this.runnerOptions = runnerOptions;
+        this.pipeline = pipeline;
+        this.numBlocks = numBlocks;
+        this.blockSize = blockSize;
         this.tokenBudget = tokenBudget;
         this.stream = stream;
     }
@@ -96,12 +100,6 @@ final class GenerationRun {
             requests.add(r);
             tracked.put(r, new Tracked(e, tokenizer, prompts.get(i)));
         }
-        // One batch in flight on one executor: vLLM V1's chunked-prefill continuous batching.
-        PolicyContext ctx = new PolicyContext(1, runnerOptions.numBlocks(), runnerOptions.blockSize(),
-                config.contextLength(), null, new ConstantPredictor(1));
-        SchedulerPolicy policy = VllmPolicies.create(VllmPolicies.PP_CHUNKED, ctx,
-                VllmOptions.defaults().withMaxNumSeqs(Math.min(VllmOptions.defaults().maxNumSeqs(), tokenBudget))
-                        .withMaxNumBatchedTokens(tokenBudget));
         EngineListener listener = new EngineListener() {
             @Override
             public boolean onToken(Request request, int token) {
@@ -123,8 +121,13 @@ final class GenerationRun {
             }
         };
         RunResult result;
-        try (LocalModelExecutor executor = new LocalModelExecutor(new LocalModelRunner(source, runnerOptions),
-                out -> recordLogprobs(out, tracked))) {
+        try (PipelineExecutor executor = pipeline.open(source, numBlocks, blockSize, out -> recordLogprobs(out, tracked))) {
+            // vLLM V1's chunked-prefill continuous batching, one batch in flight per stage
+            PolicyContext ctx = new PolicyContext(executor.numStages(), numBlocks, blockSize, config.contextLength(), null,
+                    new ConstantPredictor(1));
+            SchedulerPolicy policy = VllmPolicies.create(VllmPolicies.PP_CHUNKED, ctx,
+                    VllmOptions.defaults().withMaxNumSeqs(Math.min(VllmOptions.defaults().maxNumSeqs(), tokenBudget))
+                            .withMaxNumBatchedTokens(tokenBudget));
             Engine engine = new Engine(executor, policy, new ConstantPredictor(1),
                     new StopChecker(tokenizer.eosId(), config.contextLength()), listener);
             result = engine.run(requests);

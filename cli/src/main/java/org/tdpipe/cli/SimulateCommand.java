@@ -2,7 +2,6 @@ package org.tdpipe.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,9 +34,6 @@ import org.tdpipe.sim.hw.GpuCatalog;
 import org.tdpipe.sim.model.ModelCatalog;
 import org.tdpipe.sim.workload.ArrivalProcess;
 import org.tdpipe.sim.workload.LengthFilter;
-import org.tdpipe.sim.workload.SyntheticShareGpt;
-import org.tdpipe.sim.workload.Trace;
-import org.tdpipe.sim.workload.TraceReader;
 import org.tdpipe.sim.workload.WorkloadItem;
 import org.tdpipe.sim.workload.WorkloadRequests;
 import org.tdpipe.sim.workload.Workloads;
@@ -49,8 +45,6 @@ import picocli.CommandLine.Option;
         description = {"Simulate the scheduling policies on a PCIe multi-GPU node and compare their throughput.",
             "Defaults: L20 x 4, Llama-2-13B (roofline cost), ShareGPT 5,000 requests (paper filter), offline arrivals."})
 public final class SimulateCommand implements Callable<Integer> {
-    static final String SHAREGPT = "traces/sharegpt_8k_filtered_stats_llama2_tokenizer.csv";
-
     @Option(names = "--gpu", defaultValue = "l20", description = "GPU type: ${COMPLETION-CANDIDATES:-l20, a100-pcie-80gb, l40s, rtx4090, h100-pcie, h100-sxm} (default: ${DEFAULT-VALUE})")
     String gpu;
 
@@ -235,19 +229,10 @@ public final class SimulateCommand implements Callable<Integer> {
         Profile measured = profile == null ? null : Profile.read(profile);
         CostMode mode = cost != null ? CostMode.byName(cost) : measured != null ? CostMode.PROFILE : CostMode.ROOFLINE;
 
-        String workloadName;
-        Trace source;
-        Path tracePath = workload != null ? workload : SharedData.path(SHAREGPT);
-        if (workload != null || Files.isRegularFile(tracePath)) {
-            source = TraceReader.read(tracePath);
-            workloadName = tracePath.toString();
-        } else {
-            source = SyntheticShareGpt.generate(Math.max(numRequests, 10_000), seed);
-            workloadName = "synthetic ShareGPT-like workload (" + tracePath + " not found; lengths follow ShareGPT's published statistics)";
-        }
-        List<WorkloadItem> items = Workloads.build(source, new LengthFilter(minInput, maxInput, minOutput, maxTotal),
+        WorkloadTrace source = WorkloadTrace.load(workload, numRequests, seed);
+        List<WorkloadItem> items = Workloads.build(source.trace(), new LengthFilter(minInput, maxInput, minOutput, maxTotal),
                 numRequests, seed, arrivalProcess());
-        return new SimulationSetup(new SimulatedCluster(spec), mode, measured, items, workloadName, this);
+        return new SimulationSetup(new SimulatedCluster(spec), mode, measured, items, source.description(), this);
     }
 
     private ArrivalProcess arrivalProcess() {

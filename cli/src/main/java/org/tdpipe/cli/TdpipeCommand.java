@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             SimulateCommand.class,
+            BenchCommand.class,
+            ProfileCommand.class,
             GenerateCommand.class,
             TokenizeCommand.class,
         })

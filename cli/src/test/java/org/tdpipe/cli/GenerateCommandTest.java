@@ -85,6 +85,46 @@ class GenerateCommandTest {
     }
 
     @Test
+    void localStagePipelinesGiveTheOneStageOutputTokenForToken() throws IOException {
+        String model = stories("stories260K.gguf");
+        List<String> lines = List.of(
+                "{\"prompt\": \"\", \"max_tokens\": 200, \"ignore_eos\": true}",
+                "{\"prompt\": \"Once upon a time\", \"max_tokens\": 40}",
+                "{\"prompt\": \"Lily and Tom\", \"max_tokens\": 40, \"stop\": \"park\"}",
+                "{\"prompt\": \"The sun\", \"max_tokens\": 40, \"seed\": 3, \"temperature\": 0.8}");
+        List<JsonNode> one = generate(model, lines, "--temperature", "0", "--stages", "1");
+        JsonNode golden = JSON.readTree(Path.of(stories("reference_greedy_200.json")).toFile());
+        for (int i = 0; i < 200; i++) {
+            assertEquals(golden.get("tokens_including_bos").get(i + 1).asInt(), one.get(0).get("token_ids").get(i).asInt(), "token " + i);
+        }
+        List<List<String>> layouts = List.of(List.of("--stages", "2"), List.of("--stages", "2", "--layer-split", "1,4"),
+                List.of("--stages", "3", "--threads-per-stage", "1"), List.of("--stages", "4", "--executor", "local"),
+                List.of("--stages", "5"));
+        for (List<String> layout : layouts) {
+            List<String> args = new ArrayList<>(List.of("--temperature", "0"));
+            args.addAll(layout);
+            assertEquals(one, generate(model, lines, args.toArray(String[]::new)), String.join(" ", layout));
+        }
+    }
+
+    @Test
+    void aLayerSplitThatDoesNotFitTheModelIsRefused() {
+        String model = stories("stories260K.gguf");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = TdpipeCommand.execute("generate", "--model", model, "--prompt", "x", "--stages", "2", "--layer-split", "3,3");
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, code);
+        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains(
+                "layer split '3,3' covers 6 layers but the model has 5"), err.toString());
+    }
+
+    @Test
     void seededSamplingIsReproducibleInAnyBatch() throws IOException {
         String line = "{\"prompt\": \"seeded\", \"max_tokens\": 16, \"temperature\": 1.0, \"seed\": 11, \"ignore_eos\": true}";
         List<JsonNode> alone = generate("dummy:llama-260k", List.of(line));

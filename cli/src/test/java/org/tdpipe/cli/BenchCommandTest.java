@@ -1,0 +1,70 @@
+package org.tdpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tdpipe.core.profile.Profile;
+import org.tdpipe.sim.workload.WorkloadItem;
+
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyPolicyRunsTheSameWorkloadOnTheRealPipeline() throws IOException {
+        Path json = dir.resolve("bench.json");
+        Path chart = dir.resolve("timeline.png");
+        SimulateCommandTest.Run run = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
+                "--num-requests", "8", "--seed", "0", "--max-input", "16", "--max-output", "8", "--profile-max-tokens", "32",
+                "--policies", "td-pipe,pp-vllm,pp-chunked", "--json", json.toString(), "--chart", chart.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("=== td-pipe ===") && run.out().contains("Throughput: "), run.out());
+        assertTrue(Files.size(chart) > 0);
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertTrue(doc.get("setup").get("measured").asBoolean());
+        assertEquals("3,2", doc.get("setup").get("layer_split").asText());
+        JsonNode runs = doc.get("runs");
+        assertEquals(3, runs.size());
+        for (JsonNode r : runs) {
+            assertEquals(8, r.get("num_requests").asInt());
+            assertEquals(runs.get(0).get("output_tokens").asLong(), r.get("output_tokens").asLong(), r.get("policy").asText());
+            double bubble = r.get("bubble_ratio").asDouble();
+            assertTrue(bubble >= 0 && bubble < 1, "bubble ratio " + bubble);
+            assertEquals(2, r.get("stage_utilization").size());
+        }
+    }
+
+    @Test
+    void aMeasuredProfileIsWrittenInTheTdPipeFormatAndDrivesABench() throws IOException {
+        Path csv = dir.resolve("profile.csv");
+        SimulateCommandTest.Run profiled = SimulateCommandTest.run("profile", "--model", "dummy:llama-260k", "--stages", "2",
+                "--threads-per-stage", "1", "--max-tokens", "40", "--repeats", "1", "--out", csv.toString());
+        assertEquals(0, profiled.code(), profiled.err());
+        Profile profile = Profile.read(csv);
+        assertEquals(40, profile.maxTokens());
+        assertEquals("Total Length,Execute Time", Files.readAllLines(csv).getFirst());
+
+        Path json = dir.resolve("bench.json");
+        SimulateCommandTest.Run bench = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
+                "--num-requests", "4", "--max-input", "8", "--max-output", "4", "--policies", "td-pipe",
+                "--profile", csv.toString(), "--json", json.toString());
+        assertEquals(0, bench.code(), bench.err());
+        assertEquals(csv.toString(), new ObjectMapper().readTree(json.toFile()).get("setup").get("profile").asText());
+    }
+
+    @Test
+    void scalingShrinksTheLongestToTheLimitAndKeepsTheShape() {
+        List<WorkloadItem> scaled = new LengthScaling(50, 10).apply(List.of(new WorkloadItem(400, 100, 0),
+                new WorkloadItem(100, 5, 0), new WorkloadItem(4, 40, 0)));
+        assertEquals(List.of(new WorkloadItem(50, 10, 0), new WorkloadItem(13, 1, 0), new WorkloadItem(1, 4, 0)), scaled);
+        assertEquals(List.of(new WorkloadItem(4, 5, 0)), new LengthScaling(50, 10).apply(List.of(new WorkloadItem(4, 5, 0))));
+    }
+}

@@ -1,0 +1,42 @@
+package org.tdpipe.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tdpipe.core.engine.Engine;
+import org.tdpipe.core.engine.EngineListener;
+import org.tdpipe.core.engine.StopChecker;
+import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.predict.ConstantPredictor;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.core.sched.Policies;
+import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.model.format.ModelSource;
+
+/** Runs greedy requests for a few prompts through the real engine on an executor. */
+final class EngineDriver {
+    static final int BLOCKS = 128;
+    static final int BLOCK_SIZE = 16;
+
+    private EngineDriver() {
+    }
+
+    /** Greedy requests: BOS alone for 200 tokens (the llama2.c reference), then {@code prompts} for 40. */
+    static List<Request> requests(ModelSource source, List<String> prompts) {
+        List<Request> out = new ArrayList<>();
+        out.add(new Request(0, "bos", new int[] {source.tokenizer().bosId()}, SamplingParams.greedy(200).withIgnoreEos(true), 0));
+        for (int i = 0; i < prompts.size(); i++) {
+            out.add(new Request(i + 1, "p" + i, source.tokenizer().encode(prompts.get(i), true), SamplingParams.greedy(40), 0));
+        }
+        return out;
+    }
+
+    static List<Request> run(ModelSource source, PipelineExecutor executor, String policy, List<Request> requests) {
+        PolicyContext ctx = new PolicyContext(executor.numStages(), BLOCKS, BLOCK_SIZE, source.config().contextLength(),
+                null, new ConstantPredictor(1));
+        Engine engine = new Engine(executor, Policies.create(policy, ctx), new ConstantPredictor(1),
+                new StopChecker(source.tokenizer().eosId(), source.config().contextLength()), EngineListener.NONE);
+        engine.run(requests);
+        return requests;
+    }
+}

@@ -1,0 +1,227 @@
+package org.tdpipe.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.kv.BlockManager;
+import org.tdpipe.core.request.FinishReason;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.core.timeline.Span;
+import org.tdpipe.model.ModelSources;
+import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.BatchLayout;
+import org.tdpipe.model.llama.HiddenStates;
+import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.model.llama.LocalModelExecutor;
+import org.tdpipe.model.llama.LocalModelRunner;
+import org.tdpipe.model.llama.RunnerOptions;
+import org.tdpipe.model.llama.StepOutput;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LocalExecutorTest {
+    private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom", "The sun", "A big dog ran");
+    private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
+
+    /** Output tokens of each request, run on one stage by the synchronous reference executor. */
+    private static List<int[]> reference(ModelSource source) {
+        RunnerOptions options = new RunnerOptions(1, EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
+        try (LocalModelExecutor executor = new LocalModelExecutor(new LocalModelRunner(source, options))) {
+            return EngineDriver.run(source, executor, "pp-chunked", EngineDriver.requests(source, PROMPTS)).stream()
+                    .map(Request::outputTokens).toList();
+        }
+    }
+
+    private static List<LayerRange> balanced(ModelSource source, int stages) {
+        return LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), stages);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, pp-chunked", "2, pp-chunked", "2, pp-vllm", "3, pp-vllm", "4, td-pipe", "5, pp-vllm", "5, pp-chunked"})
+    void greedyOutputsMatchOneStageTokenForToken(int stages, String policy) {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = reference(source);
+            int[] golden = Stories260K.greedyReference();
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, out -> { })) {
+                EngineDriver.run(source, executor, policy, requests);
+                assertEquals(stages, executor.ranges().size());
+                assertSpansCoverEveryStage(executor, stages);
+            }
+            assertArrayEquals(golden, requests.getFirst().tokens(0, requests.getFirst().numTokens()), "BOS continuation");
+            for (int i = 0; i < requests.size(); i++) {
+                assertNull(requests.get(i).error());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    private static void assertSpansCoverEveryStage(LocalExecutor executor, int stages) {
+        List<Span> spans = executor.timeline().spans();
+        for (int s = 0; s < stages; s++) {
+            int stage = s;
+            List<Long> batches = spans.stream().filter(span -> span.stage() == stage).map(Span::batchId).toList();
+            assertEquals(spans.stream().filter(span -> span.stage() == 0).map(Span::batchId).toList(), batches,
+                    "stage " + s + " runs every batch, in launch order");
+        }
+    }
+
+    @Test
+    void aBatchFailingInAStageEndsItsRequestsWithTheErrorAndTheOthersFinish() {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = reference(source);
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            // stage 1 throws when request p1 feeds its 6th output position
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES));
+            stages.set(1, new Faulty(stages.get(1), feeds("p1", requests.get(2).promptLength() + 5),
+                    () -> new IllegalArgumentException("injected fault")));
+            try (LocalExecutor executor = new LocalExecutor(stages, out -> { })) {
+                EngineDriver.run(source, executor, "pp-vllm", requests);
+            }
+            Request poisoned = requests.get(2);
+            assertEquals(FinishReason.ERROR, poisoned.finishReason());
+            assertEquals("stage 1 (layers 2..3): injected fault", poisoned.error());
+            int completed = 0;
+            for (int i = 0; i < requests.size(); i++) {
+                Request r = requests.get(i);
+                assertTrue(r.isFinished());
+                if (r.error() == null) {
+                    assertArrayEquals(expected.get(i), r.outputTokens(), r.externalId());
+                    completed++;
+                } else {
+                    assertEquals(poisoned.error(), r.error(), r.externalId() + " failed in another batch");
+                }
+            }
+            assertTrue(completed >= 2, "requests batched apart from p1 complete: " + completed);
+        }
+    }
+
+    @Test
+    void aDeadWorkerFailsEveryRequestAndNothingHangs() {
+        try (ModelSource source = Stories260K.open()) {
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 2), RESOURCES));
+            stages.set(1, new Faulty(stages.get(1), feeds("bos", 10), () -> new AssertionError("worker crashed")));
+            try (LocalExecutor executor = new LocalExecutor(stages, out -> { })) {
+                EngineDriver.run(source, executor, "pp-vllm", requests);
+            }
+            for (Request r : requests) {
+                assertTrue(r.isFinished(), r.externalId());
+            }
+            Request bos = requests.getFirst();
+            assertEquals(FinishReason.ERROR, bos.finishReason());
+            assertEquals("stage 1 stopped: worker crashed", bos.error());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2, 1", "3, 2"})
+    void aDummyModelGivesTheSameTokensOnAnyPipeline(int stages, int threadsPerStage) {
+        try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
+            List<int[]> expected = reference(source);
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, threadsPerStage, 0);
+            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, out -> { })) {
+                EngineDriver.run(source, executor, "pp-vllm", requests);
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
+    void closingWithBatchesInFlightStopsTheStageThreads() {
+        try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
+            StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 2, 0);
+            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), resources, out -> { });
+            assertEquals(3, stageThreadsAlive());
+            BlockManager blocks = new BlockManager(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 0);
+            for (int b = 0; b < 3; b++) {
+                int[] prompt = new int[200];
+                Arrays.fill(prompt, 1);
+                Request r = new Request(b, "r" + b, prompt, SamplingParams.greedy(1), 0);
+                blocks.ensureCapacity(r, prompt.length);
+                executor.submit(new StepBatch(b, Phase.PREFILL, List.of(new ScheduledSeq(r, 0, prompt.length, true)), 0));
+            }
+            assertFalse(executor.hasFreeSlot());
+            executor.close();
+            assertEquals(0, stageThreadsAlive());
+        }
+    }
+
+    @Test
+    void withNothingInFlightNextWaitsUntilTheDeadline() {
+        try (ModelSource source = ModelSources.open("dummy:llama-260k");
+                LocalExecutor executor = LocalExecutor.open(source, balanced(source, 2), RESOURCES, out -> { })) {
+            long deadline = executor.clock().nanos() + 2_000_000;
+            assertTrue(executor.next(deadline).isEmpty());
+            assertTrue(executor.clock().nanos() >= deadline);
+            assertThrows(IllegalStateException.class, () -> executor.next(Long.MAX_VALUE));
+        }
+    }
+
+    private static long stageThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("tdpipe-stage-") && t.isAlive()).count();
+    }
+
+    /** Batches where {@code request} feeds the token at {@code position}. */
+    private static Predicate<StepBatch> feeds(String request, int position) {
+        return batch -> batch.seqs().stream().anyMatch(s -> s.request().externalId().equals(request)
+                && s.start() <= position && position < s.contextLength());
+    }
+
+    /** A stage that throws on the batches a predicate picks and otherwise computes as {@code real}. */
+    private record Faulty(StageComputation real, Predicate<StepBatch> fails, Supplier<Throwable> fault)
+            implements StageComputation {
+        @Override
+        public LayerRange range() {
+            return real.range();
+        }
+
+        @Override
+        public BatchLayout prepare(StepBatch batch) {
+            return real.prepare(batch);
+        }
+
+        @Override
+        public HiddenStates forward(BatchLayout layout, HiddenStates input) {
+            if (fails.test(layout.batch())) {
+                Throwable t = fault.get();
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) t;
+            }
+            return real.forward(layout, input);
+        }
+
+        @Override
+        public StepOutput sample(BatchLayout layout, HiddenStates hidden) {
+            return real.sample(layout, hidden);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+}
