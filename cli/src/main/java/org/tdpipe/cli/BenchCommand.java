@@ -19,8 +19,6 @@ import org.tdpipe.core.predict.LengthPredictors;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.sched.Policies;
 import org.tdpipe.core.sched.PolicyContext;
-import org.tdpipe.core.timeline.ChromeTraceWriter;
-import org.tdpipe.core.timeline.TimelineChart;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
@@ -88,14 +86,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile-max-tokens", defaultValue = "512", description = "Largest batch measured when profiling (default: ${DEFAULT-VALUE})")
     int profileMaxTokens;
 
-    @Option(names = "--json", description = "Write the results as JSON")
-    Path json;
-
-    @Option(names = "--trace", description = "Write every run's pipeline timeline as Chrome trace JSON (open in Perfetto)")
-    Path trace;
-
-    @Option(names = "--chart", description = "Draw the pipeline timelines and a throughput bar chart (PNG)")
-    Path chart;
+    @Mixin
+    ReportOutputs outputs;
 
     @Override
     public Integer call() throws IOException {
@@ -105,6 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String name : policies) {
             Policies.parse(name);
         }
+        outputs.validate();
         PrintStream out = System.out;
         WorkloadTrace workloadTrace = WorkloadTrace.load(workload, numRequests, seed);
         List<WorkloadItem> items = new LengthScaling(maxInput, maxOutput).apply(
@@ -130,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             ThroughputReport report = new ThroughputReport(results);
             report.printTable(out);
-            write(report, results, setupJson(loaded, workloadTrace, ranges, blocks, costs, items.size()), out);
+            outputs.write(report, results, setupJson(loaded, workloadTrace, ranges, blocks, costs, items.size()), out);
         }
         return 0;
     }
@@ -193,21 +186,5 @@ final class BenchCommand implements Callable<Integer> {
         m.put("arrival", "offline");
         m.put("predictor", predictor);
         return m;
-    }
-
-    private void write(ThroughputReport report, List<RunResult> results, Map<String, Object> setup, PrintStream out) throws IOException {
-        if (json != null) {
-            report.writeJson(json, setup);
-            out.println("Wrote " + json);
-        }
-        if (chart != null) {
-            new TimelineChart(1600).write(chart, results.stream().map(r -> new TimelineChart.Run(r.policy(), r.timeline(),
-                    r.elapsedNanos(), r.outputTokensPerSecond())).toList(), null);
-            out.println("Wrote " + chart);
-        }
-        if (trace != null) {
-            ChromeTraceWriter.write(trace, results.stream().map(r -> new ChromeTraceWriter.Run(r.policy(), r.timeline())).toList());
-            out.println("Wrote " + trace + " (open it in https://ui.perfetto.dev)");
-        }
     }
 }

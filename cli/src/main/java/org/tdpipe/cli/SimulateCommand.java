@@ -22,8 +22,6 @@ import org.tdpipe.core.predict.LengthPredictors;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.sched.Policies;
 import org.tdpipe.core.sched.PolicyContext;
-import org.tdpipe.core.timeline.ChromeTraceWriter;
-import org.tdpipe.core.timeline.TimelineChart;
 import org.tdpipe.sim.ClusterSpec;
 import org.tdpipe.sim.KvCapacity;
 import org.tdpipe.sim.CostMode;
@@ -38,6 +36,7 @@ import org.tdpipe.sim.workload.WorkloadItem;
 import org.tdpipe.sim.workload.WorkloadRequests;
 import org.tdpipe.sim.workload.Workloads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tdpipe simulate}: runs the policies on a simulated PCIe GPU cluster and compares them. */
@@ -109,28 +108,19 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--allreduce-latency-us", description = "TP all-reduce latency per call in us (default: 73)")
     Double allReduceLatencyUs;
 
-    @Option(names = "--json", description = "Write the results as JSON")
-    Path json;
-
-    @Option(names = "--trace", description = "Write every run's pipeline timeline as Chrome trace JSON (open in Perfetto)")
-    Path trace;
-
-    @Option(names = "--chart", description = "Draw the pipeline timelines and a throughput bar chart (PNG)")
-    Path chart;
-
-    @Option(names = "--chart-window", description = "Draw only FROM:TO seconds of each run (bubbles become visible), e.g. 100:101")
-    String chartWindow;
+    @Mixin
+    ReportOutputs outputs;
 
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
         long wallStart = System.nanoTime();
+        outputs.validate();
         SimulationSetup setup = setup();
         out.println(setup.describe());
 
         // Runs are independent (own executor, virtual clock, policy and requests): use the cores.
         List<RunResult> results = new ArrayList<>();
-        List<ChromeTraceWriter.Run> traces = new ArrayList<>();
         int threads = Math.min(policies.size(), Runtime.getRuntime().availableProcessors());
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<RunResult>> runs = new ArrayList<>();
@@ -141,7 +131,6 @@ public final class SimulateCommand implements Callable<Integer> {
                 RunResult result = await(run);
                 ThroughputReport.printRun(out, result);
                 results.add(result);
-                traces.add(new ChromeTraceWriter.Run(result.policy(), result.timeline()));
             }
         }
         ThroughputReport report = new ThroughputReport(results);
@@ -149,36 +138,8 @@ public final class SimulateCommand implements Callable<Integer> {
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         out.printf(Locale.ROOT, "%nSimulated %d policies x %d requests in %.2f s wall.%n", results.size(),
                 setup.items().size(), wallSeconds);
-        if (json != null) {
-            report.writeJson(json, setup.asJson());
-            out.println("Wrote " + json);
-        }
-        if (chart != null) {
-            List<TimelineChart.Run> charted = results.stream().map(r -> new TimelineChart.Run(r.policy(), r.timeline(),
-                    r.elapsedNanos(), r.outputTokensPerSecond())).toList();
-            new TimelineChart(1600).write(chart, charted, parseWindow());
-            out.println("Wrote " + chart);
-        }
-        if (trace != null) {
-            ChromeTraceWriter.write(trace, traces);
-            out.println("Wrote " + trace + " (open it in https://ui.perfetto.dev)");
-        }
+        outputs.write(report, results, setup.asJson(), out);
         return 0;
-    }
-
-    private TimelineChart.Window parseWindow() {
-        if (chartWindow == null) {
-            return null;
-        }
-        String[] parts = chartWindow.split(":");
-        try {
-            if (parts.length == 2) {
-                return new TimelineChart.Window((long) (Double.parseDouble(parts[0]) * 1e9), (long) (Double.parseDouble(parts[1]) * 1e9));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--chart-window must be FROM:TO in seconds, e.g. 100:101, got '" + chartWindow + "'");
     }
 
     private static RunResult await(Future<RunResult> run) {
