@@ -19,8 +19,8 @@ import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.core.testing.FakePipelineExecutor;
 
-class TdPipeSmokeTest {
-    static Profile linearProfile() {
+public class TdPipeSmokeTest {
+    public static Profile linearProfile() {
         double[] ms = new double[2048];
         for (int n = 1; n <= ms.length; n++) {
             ms[n - 1] = 10 + 0.1 * n;

@@ -1,0 +1,129 @@
+package org.tdpipe.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.tdpipe.core.exec.Clock;
+import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.exec.StepResult;
+import org.tdpipe.core.predict.OraclePredictor;
+import org.tdpipe.core.request.FinishReason;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.core.sched.Policies;
+import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.tdpipe.TdPipeSmokeTest;
+import org.tdpipe.core.testing.FakePipelineExecutor;
+import org.tdpipe.core.timeline.Timeline;
+
+class EngineTest {
+    private static final int MAX_LEN = 4096;
+
+    private static Engine engine(PipelineExecutor executor, String policy, EngineListener listener) {
+        PolicyContext ctx = new PolicyContext(executor.numStages(), 200, 16, MAX_LEN, TdPipeSmokeTest.linearProfile(),
+                new OraclePredictor());
+        return new Engine(executor, Policies.create(policy, ctx), new OraclePredictor(), new StopChecker(2, MAX_LEN), listener);
+    }
+
+    private static Request request(long id, long arrivalNanos, SamplingParams sampling) {
+        return new Request(id, "r" + id, new int[] {1, 2, 3, (int) id}, sampling, arrivalNanos);
+    }
+
+    @Test
+    void requestsEnterAtTheirArrivalTimesAndTheRunEndsAtTheLastFinish() {
+        List<Request> requests = List.of(request(0, 0, SamplingParams.fixedLength(5)),
+                request(1, 1_000_000_000L, SamplingParams.fixedLength(5)));
+        RunResult result = engine(new FakePipelineExecutor(2, 1_000_000, 0), "td-pipe", EngineListener.NONE).run(requests);
+        Request late = result.requests().get(1);
+        assertTrue(late.firstScheduledNanos() >= 1_000_000_000L, "scheduled before it arrived: " + late.firstScheduledNanos());
+        assertEquals(late.finishNanos(), result.elapsedNanos());
+        assertEquals(10, result.outputTokens());
+    }
+
+    @Test
+    void eosStopsARequestUnlessItIgnoresEos() {
+        List<Integer> stopOnThree = new ArrayList<>();
+        SamplingParams stopAt = new SamplingParams(50, 0, 1, -1, 0, null, 1, 0, 0, false, List.of(), List.of(), 0);
+        EngineListener listener = new EngineListener() {
+            @Override
+            public boolean onToken(Request request, int token) {
+                stopOnThree.add(token);
+                return request.numOutputTokens() < 3; // a front-end's stop string matched at the third token
+            }
+        };
+        RunResult result = engine(new FakePipelineExecutor(1, 1000, 0), "pp-chunked", listener)
+                .run(List.of(request(0, 0, stopAt)));
+        Request r = result.requests().get(0);
+        assertEquals(FinishReason.STOP, r.finishReason());
+        assertEquals(3, r.numOutputTokens());
+        assertEquals(3, stopOnThree.size());
+    }
+
+    @Test
+    void aFailedBatchFailsItsRequestsAndTheOthersFinish() {
+        FakePipelineExecutor fake = new FakePipelineExecutor(2, 1000, 0);
+        PipelineExecutor failing = new PipelineExecutor() {
+            private long failedBatch = -1;
+
+            @Override
+            public int numStages() {
+                return fake.numStages();
+            }
+
+            @Override
+            public int maxInFlight() {
+                return fake.maxInFlight();
+            }
+
+            @Override
+            public int inFlight() {
+                return fake.inFlight();
+            }
+
+            @Override
+            public void submit(StepBatch batch) {
+                if (failedBatch < 0 && batch.seqs().stream().anyMatch(s -> s.request().id() == 1)) {
+                    failedBatch = batch.id();
+                }
+                fake.submit(batch);
+            }
+
+            @Override
+            public Optional<StepResult> next(long deadlineNanos) {
+                return fake.next(deadlineNanos).map(r -> r.batch().id() == failedBatch
+                        ? StepResult.failed(r.batch(), "stage 1 died") : r);
+            }
+
+            @Override
+            public Clock clock() {
+                return fake.clock();
+            }
+
+            @Override
+            public Timeline timeline() {
+                return fake.timeline();
+            }
+        };
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            requests.add(request(i, i * 10_000_000L, SamplingParams.fixedLength(4)));
+        }
+        RunResult result = engine(failing, "pp-vllm", EngineListener.NONE).run(requests);
+        Request failed = result.requests().get(1);
+        assertEquals(FinishReason.ERROR, failed.finishReason());
+        assertEquals("stage 1 died", failed.error());
+        for (Request r : result.requests()) {
+            if (r.finishReason() != FinishReason.ERROR) {
+                assertEquals(4, r.numOutputTokens(), r.toString());
+                assertNull(r.error());
+            }
+        }
+        assertEquals(0, result.schedulerStats().usedBlocks(), "the failed requests' blocks were freed");
+    }
+}
