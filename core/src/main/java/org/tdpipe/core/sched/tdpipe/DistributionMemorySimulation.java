@@ -3,6 +3,7 @@ package org.tdpipe.core.sched.tdpipe;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.tdpipe.core.predict.LengthDistribution;
 import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.request.Request;
@@ -26,7 +27,7 @@ import org.tdpipe.core.request.Request;
  * <p>Distributions are asked once per request and cached for two rebuild generations, so the
  * cache holds only the requests recently in the simulation.
  */
-public final class DistributionMemorySimulation {
+public final class DistributionMemorySimulation implements KvUsageForecast {
     private final int blockSize;
     private final int[] checkpoints;
     private final double[] usage;
@@ -41,18 +42,26 @@ public final class DistributionMemorySimulation {
         this.blockSize = blockSize;
         this.checkpoints = checkpoints.clone();
         this.usage = new double[checkpoints.length];
-        this.predictor = predictor;
+        this.predictor = Objects.requireNonNull(predictor, "the distribution-aware memory simulation needs a length predictor");
     }
 
     /** Empties the simulation; distributions of requests not added since the previous clear are forgotten. */
+    @Override
     public void clear() {
         Arrays.fill(usage, 0);
         previous = current;
         current = new IdentityHashMap<>();
     }
 
-    /** Adds a request (waiting, just prefilled, or in flight) at its current length. */
-    public void add(Request request) {
+    /** Adds a request about to be prefilled: the same expectation as for one in flight. */
+    @Override
+    public void addNew(Request request) {
+        addInFlight(request);
+    }
+
+    /** Adds a request at its current length, conditioning on the tokens it has generated. */
+    @Override
+    public void addInFlight(Request request) {
         int generated = request.numOutputTokens();
         LengthDistribution remaining = distribution(request).givenAtLeast(generated + 1);
         int length = request.numTokens();
@@ -66,7 +75,8 @@ public final class DistributionMemorySimulation {
     }
 
     /** The predicted peak, in expected blocks, over all checkpoints. */
-    public double peak() {
+    @Override
+    public double predictedPeak() {
         double max = 0;
         for (double u : usage) {
             max = Math.max(max, u);

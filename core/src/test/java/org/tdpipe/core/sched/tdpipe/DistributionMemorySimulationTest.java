@@ -66,10 +66,10 @@ class DistributionMemorySimulationTest {
         MemorySimulation faithful = new MemorySimulation(BLOCK, MemorySimulation.FINE_CHECKPOINTS);
         for (int id = 0; id < 5; id++) {
             Request r = request(id, 10 + 37 * id, 20 + 100 * id, 3 * id);
-            dist.add(r);
+            dist.addInFlight(r);
             faithful.addInFlight(r);
         }
-        assertEquals(faithful.peak(), dist.peak(), 1e-9);
+        assertEquals(faithful.peak(), dist.predictedPeak(), 1e-9);
     }
 
     @Test
@@ -78,19 +78,19 @@ class DistributionMemorySimulationTest {
         LengthDistribution d = new LengthDistribution(new int[] {1, 11, 21}, new double[] {0.5, 0.5});
         int[] checkpoints = {0, 5, 15, 20};
         DistributionMemorySimulation sim = new DistributionMemorySimulation(BLOCK, checkpoints, new FixedDistribution(d));
-        sim.add(request(1, 14, 10, 0)); // 14 tokens now
+        sim.addInFlight(request(1, 14, 10, 0)); // 14 tokens now
         assertEquals(1.0, sim.usageAt(0), 1e-12);                         // ceil(14/16), surely alive
         assertEquals(d.survival(5) * 2, sim.usageAt(1), 1e-12);           // ceil(19/16) = 2
         assertEquals(d.survival(15) * 2, sim.usageAt(2), 1e-12);          // ceil(29/16) = 2
         assertEquals(d.survival(20) * 3, sim.usageAt(3), 1e-12);          // ceil(34/16) = 3
-        assertEquals(d.survival(5) * 2, sim.peak(), 1e-12);
+        assertEquals(d.survival(5) * 2, sim.predictedPeak(), 1e-12);
     }
 
     @Test
     void conditionsOnTheTokensAlreadyGenerated() {
         LengthDistribution d = new LengthDistribution(new int[] {1, 11, 21}, new double[] {0.5, 0.5});
         DistributionMemorySimulation sim = new DistributionMemorySimulation(BLOCK, new int[] {0, 5}, new FixedDistribution(d));
-        sim.add(request(1, 2, 10, 12)); // 14 tokens, L >= 13 known
+        sim.addInFlight(request(1, 2, 10, 12)); // 14 tokens, L >= 13 known
         assertEquals(1.0, sim.usageAt(0), 1e-12);
         assertEquals(d.survival(17) / d.survival(13) * 2, sim.usageAt(1), 1e-12);
     }
@@ -99,7 +99,7 @@ class DistributionMemorySimulationTest {
     void keepsRequestsThatOutlivedTheirPrediction() {
         LengthDistribution d = new LengthDistribution(new int[] {1, 11}, new double[] {1});
         DistributionMemorySimulation sim = new DistributionMemorySimulation(BLOCK, new int[] {0, 5, 30}, new FixedDistribution(d));
-        sim.add(request(1, 4, 10, 12)); // outlived: expected to live on for up to as long again
+        sim.addInFlight(request(1, 4, 10, 12)); // outlived: expected to live on for up to as long again
         assertEquals(1.0, sim.usageAt(0), 1e-12);
         assertTrue(sim.usageAt(1) > 0.5, "still expected to run 5 more steps: " + sim.usageAt(1));
         assertEquals(0.0, sim.usageAt(2), 1e-12);
@@ -112,14 +112,14 @@ class DistributionMemorySimulationTest {
         Request kept = request(1, 4, 10, 0);
         for (int rebuild = 0; rebuild < 10; rebuild++) {
             sim.clear();
-            sim.add(kept);
+            sim.addInFlight(kept);
         }
         assertEquals(1, predictor.asked);
         Request dropped = request(2, 4, 10, 0);
-        sim.add(dropped);
+        sim.addInFlight(dropped);
         sim.clear();
         sim.clear();
-        sim.add(dropped);
+        sim.addInFlight(dropped);
         assertEquals(3, predictor.asked);
     }
 }
