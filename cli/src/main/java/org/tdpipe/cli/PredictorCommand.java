@@ -104,18 +104,22 @@ public final class PredictorCommand implements Runnable {
         @Option(names = "--json", description = "Write the metrics as JSON to this file")
         Path json;
 
+        @Option(names = "--online", description = "Learn from each example after predicting it (prequential, as served traffic)")
+        boolean online;
+
         @Override
         public Integer call() throws IOException {
             LengthModel m = LengthModelFile.read(model);
             List<LengthExample> examples = data.load(false);
-            LengthEvaluation eval = LengthEvaluation.of(m, examples);
             double nsPerPrediction = nsPerPrediction(m, examples);
+            LengthEvaluation eval = LengthEvaluation.of(m, examples, online);
             print(System.out, eval, m.edges(), nsPerPrediction);
             if (json != null) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("model", model.toString());
                 doc.put("data", data.data.toString());
                 doc.put("examples", eval.count());
+                doc.put("online", online);
                 doc.put("bucket_accuracy", eval.bucketAccuracy());
                 doc.put("mae", eval.meanAbsoluteError());
                 doc.put("baseline_mae", eval.baselineMae());
@@ -144,7 +148,8 @@ public final class PredictorCommand implements Runnable {
         }
 
         private void print(PrintStream out, LengthEvaluation eval, int[] edges, double nsPerPrediction) {
-            out.printf(Locale.ROOT, "Evaluated %s on %d examples of %s%n", model, eval.count(), data.data);
+            out.printf(Locale.ROOT, "Evaluated %s on %d examples of %s%s%n", model, eval.count(), data.data,
+                    online ? " (online: learning after each prediction)" : "");
             out.printf(Locale.ROOT, "  bucket accuracy        %.3f%n", eval.bucketAccuracy());
             out.printf(Locale.ROOT, "  MAE (median)           %.1f tokens%n", eval.meanAbsoluteError());
             out.printf(Locale.ROOT, "  baseline MAE (mean)    %.1f tokens%n", eval.baselineMae());

@@ -16,8 +16,9 @@ import org.tdpipe.core.request.Request;
 public final class LearnedLengthPredictor implements LengthPredictor {
     /** Finished requests in the recent-accuracy window. */
     public static final int DEFAULT_WINDOW = 1000;
-    private static final double ONLINE_LEARNING_RATE = 0.01;
-    private static final double ONLINE_L2 = 1e-6;
+    /** SGD step size of online updates: a tenth of the first training epoch's. */
+    public static final double ONLINE_LEARNING_RATE = 0.01;
+    public static final double ONLINE_L2 = 1e-6;
 
     private final String name;
     private final LengthModel model;
@@ -54,7 +55,7 @@ public final class LearnedLengthPredictor implements LengthPredictor {
         }
         LengthExample example = new LengthExample(LengthQuery.of(finished), finished.numOutputTokens());
         LengthDistribution predicted = online
-                ? model.learn(example, ONLINE_LEARNING_RATE, ONLINE_L2)
+                ? model.distribution(example.query(), model.learn(example, ONLINE_LEARNING_RATE, ONLINE_L2))
                 : model.distribution(example.query());
         int truth = example.outputTokens();
         recent.record(predicted.mostLikelyBucket() == predicted.bucketOf(truth), pointPrediction(predicted), truth);

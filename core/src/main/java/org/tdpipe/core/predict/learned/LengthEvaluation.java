@@ -4,7 +4,8 @@ import java.util.List;
 import org.tdpipe.core.predict.LengthDistribution;
 
 /**
- * How well a model predicts held-out examples.
+ * How well a model predicts held-out examples. Online evaluation is prequential, as served traffic:
+ * each example is predicted, then learned from (the model is changed).
  *
  * @param bucketAccuracy fraction whose most likely bucket holds the true length
  * @param meanAbsoluteError mean |median prediction − true length| in tokens
@@ -21,6 +22,10 @@ public record LengthEvaluation(int count, double bucketAccuracy, double meanAbso
     private static final int CONFIDENCE_BINS = 10;
 
     public static LengthEvaluation of(LengthModel model, List<LengthExample> examples) {
+        return of(model, examples, false);
+    }
+
+    public static LengthEvaluation of(LengthModel model, List<LengthExample> examples, boolean online) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no evaluation examples");
         }
@@ -34,13 +39,16 @@ public record LengthEvaluation(int count, double bucketAccuracy, double meanAbso
         double error = 0;
         double baselineError = 0;
         for (LengthExample e : examples) {
-            LengthDistribution d = new LengthDistribution(model.edges(), model.probabilities(e.query()));
+            double[] probabilities = online
+                    ? model.learn(e, LearnedLengthPredictor.ONLINE_LEARNING_RATE, LearnedLengthPredictor.ONLINE_L2)
+                    : model.probabilities(e.query());
+            LengthDistribution d = new LengthDistribution(model.edges(), probabilities);
             int truth = e.outputTokens();
             int trueBucket = model.bucketOf(truth);
             int best = d.mostLikelyBucket();
             boolean hit = best == trueBucket;
             hits += hit ? 1 : 0;
-            error += Math.abs(LearnedLengthPredictor.pointPrediction(model.distribution(e.query())) - truth);
+            error += Math.abs(LearnedLengthPredictor.pointPrediction(model.distribution(e.query(), probabilities)) - truth);
             baselineError += Math.abs(model.trainingMean() - truth);
             for (int b = 0; b < buckets; b++) {
                 meanPredicted[b] += d.probability(b);

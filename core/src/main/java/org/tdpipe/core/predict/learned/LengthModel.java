@@ -70,19 +70,20 @@ public final class LengthModel {
         return distribution(query, classifier.probabilities(encoder.encode(query)));
     }
 
-    private LengthDistribution distribution(LengthQuery query, double[] probabilities) {
+    /** The distribution of bucket {@code probabilities} for {@code query}, capped at its {@code max_tokens}. */
+    LengthDistribution distribution(LengthQuery query, double[] probabilities) {
         LengthDistribution d = new LengthDistribution(edges, probabilities);
         return query.maxTokens() > 0 ? d.cappedAt(query.maxTokens()) : d;
     }
 
     /**
-     * Online learning: returns the distribution predicted for {@code example} before learning
-     * from it, then takes one SGD step towards its true bucket.
+     * Online learning: returns the bucket probabilities predicted for {@code example} before
+     * learning from it, then takes one SGD step towards its true bucket.
      */
-    public LengthDistribution learn(LengthExample example, double learningRate, double l2) {
+    public double[] learn(LengthExample example, double learningRate, double l2) {
         SparseVector x = encoder.encode(example.query());
         double[] p = classifier.probabilities(x);
         classifier.step(x, p, bucketOf(example.outputTokens()), learningRate, l2);
-        return distribution(example.query(), p);
+        return p;
     }
 }

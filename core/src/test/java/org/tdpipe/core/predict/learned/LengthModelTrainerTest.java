@@ -32,6 +32,15 @@ class LengthModelTrainerTest {
     }
 
     @Test
+    void onlineLearningAdaptsToDriftedTraffic() {
+        LengthModel model = LengthModelTrainer.train(train, options);
+        List<LengthExample> drifted = SyntheticLengths.examples(3000, 5, 0.25);
+        LengthEvaluation offline = LengthEvaluation.of(model, drifted);
+        LengthEvaluation online = LengthEvaluation.of(model.copy(), drifted, true);
+        assertTrue(online.meanAbsoluteError() < 0.7 * offline.meanAbsoluteError(), online + " vs " + offline);
+    }
+
+    @Test
     void bucketEdgesAreGeometricUpToTheLongestOutput() {
         assertArrayEquals(new int[] {1, 2, 4, 8, 16}, LengthModelTrainer.geometricEdges(15, 4));
         assertArrayEquals(new int[] {1, 2, 3}, LengthModelTrainer.geometricEdges(2, 8));
