@@ -1,5 +1,6 @@
 package org.tdpipe.core.predict;
 
+import java.util.Optional;
 import org.tdpipe.core.request.Request;
 
 /**
@@ -10,6 +11,11 @@ public interface LengthPredictor {
     String name();
 
     int predictOutputLength(Request request);
+
+    /** The predicted distribution of the output length, for predictors that have one. */
+    default Optional<LengthDistribution> predictDistribution(Request request) {
+        return Optional.empty();
+    }
 
     default void observe(Request finished) {
     }

@@ -1,8 +1,12 @@
 package org.tdpipe.core.predict;
 
+import java.nio.file.Path;
+import org.tdpipe.core.predict.learned.LearnedLengthPredictor;
+import org.tdpipe.core.predict.learned.LengthModelFile;
+
 /** Builds a predictor from its command-line name. */
 public final class LengthPredictors {
-    public static final String NAMES = "oracle, noisy-oracle[:SIGMA] (default 0.5), constant:N";
+    public static final String NAMES = "oracle, noisy-oracle[:SIGMA] (default 0.5), constant:N, learned:MODEL, learned-online:MODEL";
 
     private LengthPredictors() {
     }
@@ -24,6 +28,13 @@ public final class LengthPredictors {
                         throw new IllegalArgumentException("predictor 'constant' needs a length, e.g. constant:256");
                     }
                     yield new ConstantPredictor(Integer.parseInt(arg));
+                }
+                case "learned", "learned-online" -> {
+                    if (arg == null || arg.isBlank()) {
+                        throw new IllegalArgumentException("predictor '" + name + "' needs a model file, e.g. " + name + ":model.bin");
+                    }
+                    yield new LearnedLengthPredictor(spec.strip(), LengthModelFile.read(Path.of(arg)),
+                            name.equals("learned-online"), LearnedLengthPredictor.DEFAULT_WINDOW);
                 }
                 default -> throw new IllegalArgumentException("unknown predictor '" + spec + "'; known: " + NAMES);
             };

@@ -13,11 +13,12 @@ import org.tdpipe.core.sched.vllm.VllmPolicies;
  * {@code pp-chunked}, {@code tp}; see {@link VllmPolicies}). TD-Pipe ablations append switches with '/':
  * {@code td-pipe/no-greedy} (prefill until real memory is full), {@code td-pipe/no-stealing}
  * (fixed decode batch membership), {@code td-pipe/memory-only} (switch to prefill as soon as the
- * memory simulation admits a request); they combine, e.g. {@code td-pipe/no-greedy/no-stealing}.
+ * memory simulation admits a request), {@code td-pipe/dist-memory} (plan memory on the predicted
+ * length distributions); they combine, e.g. {@code td-pipe/no-greedy/no-stealing}.
  */
 public final class Policies {
     public static final List<String> NAMES = List.of("td-pipe", "td-pipe/no-greedy", "td-pipe/no-stealing",
-            "td-pipe/memory-only", AdaptiveTdPipePolicy.NAME, AdaptiveTdPipePolicy.NAME + "/no-lookahead",
+            "td-pipe/memory-only", "td-pipe/dist-memory", AdaptiveTdPipePolicy.NAME, AdaptiveTdPipePolicy.NAME + "/no-lookahead",
             VllmPolicies.PP_VLLM, VllmPolicies.PP_CHUNKED, VllmPolicies.TP);
 
     private Policies() {
@@ -38,6 +39,7 @@ public final class Policies {
                     case "no-greedy" -> parsed.withGreedyPrefill(false);
                     case "no-stealing" -> parsed.withWorkStealing(false);
                     case "memory-only" -> parsed.withSwitchRule(TdPipeOptions.SwitchRule.MEMORY_ONLY);
+                    case "dist-memory" -> parsed.withDistributionMemory(true);
                     default -> throw unknown(spec);
                 };
             }

@@ -48,7 +48,7 @@ public final class IntensitySwitchRule {
      * Decides with {@code usage} already rebuilt from the {@code inFlight} requests; adds the
      * admissible waiting requests to it as a side effect (the caller rebuilds it afterwards).
      */
-    public Decision evaluate(int inFlight, Iterable<Request> waiting, MemorySimulation usage, long capacityBlocks) {
+    public Decision evaluate(int inFlight, Iterable<Request> waiting, KvUsageForecast usage, long capacityBlocks) {
         int perStage = inFlight / numStages;
         double decodeIntensity = decodeIntensity(perStage);
         if (perStage > options.peakBatch()) {
@@ -59,10 +59,10 @@ public final class IntensitySwitchRule {
         double maxPrefillMs = 0;
         int admitted = 0;
         for (Request r : waiting) {
-            if (usage.peak() >= limit) {
+            if (usage.predictedPeak() >= limit) {
                 break;
             }
-            usage.add(r.numTokens(), r.predictedOutputLength());
+            usage.addNew(r);
             double t = prefillMs(r.numTokens());
             prefillMs += t / numStages;
             maxPrefillMs = Math.max(maxPrefillMs, t);

@@ -14,7 +14,7 @@ import org.tdpipe.core.request.Request;
  * outlived its prediction) contributes nothing. Finer checkpoints starting at 0 (the current
  * footprint) make the simulation see every request.
  */
-public final class MemorySimulation {
+public final class MemorySimulation implements KvUsageForecast {
     /** The authors' checkpoints. */
     public static final int[] AUTHORS_CHECKPOINTS = {5, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
     /** Every ~1.5× from now (0) to 4096 steps ahead. */
@@ -35,6 +35,7 @@ public final class MemorySimulation {
         this.usage = new long[checkpoints.length];
     }
 
+    @Override
     public void clear() {
         Arrays.fill(usage, 0);
     }
@@ -46,7 +47,14 @@ public final class MemorySimulation {
         }
     }
 
+    /** Adds a request at its current length with its whole prediction to go (the authors' accounting). */
+    @Override
+    public void addNew(Request request) {
+        add(request.numTokens(), request.predictedOutputLength());
+    }
+
     /** Adds an in-flight request with its current length and remaining prediction. */
+    @Override
     public void addInFlight(Request request) {
         add(request.numTokens(), request.predictedRemaining());
     }
@@ -75,6 +83,11 @@ public final class MemorySimulation {
             max = Math.max(max, u);
         }
         return max;
+    }
+
+    @Override
+    public double predictedPeak() {
+        return peak();
     }
 
     /** Predicted peak KV blocks over all checkpoints. */

@@ -15,6 +15,8 @@ package org.tdpipe.core.sched.tdpipe;
  * @param admitFraction the switch simulation admits while the predicted peak stays under this (1.0)
  * @param watermark fraction of blocks kept free when admitting a prefill (0.02)
  * @param maxNumBatchedTokens prompt limit is {@code min(max_model_len, this)} (2048)
+ * @param distributionMemory plan memory on the predicted length distributions
+ *     ({@link DistributionMemorySimulation}) instead of the point predictions (off)
  */
 public record TdPipeOptions(
         boolean greedyPrefill,
@@ -26,7 +28,8 @@ public record TdPipeOptions(
         double prefillStopFraction,
         double admitFraction,
         double watermark,
-        int maxNumBatchedTokens) {
+        int maxNumBatchedTokens,
+        boolean distributionMemory) {
 
     /** The decode → prefill switch rule. */
     public enum SwitchRule {
@@ -37,21 +40,26 @@ public record TdPipeOptions(
     }
 
     public static TdPipeOptions faithful() {
-        return new TdPipeOptions(true, true, SwitchRule.INTENSITY, 192, 192, 256, 0.9, 1.0, 0.02, 2048);
+        return new TdPipeOptions(true, true, SwitchRule.INTENSITY, 192, 192, 256, 0.9, 1.0, 0.02, 2048, false);
     }
 
     public TdPipeOptions withGreedyPrefill(boolean on) {
         return new TdPipeOptions(on, workStealing, switchRule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
-                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens);
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, distributionMemory);
     }
 
     public TdPipeOptions withWorkStealing(boolean on) {
         return new TdPipeOptions(greedyPrefill, on, switchRule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
-                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens);
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, distributionMemory);
     }
 
     public TdPipeOptions withSwitchRule(SwitchRule rule) {
         return new TdPipeOptions(greedyPrefill, workStealing, rule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
-                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens);
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, distributionMemory);
+    }
+
+    public TdPipeOptions withDistributionMemory(boolean on) {
+        return new TdPipeOptions(greedyPrefill, workStealing, switchRule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, on);
     }
 }

@@ -30,7 +30,7 @@ public final class TdPipePolicy implements SchedulerPolicy {
     private final int numStages;
     private final TdPipeOptions options;
     private final BlockManager blocks;
-    private final MemorySimulation usage;
+    private final KvUsageForecast usage;
     private final PrefillBatcher prefillBatcher;
     private final DecodeBatcher decodeBatcher;
     private final IntensitySwitchRule switchRule;
@@ -49,7 +49,9 @@ public final class TdPipePolicy implements SchedulerPolicy {
         this.numStages = ctx.numStages();
         this.options = options;
         this.blocks = new BlockManager(ctx.numBlocks(), ctx.blockSize(), options.watermark());
-        this.usage = new MemorySimulation(ctx.blockSize());
+        this.usage = options.distributionMemory()
+                ? new DistributionMemorySimulation(ctx.blockSize(), MemorySimulation.FINE_CHECKPOINTS, ctx.predictor())
+                : new MemorySimulation(ctx.blockSize());
         this.prefillBatcher = new PrefillBatcher(blocks, options.prefillTokenBudget(),
                 Math.min(ctx.maxModelLen(), options.maxNumBatchedTokens()));
         DecodeSlots slots = new DecodeSlots(blocks);
@@ -108,7 +110,7 @@ public final class TdPipePolicy implements SchedulerPolicy {
             Request r = seq.request();
             running.add(r);
             decodeBatcher.onPrefilled(r);
-            usage.add(r.numTokens(), r.predictedOutputLength());
+            usage.addNew(r);
         }
         decodeCount = 0;
         return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, prefill, 0));
@@ -117,7 +119,7 @@ public final class TdPipePolicy implements SchedulerPolicy {
     private void updateMode() {
         if (prefillMode) {
             boolean predictedFull = options.greedyPrefill()
-                    && usage.peak() >= options.prefillStopFraction() * blocks.numBlocks();
+                    && usage.predictedPeak() >= options.prefillStopFraction() * blocks.numBlocks();
             if (waiting.isEmpty() || predictedFull) {
                 switchTo(false);
             }

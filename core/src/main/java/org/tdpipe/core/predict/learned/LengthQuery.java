@@ -1,0 +1,30 @@
+package org.tdpipe.core.predict.learned;
+
+import org.tdpipe.core.request.Request;
+
+/**
+ * What the length predictor knows about a request when it arrives.
+ *
+ * @param promptTokens prompt length in tokens
+ * @param text the prompt text, or {@code null} when only lengths are known (traces, the engine)
+ * @param maxTokens the request's {@code max_tokens}, or 0 when unknown
+ * @param temperature sampling temperature (0 = greedy)
+ */
+public record LengthQuery(int promptTokens, String text, int maxTokens, double temperature) {
+    public LengthQuery {
+        if (promptTokens < 1) {
+            throw new IllegalArgumentException("prompt must have at least 1 token, got " + promptTokens);
+        }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("max_tokens must be >= 0 (0 = unknown), got " + maxTokens);
+        }
+    }
+
+    public static LengthQuery lengthOnly(int promptTokens) {
+        return new LengthQuery(promptTokens, null, 0, 1.0);
+    }
+
+    public static LengthQuery of(Request request) {
+        return new LengthQuery(request.promptLength(), null, request.sampling().maxTokens(), request.sampling().temperature());
+    }
+}
