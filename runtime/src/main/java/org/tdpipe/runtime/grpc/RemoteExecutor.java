@@ -2,6 +2,7 @@ package org.tdpipe.runtime.grpc;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.exec.WallClock;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.core.timeline.Timeline;
+import org.tdpipe.model.dummy.DummyModelSource;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.model.llama.StepOutput;
@@ -82,10 +84,11 @@ public final class RemoteExecutor implements PipelineExecutor {
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tdpipe-heartbeat")
                 .daemon().unstarted(r));
         try {
-            ModelIdentity identity = ModelIdentity.of(model.location(), model.config());
+            String path = modelPath(model);
+            ModelIdentity identity = ModelIdentity.of(path, model.config());
             for (int s = stages.size() - 1; s >= 0; s--) {
                 LayerRange r = ranges.get(s);
-                stages.get(s).handshake(HandshakeRequest.newBuilder().setModelPath(model.location())
+                stages.get(s).handshake(HandshakeRequest.newBuilder().setModelPath(path)
                         .setModel(identity.toProto()).setStage(s).setNumStages(stages.size()).setLayerFrom(r.from())
                         .setLayerTo(r.to()).setTotalLayers(r.total())
                         .setSuccessor(s + 1 < stages.size() ? workers.get(s + 1).toString() : "")
@@ -103,6 +106,12 @@ public final class RemoteExecutor implements PipelineExecutor {
         long interval = timeouts.heartbeatInterval().toMillis();
         heartbeats.scheduleAtFixedRate(() -> stages.forEach(s -> s.heartbeat(timeouts.heartbeatDeadline(), this::lost)),
                 interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** The model as workers open it: a file by its absolute path (they may run in another directory). */
+    private static String modelPath(ModelSource model) {
+        String spec = model.location();
+        return spec.startsWith(DummyModelSource.PREFIX) ? spec : Path.of(spec).toAbsolutePath().toString();
     }
 
     private void lost(String reason) {
