@@ -21,7 +21,8 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(listen), Optional.ofNullable(token))) {
+        try (StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(listen), Optional.ofNullable(token),
+                message -> System.err.println("tdpipe worker: " + message))) {
             System.err.println("tdpipe worker listening on " + server.address() + (token != null ? " (token required)" : ""));
             server.awaitTermination();
         }

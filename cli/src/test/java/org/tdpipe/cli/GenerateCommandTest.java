@@ -118,8 +118,8 @@ class GenerateCommandTest {
                 "{\"prompt\": \"Lily and Tom\", \"max_tokens\": 40, \"stop\": \"park\", \"logprobs\": 2}",
                 "{\"prompt\": \"The sun\", \"max_tokens\": 40, \"seed\": 3, \"temperature\": 0.8, \"repetition_penalty\": 1.3}");
         List<JsonNode> one = generate(model, lines, "--temperature", "0", "--stages", "1");
-        try (StageWorkerServer a = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"));
-                StageWorkerServer b = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"))) {
+        try (StageWorkerServer a = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), message -> { });
+                StageWorkerServer b = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), message -> { })) {
             List<JsonNode> grpc = generate(model, lines, "--temperature", "0", "--executor", "grpc", "--token", "t0k",
                     "--workers", a.address() + "," + b.address());
             for (int i = 0; i < lines.size(); i++) {

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.Empty;
 import org.tdpipe.runtime.grpc.proto.HandshakeReply;
@@ -28,10 +29,12 @@ public final class StageWorkerServer implements AutoCloseable {
     private final WorkerAddress address;
     private final Optional<String> token;
     private final Server server;
+    private final Consumer<String> log;
     private WorkerSession session;
 
-    private StageWorkerServer(WorkerAddress listen, Optional<String> token) {
+    private StageWorkerServer(WorkerAddress listen, Optional<String> token, Consumer<String> log) {
         this.token = token;
+        this.log = log;
         ServerServiceDefinition service = ServerServiceDefinition.builder(StageRpc.SERVICE)
                 .addMethod(StageRpc.HANDSHAKE, ServerCalls.asyncUnaryCall(this::handshake))
                 .addMethod(StageRpc.SUBMIT, ServerCalls.asyncClientStreamingCall(this::submit))
@@ -51,9 +54,14 @@ public final class StageWorkerServer implements AutoCloseable {
         this.address = new WorkerAddress(listen.host(), server.getPort());
     }
 
-    /** Starts listening on {@code listen} (port 0: any free port); {@code token}: required of every caller. */
-    public static StageWorkerServer start(WorkerAddress listen, Optional<String> token) {
-        return new StageWorkerServer(listen, token);
+    /**
+     * Starts listening on {@code listen} (port 0: any free port).
+     *
+     * @param token required of every caller, when present
+     * @param log hears of each session begun, refused or ended
+     */
+    public static StageWorkerServer start(WorkerAddress listen, Optional<String> token, Consumer<String> log) {
+        return new StageWorkerServer(listen, token, log);
     }
 
     /** The address actually bound. */
@@ -74,12 +82,15 @@ public final class StageWorkerServer implements AutoCloseable {
         try {
             session = WorkerSession.open(request, address, token);
         } catch (IllegalArgumentException e) {
+            log.accept("refused: " + e.getMessage());
             reply.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
             return;
         } catch (RuntimeException e) {
+            log.accept("handshake failed: " + e);
             reply.onError(Status.INTERNAL.withDescription("worker " + address + ": " + e).asRuntimeException());
             return;
         }
+        log.accept("session: " + session.describe());
         reply.onNext(HandshakeReply.newBuilder().setWorker(session.describe()).build());
         reply.onCompleted();
     }
@@ -90,6 +101,9 @@ public final class StageWorkerServer implements AutoCloseable {
 
     /** Ends {@code ended} and forgets it unless a newer handshake already replaced it. */
     private synchronized void end(WorkerSession ended) {
+        if (!ended.isClosed()) {
+            log.accept("session ended: " + ended.describe());
+        }
         ended.close();
         if (session == ended) {
             session = null;

@@ -183,6 +183,10 @@ final class WorkerSession implements AutoCloseable {
         }
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Stops the stage worker, ends the streams of this session and releases the model. */
     @Override
     public synchronized void close() {

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +40,9 @@ class RemoteExecutorTest {
     private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom", "The sun");
     private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
     private static final String TOKEN = "s3cret";
+    /** Heartbeats every 200 ms, 1 s to answer: a hung worker is found within about a second. */
+    private static final FaultTimeouts FAST_FAULTS =
+            new FaultTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(1));
 
     private final List<WorkerProcess> processes = new ArrayList<>();
 
@@ -58,9 +66,36 @@ class RemoteExecutorTest {
     }
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
-            java.util.function.Consumer<StepOutput> onOutput) {
-        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES, token, FaultTimeouts.DEFAULT,
-                onOutput);
+            FaultTimeouts timeouts, Consumer<StepOutput> onOutput) {
+        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES, token, timeouts, onOutput);
+    }
+
+    /** Runs {@link EngineDriver#requests} on two workers; {@code fault} strikes worker {@code victim} after 10 outputs. */
+    private List<Request> runWithFault(ModelSource source, int victim, Consumer<WorkerProcess> fault) {
+        List<Request> requests = EngineDriver.requests(source, PROMPTS);
+        List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+        AtomicInteger outputs = new AtomicInteger();
+        try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, out -> {
+            if (outputs.incrementAndGet() == 10) {
+                fault.accept(processes.get(victim));
+            }
+        })) {
+            EngineDriver.run(source, executor, "pp-vllm", requests);
+        }
+        return requests;
+    }
+
+    /** Every request finished; the long one failed; every error names {@code failed}. */
+    private static void assertEveryRequestEndedNaming(List<Request> requests, String failed, String cause) {
+        for (Request r : requests) {
+            assertTrue(r.isFinished(), r.externalId());
+        }
+        assertEquals(FinishReason.ERROR, requests.getFirst().finishReason(), "the 200-token request outlives the worker");
+        for (Request r : requests) {
+            if (r.error() != null) {
+                assertTrue(r.error().contains(failed) && r.error().contains(cause), r.externalId() + ": " + r.error());
+            }
+        }
     }
 
     @ParameterizedTest
@@ -71,7 +106,7 @@ class RemoteExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             List<WorkerAddress> workers = startWorkers(stages, token);
-            try (RemoteExecutor executor = connect(source, workers, token, out -> { })) {
+            try (RemoteExecutor executor = connect(source, workers, token, FaultTimeouts.DEFAULT, out -> { })) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
                 List<Span> spans = executor.timeline().spans();
                 for (int s = 0; s < stages; s++) {
@@ -91,27 +126,32 @@ class RemoteExecutorTest {
     @Test
     void killingAWorkerMidRunEndsEveryRequestWithAnErrorNamingIt() {
         try (ModelSource source = Stories260K.open()) {
-            List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
-            AtomicInteger outputs = new AtomicInteger();
-            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), out -> {
-                if (outputs.incrementAndGet() == 10) {
-                    processes.getFirst().kill();
-                }
-            })) {
-                EngineDriver.run(source, executor, "pp-vllm", requests);
-            }
-            String failed = "worker " + workers.getFirst() + " (stage 0)";
-            for (Request r : requests) {
-                assertTrue(r.isFinished(), r.externalId());
-            }
-            Request bos = requests.getFirst();
-            assertEquals(FinishReason.ERROR, bos.finishReason(), "the 200-token request outlives the worker");
-            for (Request r : requests) {
-                if (r.error() != null) {
-                    assertTrue(r.error().contains(failed), r.externalId() + ": " + r.error());
-                }
-            }
+            List<Request> requests = runWithFault(source, 0, WorkerProcess::kill);
+            assertEveryRequestEndedNaming(requests, "worker " + processes.getFirst().address() + " (stage 0)", "UNAVAILABLE");
+        }
+    }
+
+    @Test
+    void aHungWorkerIsDetectedByItsMissedHeartbeats() {
+        try (ModelSource source = Stories260K.open()) {
+            List<Request> requests = runWithFault(source, 1, WorkerProcess::suspend);
+            assertEveryRequestEndedNaming(requests, "worker " + processes.get(1).address() + " (stage 1)",
+                    "missed a heartbeat: DEADLINE_EXCEEDED");
+        }
+    }
+
+    @Test
+    void anUnreachableWorkerFailsTheHandshakeNamingIt() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        WorkerAddress nowhere = new WorkerAddress("127.0.0.1", port);
+        try (ModelSource source = Stories260K.open()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> connect(source, List.of(nowhere), Optional.empty(), FAST_FAULTS, out -> { }));
+            assertTrue(e.getMessage().contains("handshake with worker " + nowhere + " (stage 0) failed: UNAVAILABLE"),
+                    e.getMessage());
         }
     }
 
@@ -120,11 +160,11 @@ class RemoteExecutorTest {
         try (ModelSource source = Stories260K.open()) {
             List<WorkerAddress> workers = startWorkers(1, Optional.of(TOKEN));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> connect(source, workers, Optional.empty(), out -> { }));
+                    () -> connect(source, workers, Optional.empty(), FAST_FAULTS, out -> { }));
             assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
             assertTrue(e.getMessage().contains("worker " + workers.getFirst()), e.getMessage());
             IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
-                    () -> connect(source, workers, Optional.of("guess"), out -> { }));
+                    () -> connect(source, workers, Optional.of("guess"), FAST_FAULTS, out -> { }));
             assertTrue(wrong.getMessage().contains("wrong token"), wrong.getMessage());
         }
     }
@@ -141,7 +181,7 @@ class RemoteExecutorTest {
                     .setTotalLayers(source.config().numLayers()).setNumBlocks(8).setBlockSize(16).setThreads(1).build();
             try (RemoteStage stage = new RemoteStage(0, worker, Optional.empty())) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> stage.handshake(handshake, FaultTimeouts.DEFAULT.handshakeDeadline()));
+                        () -> stage.handshake(handshake, FAST_FAULTS.handshakeDeadline()));
                 assertTrue(e.getMessage().contains("FAILED_PRECONDITION"), e.getMessage());
                 assertTrue(e.getMessage().contains("stories15M.gguf (60816028 bytes"), e.getMessage());
                 assertTrue(e.getMessage().contains("stories260K.gguf (" + java.nio.file.Path.of(path).toFile().length() + " bytes"),

@@ -76,6 +76,17 @@ final class WorkerProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /** Freezes the process (SIGSTOP): it keeps its connections but answers nothing, like a hung host. */
+    void suspend() {
+        try {
+            new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

@@ -11,7 +11,7 @@ public final class WorkerProcessMain {
 
     public static void main(String[] args) throws InterruptedException {
         StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(args[0]),
-                args.length > 1 ? Optional.of(args[1]) : Optional.empty());
+                args.length > 1 ? Optional.of(args[1]) : Optional.empty(), System.out::println);
         System.out.println(READY + server.address());
         System.out.flush();
         server.awaitTermination();
