@@ -2,7 +2,7 @@ package org.tdpipe.runtime.grpc;
 
 import io.grpc.stub.StreamObserver;
 
-/** Takes and drops a stream's messages: the response of a call nobody reads, or a call already rejected. */
+/** Takes and drops the messages of a call that was already rejected. */
 final class DiscardingObserver<T> implements StreamObserver<T> {
     @Override
     public void onNext(T value) {

@@ -48,18 +48,13 @@ final class WorkerSession implements AutoCloseable {
         this.model = model;
         LayerRange range = new LayerRange(h.getLayerFrom(), h.getLayerTo(), h.getTotalLayers());
         StageResources resources = new StageResources(h.getNumBlocks(), h.getBlockSize(), h.getThreads(), h.getSeed());
+        Optional<WorkerAddress> successor = range.isLast() ? Optional.empty() : Optional.of(WorkerAddress.parse(h.getSuccessor()));
+        LlamaStageComputation computation = LlamaStageComputation.load(model, range, resources);
         Timeline timeline = new Timeline(h.getNumStages());
         this.spans = new SpanRelay(timeline);
         this.inbound = range.isFirst() ? Optional.empty() : Optional.of(new InProcessLink(h.getNumStages()));
-        if (range.isLast()) {
-            successorChannel = Optional.empty();
-            outbound = Optional.empty();
-        } else {
-            ManagedChannel channel = StageChannels.open(WorkerAddress.parse(h.getSuccessor()), token);
-            successorChannel = Optional.of(channel);
-            outbound = Optional.of(new StreamActivationSink(openActivations(channel, h.getSuccessor()), spans));
-        }
-        LlamaStageComputation computation = LlamaStageComputation.load(model, range, resources);
+        this.successorChannel = successor.map(address -> StageChannels.open(address, token));
+        this.outbound = successorChannel.map(channel -> new StreamActivationSink(openActivations(channel, h.getSuccessor()), spans));
         this.worker = new StageWorker(h.getStage(), computation, inbound.map(l -> l), outbound.map(s -> s), this::report,
                 timeline, new EpochClock());
         worker.start();
