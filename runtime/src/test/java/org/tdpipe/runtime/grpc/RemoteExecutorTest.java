@@ -40,9 +40,9 @@ class RemoteExecutorTest {
     private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom", "The sun");
     private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
     private static final String TOKEN = "s3cret";
-    /** Heartbeats every 200 ms, 1 s to answer: a hung worker is found within about a second. */
+    /** Heartbeats every 200 ms, 2 s to answer: a hung worker is found within about two seconds. */
     private static final FaultTimeouts FAST_FAULTS =
-            new FaultTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(1));
+            new FaultTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2));
 
     private final List<WorkerProcess> processes = new ArrayList<>();
 
