@@ -41,6 +41,8 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     /** Largest batch run to warm the kernels up when a profile is given. */
     private static final int WARM_UP_TOKENS = 64;
+    /** Requests of the untimed run that warms remote workers up before the timed runs. */
+    private static final int WARM_UP_REQUESTS = 8;
 
     @Option(names = "--model", required = true,
             description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name> (e.g. dummy:llama-110m).")
@@ -115,6 +117,12 @@ final class BenchCommand implements Callable<Integer> {
                     loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
             out.printf(Locale.ROOT, "Workload: %s, %d requests (seed %d, offline), scaled to prompts <= %d and outputs <= %d tokens, predictor: %s%n",
                     workloadTrace.description(), items.size(), seed, maxInput, maxOutput, predictor);
+            if (pipeline.executor == PipelineOptions.ExecutorKind.grpc) {
+                // the profile warmed this process's kernels only: give the workers' JIT an untimed run too
+                runPolicy(loaded, policies.getFirst().strip(), items.subList(0, Math.min(items.size(), WARM_UP_REQUESTS)),
+                        blocks, costs);
+                out.printf(Locale.ROOT, "Warmed up the workers with %d untimed requests%n", Math.min(items.size(), WARM_UP_REQUESTS));
+            }
             List<RunResult> results = new ArrayList<>();
             for (String name : policies) {
                 RunResult result = runPolicy(loaded, name.strip(), items, blocks, costs);

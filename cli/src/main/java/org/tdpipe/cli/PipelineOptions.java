@@ -1,6 +1,7 @@
 package org.tdpipe.cli;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.model.format.ModelSource;
@@ -13,17 +14,23 @@ import org.tdpipe.runtime.LayerPartitioner;
 import org.tdpipe.runtime.LocalExecutor;
 import org.tdpipe.runtime.StageCosts;
 import org.tdpipe.runtime.StageResources;
+import org.tdpipe.runtime.grpc.FaultTimeouts;
+import org.tdpipe.runtime.grpc.RemoteExecutor;
+import org.tdpipe.runtime.grpc.WorkerAddress;
 import picocli.CommandLine.Option;
 
 /**
  * How the model is executed (a picocli mixin): one stage runs on the calling thread, one batch at
  * a time; with {@code --stages P > 1} the {@code local} executor runs P stage workers as threads
  * of this process, up to P batches in flight, layers split by estimated cost or by {@code --layer-split}.
+ * The {@code grpc} executor runs one stage on each of the {@code --workers} ({@code tdpipe worker}
+ * processes), in the order given.
  */
 final class PipelineOptions {
     /** Where the stage workers run. */
     enum ExecutorKind {
-        local
+        local,
+        grpc
     }
 
     /**
@@ -32,12 +39,19 @@ final class PipelineOptions {
      */
     static final double SAMPLED_SHARE = 0.5;
 
-    @Option(names = "--stages", defaultValue = "1", description = "Pipeline stages the layers are split into (default ${DEFAULT-VALUE}).")
-    int stages;
+    @Option(names = "--stages", description = "Pipeline stages the layers are split into (default: 1, or one per --workers worker).")
+    Integer stages;
 
     @Option(names = "--executor", defaultValue = "local",
-            description = "Where the stages of --stages > 1 run: ${COMPLETION-CANDIDATES} = one thread per stage in this process (default ${DEFAULT-VALUE}); a single stage runs on the calling thread.")
+            description = "Where the stages run: local = one thread per stage of --stages > 1 in this process (a single stage runs on the calling thread); grpc = one stage per --workers process (default ${DEFAULT-VALUE}).")
     ExecutorKind executor;
+
+    @Option(names = "--workers", split = ",", paramLabel = "HOST:PORT,...",
+            description = "The stage workers of --executor grpc (started with 'tdpipe worker --listen HOST:PORT'), in pipeline order.")
+    List<String> workers;
+
+    @Option(names = "--token", description = "Secret the --executor grpc workers were started with (their --token).")
+    String token;
 
     @Option(names = "--threads", description = "Kernel threads in all (default: all processors).")
     Integer threads;
@@ -53,12 +67,31 @@ final class PipelineOptions {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
 
-    /** The number of stages, checked. */
+    /** The number of stages, checked: one per worker with {@code --executor grpc}. */
     int stages() {
-        if (stages < 1) {
-            throw new IllegalArgumentException("--stages must be >= 1, got " + stages);
+        if (executor == ExecutorKind.grpc) {
+            int n = workers().size();
+            if (stages != null && stages != n) {
+                throw new IllegalArgumentException("--stages is " + stages + " but --workers names " + n + " workers");
+            }
+            return n;
         }
-        return stages;
+        if (workers != null) {
+            throw new IllegalArgumentException("--workers needs --executor grpc");
+        }
+        int p = stages != null ? stages : 1;
+        if (p < 1) {
+            throw new IllegalArgumentException("--stages must be >= 1, got " + p);
+        }
+        return p;
+    }
+
+    /** The workers of {@code --executor grpc}, parsed. */
+    List<WorkerAddress> workers() {
+        if (workers == null || workers.isEmpty()) {
+            throw new IllegalArgumentException("--executor grpc needs --workers HOST:PORT,... (one per stage)");
+        }
+        return workers.stream().map(WorkerAddress::parse).toList();
     }
 
     /** Kernel threads of each stage (of the only stage when there is one). */
@@ -73,7 +106,7 @@ final class PipelineOptions {
             return LayerPartitioner.balanced(StageCosts.of(model.config(), SAMPLED_SHARE), stages());
         }
         if (layerSplit.length != stages()) {
-            throw new IllegalArgumentException("--layer-split names " + layerSplit.length + " stages but --stages is " + stages);
+            throw new IllegalArgumentException("--layer-split names " + layerSplit.length + " stages but the pipeline has " + stages());
         }
         return LayerPartitioner.explicit(layerSplit, layers);
     }
@@ -81,12 +114,15 @@ final class PipelineOptions {
     /** Opens the executor over {@code numBlocks} KV blocks of {@code blockSize} tokens. */
     PipelineExecutor open(ModelSource model, int numBlocks, int blockSize, Consumer<StepOutput> onOutput) {
         List<LayerRange> ranges = ranges(model);
+        StageResources resources = new StageResources(numBlocks, blockSize, stageThreads(), 0);
+        if (executor == ExecutorKind.grpc) {
+            return new RemoteExecutor(model, ranges, workers(), resources, Optional.ofNullable(token), FaultTimeouts.DEFAULT,
+                    onOutput);
+        }
         if (ranges.size() == 1) {
             RunnerOptions options = new RunnerOptions(1, numBlocks, blockSize, stageThreads(), 0);
             return new LocalModelExecutor(new LocalModelRunner(model, options), onOutput);
         }
-        return switch (executor) {
-            case local -> LocalExecutor.open(model, ranges, new StageResources(numBlocks, blockSize, stageThreads(), 0), onOutput);
-        };
+        return LocalExecutor.open(model, ranges, resources, onOutput);
     }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ProfileCommand.class,
             GenerateCommand.class,
             TokenizeCommand.class,
+            WorkerCommand.class,
             PredictorCommand.class,
         })
 public final class TdpipeCommand implements Runnable {

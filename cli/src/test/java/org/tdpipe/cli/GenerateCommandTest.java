@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tdpipe.runtime.grpc.StageWorkerServer;
+import org.tdpipe.runtime.grpc.WorkerAddress;
 
 class GenerateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -105,6 +108,48 @@ class GenerateCommandTest {
             args.addAll(layout);
             assertEquals(one, generate(model, lines, args.toArray(String[]::new)), String.join(" ", layout));
         }
+    }
+
+    @Test
+    void grpcWorkersGiveTheOneStageOutputTokenForToken() throws IOException {
+        String model = stories("stories260K.gguf");
+        List<String> lines = List.of(
+                "{\"prompt\": \"\", \"max_tokens\": 60, \"ignore_eos\": true}",
+                "{\"prompt\": \"Lily and Tom\", \"max_tokens\": 40, \"stop\": \"park\", \"logprobs\": 2}",
+                "{\"prompt\": \"The sun\", \"max_tokens\": 40, \"seed\": 3, \"temperature\": 0.8, \"repetition_penalty\": 1.3}");
+        List<JsonNode> one = generate(model, lines, "--temperature", "0", "--stages", "1");
+        try (StageWorkerServer a = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), message -> { });
+                StageWorkerServer b = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), message -> { })) {
+            List<JsonNode> grpc = generate(model, lines, "--temperature", "0", "--executor", "grpc", "--token", "t0k",
+                    "--workers", a.address() + "," + b.address());
+            for (int i = 0; i < lines.size(); i++) {
+                for (String field : List.of("text", "token_ids", "finish_reason")) {
+                    assertEquals(one.get(i).get(field), grpc.get(i).get(field), "request " + i + " " + field);
+                }
+            }
+            // log-probabilities come back too (equal up to float rounding: the stages' kernels split work differently)
+            assertEquals(one.get(1).get("logprobs").findValues("token"), grpc.get(1).get("logprobs").findValues("token"));
+            assertEquals(one.get(1).get("logprobs").get(0).get("logprob").asDouble(),
+                    grpc.get(1).get("logprobs").get(0).get("logprob").asDouble(), 1e-4);
+        }
+    }
+
+    @Test
+    void grpcNeedsOneWorkerPerStage() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--executor", "grpc", "--stages", "3", "--workers", "127.0.0.1:1,127.0.0.1:2"));
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--executor", "grpc"));
+        } finally {
+            System.setErr(old);
+        }
+        String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(message.contains("--stages is 3 but --workers names 2 workers"), message);
+        assertTrue(message.contains("--executor grpc needs --workers"), message);
     }
 
     @Test

@@ -12,17 +12,20 @@ import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.sched.Policies;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.LocalModelExecutor;
+import org.tdpipe.model.llama.LocalModelRunner;
+import org.tdpipe.model.llama.RunnerOptions;
 
 /** Runs greedy requests for a few prompts through the real engine on an executor. */
-final class EngineDriver {
-    static final int BLOCKS = 128;
-    static final int BLOCK_SIZE = 16;
+public final class EngineDriver {
+    public static final int BLOCKS = 128;
+    public static final int BLOCK_SIZE = 16;
 
     private EngineDriver() {
     }
 
     /** Greedy requests: BOS alone for 200 tokens (the llama2.c reference), then {@code prompts} for 40. */
-    static List<Request> requests(ModelSource source, List<String> prompts) {
+    public static List<Request> requests(ModelSource source, List<String> prompts) {
         List<Request> out = new ArrayList<>();
         out.add(new Request(0, "bos", new int[] {source.tokenizer().bosId()}, SamplingParams.greedy(200).withIgnoreEos(true), 0));
         for (int i = 0; i < prompts.size(); i++) {
@@ -31,12 +34,20 @@ final class EngineDriver {
         return out;
     }
 
-    static List<Request> run(ModelSource source, PipelineExecutor executor, String policy, List<Request> requests) {
+    public static List<Request> run(ModelSource source, PipelineExecutor executor, String policy, List<Request> requests) {
         PolicyContext ctx = new PolicyContext(executor.numStages(), BLOCKS, BLOCK_SIZE, source.config().contextLength(),
                 null, new ConstantPredictor(1));
         Engine engine = new Engine(executor, Policies.create(policy, ctx), new ConstantPredictor(1),
                 new StopChecker(source.tokenizer().eosId(), source.config().contextLength()), EngineListener.NONE);
         engine.run(requests);
         return requests;
+    }
+
+    /** Output tokens of each of {@link #requests}, run on one stage by the synchronous reference executor. */
+    public static List<int[]> singleStageOutputs(ModelSource source, List<String> prompts) {
+        RunnerOptions options = new RunnerOptions(1, BLOCKS, BLOCK_SIZE, 1, 0);
+        try (LocalModelExecutor executor = new LocalModelExecutor(new LocalModelRunner(source, options))) {
+            return run(source, executor, "pp-chunked", requests(source, prompts)).stream().map(Request::outputTokens).toList();
+        }
     }
 }

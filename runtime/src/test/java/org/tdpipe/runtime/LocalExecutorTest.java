@@ -30,24 +30,12 @@ import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.BatchLayout;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.LocalModelExecutor;
-import org.tdpipe.model.llama.LocalModelRunner;
-import org.tdpipe.model.llama.RunnerOptions;
 import org.tdpipe.model.llama.StepOutput;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LocalExecutorTest {
     private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom", "The sun", "A big dog ran");
     private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
-
-    /** Output tokens of each request, run on one stage by the synchronous reference executor. */
-    private static List<int[]> reference(ModelSource source) {
-        RunnerOptions options = new RunnerOptions(1, EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
-        try (LocalModelExecutor executor = new LocalModelExecutor(new LocalModelRunner(source, options))) {
-            return EngineDriver.run(source, executor, "pp-chunked", EngineDriver.requests(source, PROMPTS)).stream()
-                    .map(Request::outputTokens).toList();
-        }
-    }
 
     private static List<LayerRange> balanced(ModelSource source, int stages) {
         return LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), stages);
@@ -57,7 +45,7 @@ class LocalExecutorTest {
     @CsvSource({"1, pp-chunked", "2, pp-chunked", "2, pp-vllm", "3, pp-vllm", "4, td-pipe", "5, pp-vllm", "5, pp-chunked"})
     void greedyOutputsMatchOneStageTokenForToken(int stages, String policy) {
         try (ModelSource source = Stories260K.open()) {
-            List<int[]> expected = reference(source);
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             int[] golden = Stories260K.greedyReference();
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, out -> { })) {
@@ -86,7 +74,7 @@ class LocalExecutorTest {
     @Test
     void aBatchFailingInAStageEndsItsRequestsWithTheErrorAndTheOthersFinish() {
         try (ModelSource source = Stories260K.open()) {
-            List<int[]> expected = reference(source);
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             // stage 1 throws when request p1 feeds its 6th output position
             List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES));
@@ -135,7 +123,7 @@ class LocalExecutorTest {
     @CsvSource({"2, 1", "3, 2"})
     void aDummyModelGivesTheSameTokensOnAnyPipeline(int stages, int threadsPerStage) {
         try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
-            List<int[]> expected = reference(source);
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, threadsPerStage, 0);
             try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, out -> { })) {

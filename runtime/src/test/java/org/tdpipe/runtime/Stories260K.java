@@ -12,11 +12,11 @@ import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
 
 /** The shared stories260K model and its llama2.c greedy reference; tests skip when the shared data is absent. */
-final class Stories260K {
+public final class Stories260K {
     private Stories260K() {
     }
 
-    static Path file(String name) {
+    public static Path file(String name) {
         String root = System.getProperty("tdpipe.shared.data");
         assumeTrue(root != null, "system property tdpipe.shared.data not set; skipping");
         Path path = Path.of(root, "models", "stories260K", name);
@@ -24,12 +24,12 @@ final class Stories260K {
         return path;
     }
 
-    static ModelSource open() {
+    public static ModelSource open() {
         return ModelSources.open(file("stories260K.gguf").toString());
     }
 
     /** llama2.c's greedy continuation from BOS, BOS included. */
-    static int[] greedyReference() {
+    public static int[] greedyReference() {
         try {
             JsonNode tokens = new ObjectMapper().readTree(file("reference_greedy_200.json").toFile()).get("tokens_including_bos");
             int[] out = new int[tokens.size()];

@@ -1,0 +1,31 @@
+package org.tdpipe.cli;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.tdpipe.runtime.grpc.StageWorkerServer;
+import org.tdpipe.runtime.grpc.WorkerAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tdpipe worker}: a pipeline stage worker process for a controller's {@code --executor grpc}. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Run a pipeline stage worker: it waits for a controller (generate/bench --executor grpc --workers ...),",
+            "which assigns its layers and model in a handshake, and serves until killed."})
+final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",
+            description = "The only address to listen on, e.g. 127.0.0.1:9101 (port 0: any free port).")
+    String listen;
+
+    @Option(names = "--token", description = "Secret every caller must send; calls without it are rejected.")
+    String token;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        try (StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(listen), Optional.ofNullable(token),
+                message -> System.err.println("tdpipe worker: " + message))) {
+            System.err.println("tdpipe worker listening on " + server.address() + (token != null ? " (token required)" : ""));
+            server.awaitTermination();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,205 @@
+package org.tdpipe.runtime.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.tdpipe.runtime.grpc.proto.BatchResult;
+import org.tdpipe.runtime.grpc.proto.Empty;
+import org.tdpipe.runtime.grpc.proto.HandshakeReply;
+import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
+import org.tdpipe.runtime.grpc.proto.StageActivations;
+import org.tdpipe.runtime.grpc.proto.SubmitBatch;
+
+/**
+ * A stage worker process's gRPC server ({@code tdpipe worker}): bound only to the address given,
+ * it waits for a controller's handshake, then runs that controller's session until its batch
+ * stream ends; a new handshake replaces the session. With a token, calls without it are rejected.
+ */
+public final class StageWorkerServer implements AutoCloseable {
+    private final WorkerAddress address;
+    private final Optional<String> token;
+    private final Server server;
+    private final Consumer<String> log;
+    private WorkerSession session;
+
+    private StageWorkerServer(WorkerAddress listen, Optional<String> token, Consumer<String> log) {
+        this.token = token;
+        this.log = log;
+        ServerServiceDefinition service = ServerServiceDefinition.builder(StageRpc.SERVICE)
+                .addMethod(StageRpc.HANDSHAKE, ServerCalls.asyncUnaryCall(this::handshake))
+                .addMethod(StageRpc.SUBMIT, ServerCalls.asyncClientStreamingCall(this::submit))
+                .addMethod(StageRpc.ACTIVATIONS, ServerCalls.asyncClientStreamingCall(this::activations))
+                .addMethod(StageRpc.RESULTS, ServerCalls.asyncServerStreamingCall(this::results))
+                .addMethod(StageRpc.HEARTBEAT, ServerCalls.asyncUnaryCall(StageWorkerServer::heartbeat))
+                .build();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+                .maxInboundMessageSize(StageChannels.MAX_MESSAGE_BYTES);
+        builder.addService(token.isPresent() ? ServerInterceptors.intercept(service, new TokenCheck(token.get())) : service);
+        this.server = builder.build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("worker cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+        this.address = new WorkerAddress(listen.host(), server.getPort());
+    }
+
+    /**
+     * Starts listening on {@code listen} (port 0: any free port).
+     *
+     * @param token required of every caller, when present
+     * @param log hears of each session begun, refused or ended
+     */
+    public static StageWorkerServer start(WorkerAddress listen, Optional<String> token, Consumer<String> log) {
+        return new StageWorkerServer(listen, token, log);
+    }
+
+    /** The address actually bound. */
+    public WorkerAddress address() {
+        return address;
+    }
+
+    /** Waits until the server is shut down. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    private synchronized void handshake(HandshakeRequest request, StreamObserver<HandshakeReply> reply) {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+        try {
+            session = WorkerSession.open(request, address, token);
+        } catch (IllegalArgumentException e) {
+            log.accept("refused: " + e.getMessage());
+            reply.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            log.accept("handshake failed: " + e);
+            reply.onError(Status.INTERNAL.withDescription("worker " + address + ": " + e).asRuntimeException());
+            return;
+        }
+        log.accept("session: " + session.describe());
+        reply.onNext(HandshakeReply.newBuilder().setWorker(session.describe()).build());
+        reply.onCompleted();
+    }
+
+    private synchronized Optional<WorkerSession> current() {
+        return Optional.ofNullable(session);
+    }
+
+    /** Ends {@code ended} and forgets it unless a newer handshake already replaced it. */
+    private synchronized void end(WorkerSession ended) {
+        if (!ended.isClosed()) {
+            log.accept("session ended: " + ended.describe());
+        }
+        ended.close();
+        if (session == ended) {
+            session = null;
+        }
+    }
+
+    private StreamObserver<SubmitBatch> submit(StreamObserver<Empty> response) {
+        Optional<WorkerSession> bound = current();
+        if (bound.isEmpty()) {
+            response.onError(noSession());
+            return new DiscardingObserver<>();
+        }
+        WorkerSession s = bound.get();
+        s.attachController(response);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(SubmitBatch batch) {
+                try {
+                    s.submit(batch);
+                } catch (RuntimeException e) {
+                    response.onError(Status.INVALID_ARGUMENT.withDescription("worker " + address + ": batch "
+                            + batch.getBatchId() + ": " + e.getMessage()).asRuntimeException());
+                    end(s);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                end(s);
+            }
+
+            @Override
+            public void onCompleted() {
+                end(s);
+                response.onNext(Empty.getDefaultInstance());
+                response.onCompleted();
+            }
+        };
+    }
+
+    private StreamObserver<StageActivations> activations(StreamObserver<Empty> response) {
+        Optional<WorkerSession> bound = current();
+        if (bound.isEmpty()) {
+            response.onError(noSession());
+            return new DiscardingObserver<>();
+        }
+        WorkerSession s = bound.get();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(StageActivations message) {
+                try {
+                    s.deliver(message);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    response.onError(Status.INVALID_ARGUMENT.withDescription("worker " + address + ": " + e.getMessage())
+                            .asRuntimeException());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // the previous stage went away; the controller notices on its own connection to it
+            }
+
+            @Override
+            public void onCompleted() {
+                response.onNext(Empty.getDefaultInstance());
+                response.onCompleted();
+            }
+        };
+    }
+
+    private void results(Empty request, StreamObserver<BatchResult> observer) {
+        current().ifPresentOrElse(s -> s.attachResults(observer), () -> observer.onError(noSession()));
+    }
+
+    private static void heartbeat(Empty request, StreamObserver<Empty> reply) {
+        reply.onNext(Empty.getDefaultInstance());
+        reply.onCompleted();
+    }
+
+    private RuntimeException noSession() {
+        return Status.FAILED_PRECONDITION.withDescription("worker " + address + " has no session: handshake first")
+                .asRuntimeException();
+    }
+
+    /** Stops serving and ends the current session. */
+    @Override
+    public void close() {
+        server.shutdownNow();
+        current().ifPresent(this::end);
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

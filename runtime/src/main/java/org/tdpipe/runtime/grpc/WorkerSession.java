@@ -1,0 +1,198 @@
+package org.tdpipe.runtime.grpc;
+
+import io.grpc.CallOptions;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import org.tdpipe.core.timeline.Timeline;
+import org.tdpipe.model.ModelSources;
+import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.runtime.InProcessLink;
+import org.tdpipe.runtime.LlamaStageComputation;
+import org.tdpipe.runtime.StageMessage;
+import org.tdpipe.runtime.StageResources;
+import org.tdpipe.runtime.StageWorker;
+import org.tdpipe.runtime.WorkerReport;
+import org.tdpipe.runtime.grpc.proto.BatchResult;
+import org.tdpipe.runtime.grpc.proto.Empty;
+import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
+import org.tdpipe.runtime.grpc.proto.StageActivations;
+import org.tdpipe.runtime.grpc.proto.SubmitBatch;
+
+/**
+ * One controller's use of a worker process, from handshake to the end of its batch stream: the
+ * model slice (only the weights of the assigned layers are opened) in a {@link StageWorker}, the
+ * queue the previous stage's activations arrive on, the stream to the next stage, and on the
+ * last stage the results for the controller.
+ */
+final class WorkerSession implements AutoCloseable {
+    private final String name;
+    private final ModelSource model;
+    private final StageWorker worker;
+    private final SpanRelay spans;
+    private final Optional<InProcessLink> inbound;
+    private final Optional<ManagedChannel> successorChannel;
+    private final Optional<StreamActivationSink> outbound;
+    private final ResultStream results = new ResultStream();
+    private final Object controllerLock = new Object();
+    private StreamObserver<Empty> controller;
+    private String failure;
+    private volatile boolean closed;
+
+    private WorkerSession(String name, ModelSource model, HandshakeRequest h, Optional<String> token) {
+        this.name = name;
+        this.model = model;
+        LayerRange range = new LayerRange(h.getLayerFrom(), h.getLayerTo(), h.getTotalLayers());
+        StageResources resources = new StageResources(h.getNumBlocks(), h.getBlockSize(), h.getThreads(), h.getSeed());
+        Optional<WorkerAddress> successor = range.isLast() ? Optional.empty() : Optional.of(WorkerAddress.parse(h.getSuccessor()));
+        LlamaStageComputation computation = LlamaStageComputation.load(model, range, resources);
+        Timeline timeline = new Timeline(h.getNumStages());
+        this.spans = new SpanRelay(timeline);
+        this.inbound = range.isFirst() ? Optional.empty() : Optional.of(new InProcessLink(h.getNumStages()));
+        this.successorChannel = successor.map(address -> StageChannels.open(address, token));
+        this.outbound = successorChannel.map(channel -> new StreamActivationSink(openActivations(channel, h.getSuccessor()), spans));
+        this.worker = new StageWorker(h.getStage(), computation, inbound.map(l -> l), outbound.map(s -> s), this::report,
+                timeline, new EpochClock());
+        worker.start();
+    }
+
+    /**
+     * The stream to the successor, outside the handshake call's context (whose end would cancel it);
+     * when it breaks, the controller hears of it through this worker's batch stream.
+     */
+    private StreamObserver<StageActivations> openActivations(ManagedChannel channel, String successor) {
+        Context previous = Context.ROOT.attach();
+        try {
+            return ClientCalls.asyncClientStreamingCall(channel.newCall(StageRpc.ACTIVATIONS, CallOptions.DEFAULT),
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(Empty value) {
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            fail(name + " lost its stream to the next stage's worker " + successor + ": "
+                                    + RemoteStage.describe(Status.fromThrowable(t)));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+        } finally {
+            Context.ROOT.detach(previous);
+        }
+    }
+
+    /**
+     * Checks the model identity, loads the slice and connects to the successor.
+     *
+     * @throws IllegalArgumentException naming both models when this worker's file is not the controller's
+     */
+    static WorkerSession open(HandshakeRequest h, WorkerAddress self, Optional<String> token) {
+        String name = "worker " + self + " (stage " + h.getStage() + ")";
+        ModelSource model;
+        try {
+            model = ModelSources.open(h.getModelPath());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " cannot open model " + h.getModelPath() + ": " + e.getMessage(), e);
+        }
+        try {
+            ModelIdentity expected = ModelIdentity.fromProto(h.getModel());
+            ModelIdentity actual = ModelIdentity.of(h.getModelPath(), model.config());
+            if (!expected.equals(actual)) {
+                throw new IllegalArgumentException(name + " refuses the handshake: the controller runs model " + expected
+                        + " but this worker's " + h.getModelPath() + " is " + actual);
+            }
+            if (h.getTotalLayers() != model.config().numLayers()) {
+                throw new IllegalArgumentException(name + ": the controller splits " + h.getTotalLayers()
+                        + " layers but " + h.getModelPath() + " has " + model.config().numLayers());
+            }
+            return new WorkerSession(name, model, h, token);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    String describe() {
+        return name + ", layers " + worker.range().from() + ".." + (worker.range().to() - 1);
+    }
+
+    /** The controller's batch stream started: failures of this worker go back on {@code response}. */
+    void attachController(StreamObserver<Empty> response) {
+        synchronized (controllerLock) {
+            this.controller = response;
+            if (failure != null) {
+                response.onError(Status.INTERNAL.withDescription(failure).asRuntimeException());
+            }
+        }
+    }
+
+    void attachResults(StreamObserver<BatchResult> observer) {
+        results.attach(observer);
+    }
+
+    void submit(SubmitBatch batch) {
+        worker.accept(BatchWire.decode(batch));
+    }
+
+    /** Hands the previous stage's message to the stage worker (waits while the link is full). */
+    void deliver(StageActivations message) throws InterruptedException {
+        if (inbound.isEmpty()) {
+            throw new IllegalStateException(name + " is the first stage and receives no activations");
+        }
+        spans.received(message.getBatchId(), message.getSpansList());
+        inbound.get().send(switch (message.getPayloadCase()) {
+            case HIDDEN -> new StageMessage.Activations(message.getBatchId(), HiddenWire.decode(message.getHidden()));
+            case ERROR -> new StageMessage.Failure(message.getBatchId(), message.getError());
+            case PAYLOAD_NOT_SET -> new StageMessage.Failure(message.getBatchId(),
+                    name + ": activations of batch " + message.getBatchId() + " arrived empty");
+        });
+    }
+
+    private void report(WorkerReport report) {
+        switch (report) {
+            case WorkerReport.BatchDone done -> results.send(BatchResult.newBuilder().setBatchId(done.output().batch().id())
+                    .setSampled(SampledWire.encode(done.output())).addAllSpans(spans.through(done.output().batch().id()))
+                    .build());
+            case WorkerReport.BatchFailed failed -> results.send(BatchResult.newBuilder().setBatchId(failed.batchId())
+                    .setError(failed.error()).addAllSpans(spans.through(failed.batchId())).build());
+            case WorkerReport.WorkerDied died -> fail(name + " stopped: " + died.reason());
+        }
+    }
+
+    // not under the session's lock: close() holds it while it waits for the stage thread that calls this
+    private void fail(String reason) {
+        synchronized (controllerLock) {
+            if (failure == null && !closed) {
+                failure = reason;
+                if (controller != null) {
+                    controller.onError(Status.INTERNAL.withDescription(reason).asRuntimeException());
+                }
+            }
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the stage worker, ends the streams of this session and releases the model. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        worker.close();
+        outbound.ifPresent(StreamActivationSink::close);
+        successorChannel.ifPresent(StageChannels::close);
+        results.close();
+        model.close();
+    }
+}

@@ -1,0 +1,192 @@
+package org.tdpipe.runtime.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tdpipe.core.request.FinishReason;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.timeline.Span;
+import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.runtime.EngineDriver;
+import org.tdpipe.runtime.LayerPartitioner;
+import org.tdpipe.runtime.StageCosts;
+import org.tdpipe.runtime.StageResources;
+import org.tdpipe.runtime.Stories260K;
+import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
+
+/** The gRPC pipeline with real worker processes on loopback. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RemoteExecutorTest {
+    private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom", "The sun");
+    private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
+    private static final String TOKEN = "s3cret";
+    /** Heartbeats every 200 ms, 2 s to answer: a hung worker is found within about two seconds. */
+    private static final FaultTimeouts FAST_FAULTS =
+            new FaultTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2));
+
+    private final List<WorkerProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void killWorkers() {
+        processes.forEach(WorkerProcess::close);
+    }
+
+    private List<WorkerAddress> startWorkers(int n, Optional<String> token) {
+        List<WorkerAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            WorkerProcess p = new WorkerProcess(token);
+            processes.add(p);
+            addresses.add(p.address());
+        }
+        return addresses;
+    }
+
+    private static List<LayerRange> balanced(ModelSource source, int stages) {
+        return LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), stages);
+    }
+
+    private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
+            FaultTimeouts timeouts, Consumer<StepOutput> onOutput) {
+        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES, token, timeouts, onOutput);
+    }
+
+    /** Runs {@link EngineDriver#requests} on two workers; {@code fault} strikes worker {@code victim} after 10 outputs. */
+    private List<Request> runWithFault(ModelSource source, int victim, Consumer<WorkerProcess> fault) {
+        List<Request> requests = EngineDriver.requests(source, PROMPTS);
+        List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+        AtomicInteger outputs = new AtomicInteger();
+        try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, out -> {
+            if (outputs.incrementAndGet() == 10) {
+                fault.accept(processes.get(victim));
+            }
+        })) {
+            EngineDriver.run(source, executor, "pp-vllm", requests);
+        }
+        return requests;
+    }
+
+    /** Every request finished; the long one failed; every error names {@code failed}. */
+    private static void assertEveryRequestEndedNaming(List<Request> requests, String failed, String cause) {
+        for (Request r : requests) {
+            assertTrue(r.isFinished(), r.externalId());
+        }
+        assertEquals(FinishReason.ERROR, requests.getFirst().finishReason(), "the 200-token request outlives the worker");
+        for (Request r : requests) {
+            if (r.error() != null) {
+                assertTrue(r.error().contains(failed) && r.error().contains(cause), r.externalId() + ": " + r.error());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2, true", "3, false"})
+    void greedyOutputsMatchOneLocalStageTokenForToken(int stages, boolean withToken) {
+        Optional<String> token = withToken ? Optional.of(TOKEN) : Optional.empty();
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            List<WorkerAddress> workers = startWorkers(stages, token);
+            try (RemoteExecutor executor = connect(source, workers, token, FaultTimeouts.DEFAULT, out -> { })) {
+                EngineDriver.run(source, executor, "pp-vllm", requests);
+                List<Span> spans = executor.timeline().spans();
+                for (int s = 0; s < stages; s++) {
+                    int stage = s;
+                    assertTrue(spans.stream().anyMatch(span -> span.stage() == stage), "spans of stage " + s + " came back");
+                }
+            }
+            assertArrayEquals(Stories260K.greedyReference(), requests.getFirst().tokens(0, requests.getFirst().numTokens()),
+                    "BOS continuation");
+            for (int i = 0; i < requests.size(); i++) {
+                assertNull(requests.get(i).error());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
+    void killingAWorkerMidRunEndsEveryRequestWithAnErrorNamingIt() {
+        try (ModelSource source = Stories260K.open()) {
+            List<Request> requests = runWithFault(source, 0, WorkerProcess::kill);
+            assertEveryRequestEndedNaming(requests, "worker " + processes.getFirst().address() + " (stage 0)", "UNAVAILABLE");
+        }
+    }
+
+    @Test
+    void aHungWorkerIsDetectedByItsMissedHeartbeats() {
+        try (ModelSource source = Stories260K.open()) {
+            List<Request> requests = runWithFault(source, 1, WorkerProcess::suspend);
+            assertEveryRequestEndedNaming(requests, "worker " + processes.get(1).address() + " (stage 1)",
+                    "missed a heartbeat: DEADLINE_EXCEEDED");
+        }
+    }
+
+    @Test
+    void anUnreachableWorkerFailsTheHandshakeNamingIt() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        WorkerAddress nowhere = new WorkerAddress("127.0.0.1", port);
+        try (ModelSource source = Stories260K.open()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> connect(source, List.of(nowhere), Optional.empty(), FAST_FAULTS, out -> { }));
+            assertTrue(e.getMessage().contains("handshake with worker " + nowhere + " (stage 0) failed: UNAVAILABLE"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aWorkerWithATokenRejectsCallsWithoutIt() {
+        try (ModelSource source = Stories260K.open()) {
+            List<WorkerAddress> workers = startWorkers(1, Optional.of(TOKEN));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> connect(source, workers, Optional.empty(), FAST_FAULTS, out -> { }));
+            assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
+            assertTrue(e.getMessage().contains("worker " + workers.getFirst()), e.getMessage());
+            IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                    () -> connect(source, workers, Optional.of("guess"), FAST_FAULTS, out -> { }));
+            assertTrue(wrong.getMessage().contains("wrong token"), wrong.getMessage());
+        }
+    }
+
+    @Test
+    void aWorkerWhoseModelFileDiffersIsRefusedNamingBoth() {
+        String path = Stories260K.file("stories260K.gguf").toString();
+        try (ModelSource source = Stories260K.open()) {
+            WorkerAddress worker = startWorkers(1, Optional.empty()).getFirst();
+            ModelIdentity controllers = new ModelIdentity("stories15M.gguf", 60_816_028, "0123456789abcdef",
+                    ModelIdentity.of(path, source.config()).version());
+            HandshakeRequest handshake = HandshakeRequest.newBuilder().setModelPath(path).setModel(controllers.toProto())
+                    .setStage(0).setNumStages(1).setLayerFrom(0).setLayerTo(source.config().numLayers())
+                    .setTotalLayers(source.config().numLayers()).setNumBlocks(8).setBlockSize(16).setThreads(1).build();
+            try (RemoteStage stage = new RemoteStage(0, worker, Optional.empty())) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> stage.handshake(handshake, FAST_FAULTS.handshakeDeadline()));
+                assertTrue(e.getMessage().contains("FAILED_PRECONDITION"), e.getMessage());
+                assertTrue(e.getMessage().contains("stories15M.gguf (60816028 bytes"), e.getMessage());
+                assertTrue(e.getMessage().contains("stories260K.gguf (" + java.nio.file.Path.of(path).toFile().length() + " bytes"),
+                        e.getMessage());
+            }
+        }
+    }
+}
