@@ -1,20 +1,11 @@
 package org.tdpipe.runtime;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.tdpipe.core.exec.Clock;
-import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.exec.WallClock;
-import org.tdpipe.core.timeline.Timeline;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.model.llama.StepOutput;
@@ -28,15 +19,9 @@ import org.tdpipe.model.llama.StepOutput;
  * with the others. When a worker dies, every batch in flight and every later one fails with the
  * reason, so no request is left waiting. Must be used from one controller thread.
  */
-public final class LocalExecutor implements PipelineExecutor {
-    private final Clock clock = new WallClock();
-    private final Timeline timeline;
+public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
     private final List<StageWorker> workers;
-    private final BlockingQueue<WorkerReport> reports = new LinkedBlockingQueue<>();
-    /** Launched batches not yet returned by {@link #next}, in launch order (= completion order). */
-    private final ArrayDeque<StepBatch> inFlight = new ArrayDeque<>();
     private final Consumer<StepOutput> onOutput;
-    private String brokenReason;
 
     /**
      * Starts one worker per computation, in pipeline order.
@@ -45,18 +30,15 @@ public final class LocalExecutor implements PipelineExecutor {
      *     controller thread, before the engine does
      */
     public LocalExecutor(List<? extends StageComputation> stages, Consumer<StepOutput> onOutput) {
-        if (stages.isEmpty()) {
-            throw new IllegalArgumentException("a pipeline needs at least one stage");
-        }
+        super(stages.size());
         this.onOutput = onOutput;
-        this.timeline = new Timeline(stages.size());
         int p = stages.size();
         List<StageWorker> list = new ArrayList<>(p);
         InProcessLink previous = null;
         for (int s = 0; s < p; s++) {
             InProcessLink next = s < p - 1 ? new InProcessLink(p) : null;
             list.add(new StageWorker(s, stages.get(s), Optional.ofNullable(previous), Optional.ofNullable(next),
-                    reports::add, timeline, clock));
+                    this::post, timeline(), clock()));
             previous = next;
         }
         this.workers = List.copyOf(list);
@@ -70,52 +52,15 @@ public final class LocalExecutor implements PipelineExecutor {
     }
 
     @Override
-    public int numStages() {
-        return workers.size();
-    }
-
-    @Override
-    public int maxInFlight() {
-        return workers.size();
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlight.size();
-    }
-
-    @Override
-    public void submit(StepBatch batch) {
-        if (!hasFreeSlot()) {
-            throw new IllegalStateException("no free slot for batch " + batch.id() + ": " + inFlight.size()
-                    + " batches in flight on " + workers.size() + " stages");
-        }
-        inFlight.addLast(batch);
-        if (brokenReason == null) {
-            for (StageWorker w : workers) {
-                w.accept(batch);
-            }
+    protected void dispatch(StepBatch batch) {
+        for (StageWorker w : workers) {
+            w.accept(batch);
         }
     }
 
     @Override
-    public Optional<StepResult> next(long deadlineNanos) {
-        if (inFlight.isEmpty()) {
-            if (deadlineNanos == Long.MAX_VALUE) {
-                throw new IllegalStateException("nothing in flight: waiting for a completion without a deadline would never end");
-            }
-            sleepUntil(deadlineNanos);
-            return Optional.empty();
-        }
-        if (brokenReason != null) {
-            return Optional.of(StepResult.failed(inFlight.pollFirst(), brokenReason));
-        }
-        WorkerReport report = awaitReport(deadlineNanos);
-        if (report == null) {
-            return Optional.empty();
-        }
-        StepBatch head = inFlight.pollFirst();
-        return Optional.of(switch (report) {
+    protected StepResult complete(StepBatch head, WorkerReport report) {
+        return switch (report) {
             case WorkerReport.BatchDone done -> {
                 requireHead(head, done.output().batch().id());
                 onOutput.accept(done.output());
@@ -125,47 +70,8 @@ public final class LocalExecutor implements PipelineExecutor {
                 requireHead(head, failed.batchId());
                 yield StepResult.failed(head, failed.error());
             }
-            case WorkerReport.WorkerDied died -> {
-                brokenReason = "stage " + died.stage() + " stopped: " + died.reason();
-                yield StepResult.failed(head, brokenReason);
-            }
-        });
-    }
-
-    private WorkerReport awaitReport(long deadlineNanos) {
-        try {
-            if (deadlineNanos == Long.MAX_VALUE) {
-                return reports.take();
-            }
-            return reports.poll(Math.max(0, deadlineNanos - clock.nanos()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for batch " + inFlight.peekFirst().id(), e);
-        }
-    }
-
-    private static void requireHead(StepBatch head, long completedId) {
-        if (head.id() != completedId) {
-            throw new IllegalStateException("batch " + completedId + " completed before batch " + head.id()
-                    + ", which was launched first");
-        }
-    }
-
-    private void sleepUntil(long deadlineNanos) {
-        long wait;
-        while ((wait = deadlineNanos - clock.nanos()) > 0 && !Thread.currentThread().isInterrupted()) {
-            LockSupport.parkNanos(wait);
-        }
-    }
-
-    @Override
-    public Clock clock() {
-        return clock;
-    }
-
-    @Override
-    public Timeline timeline() {
-        return timeline;
+            case WorkerReport.WorkerDied died -> breakDown(head, "stage " + died.stage() + " stopped: " + died.reason());
+        };
     }
 
     /** The stages' layer ranges, in pipeline order. */

@@ -3,28 +3,21 @@ package org.tdpipe.runtime.grpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.tdpipe.core.exec.Clock;
-import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.exec.WallClock;
 import org.tdpipe.core.timeline.Span;
-import org.tdpipe.core.timeline.Timeline;
 import org.tdpipe.model.dummy.DummyModelSource;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.runtime.AsyncPipelineExecutor;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
@@ -40,21 +33,15 @@ import org.tdpipe.runtime.grpc.proto.StageSpan;
  * flight and every later one completes as failed with an error naming the worker, so no request
  * waits forever. Must be used from one controller thread.
  */
-public final class RemoteExecutor implements PipelineExecutor {
-    private final Clock clock = new WallClock();
+public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.Event> {
     /** Epoch time of this clock's zero: workers' spans are in epoch nanoseconds. */
-    private final long epochOrigin = new EpochClock().nanos() - clock.nanos();
-    private final Timeline timeline;
+    private final long epochOrigin = new EpochClock().nanos() - clock().nanos();
     private final List<RemoteStage> stages;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    /** Launched batches not yet returned by {@link #next}, in launch order (= completion order). */
-    private final ArrayDeque<StepBatch> inFlight = new ArrayDeque<>();
     private final Consumer<StepOutput> onOutput;
     private final ScheduledExecutorService heartbeats;
-    private String brokenReason;
 
     /** What arrives from the workers, in order. */
-    private sealed interface Event {
+    sealed interface Event {
         record Result(BatchResult result) implements Event {
         }
 
@@ -70,12 +57,8 @@ public final class RemoteExecutor implements PipelineExecutor {
      */
     public RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, StageResources resources,
             Optional<String> token, FaultTimeouts timeouts, Consumer<StepOutput> onOutput) {
-        if (ranges.size() != workers.size()) {
-            throw new IllegalArgumentException(ranges.size() + " stages but " + workers.size() + " workers given: "
-                    + workers);
-        }
+        super(checkedStages(ranges, workers));
         this.onOutput = onOutput;
-        this.timeline = new Timeline(ranges.size());
         List<RemoteStage> list = new ArrayList<>();
         for (int s = 0; s < workers.size(); s++) {
             list.add(new RemoteStage(s, workers.get(s), token));
@@ -108,6 +91,14 @@ public final class RemoteExecutor implements PipelineExecutor {
                 interval, interval, TimeUnit.MILLISECONDS);
     }
 
+    private static int checkedStages(List<LayerRange> ranges, List<WorkerAddress> workers) {
+        if (ranges.size() != workers.size()) {
+            throw new IllegalArgumentException(ranges.size() + " stages but " + workers.size() + " workers given: "
+                    + workers);
+        }
+        return ranges.size();
+    }
+
     /** The model as workers open it: a file by its absolute path (they may run in another directory). */
     private static String modelPath(ModelSource model) {
         String spec = model.location();
@@ -115,72 +106,29 @@ public final class RemoteExecutor implements PipelineExecutor {
     }
 
     private void lost(String reason) {
-        events.add(new Event.WorkerLost(reason));
+        post(new Event.WorkerLost(reason));
     }
 
     @Override
-    public int numStages() {
-        return stages.size();
-    }
-
-    @Override
-    public int maxInFlight() {
-        return stages.size();
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlight.size();
-    }
-
-    @Override
-    public void submit(StepBatch batch) {
-        if (!hasFreeSlot()) {
-            throw new IllegalStateException("no free slot for batch " + batch.id() + ": " + inFlight.size()
-                    + " batches in flight on " + stages.size() + " stages");
-        }
-        inFlight.addLast(batch);
-        if (brokenReason == null) {
-            var message = BatchWire.encode(batch);
-            for (RemoteStage stage : stages) {
-                stage.submit(message);
-            }
+    protected void dispatch(StepBatch batch) {
+        var message = BatchWire.encode(batch);
+        for (RemoteStage stage : stages) {
+            stage.submit(message);
         }
     }
 
     @Override
-    public Optional<StepResult> next(long deadlineNanos) {
-        if (inFlight.isEmpty()) {
-            if (deadlineNanos == Long.MAX_VALUE) {
-                throw new IllegalStateException("nothing in flight: waiting for a completion without a deadline would never end");
-            }
-            sleepUntil(deadlineNanos);
-            return Optional.empty();
-        }
-        if (brokenReason != null) {
-            return Optional.of(StepResult.failed(inFlight.pollFirst(), brokenReason));
-        }
-        Event event = awaitEvent(deadlineNanos);
-        if (event == null) {
-            return Optional.empty();
-        }
-        StepBatch head = inFlight.pollFirst();
-        return Optional.of(switch (event) {
-            case Event.WorkerLost lost -> {
-                brokenReason = lost.reason();
-                yield StepResult.failed(head, brokenReason);
-            }
+    protected StepResult complete(StepBatch head, Event event) {
+        return switch (event) {
+            case Event.WorkerLost lost -> breakDown(head, lost.reason());
             case Event.Result r -> complete(head, r.result());
-        });
+        };
     }
 
     private StepResult complete(StepBatch head, BatchResult result) {
-        if (head.id() != result.getBatchId()) {
-            throw new IllegalStateException("batch " + result.getBatchId() + " completed before batch " + head.id()
-                    + ", which was launched first");
-        }
+        requireHead(head, result.getBatchId());
         for (StageSpan s : result.getSpansList()) {
-            timeline.record(new Span(s.getStage(), head.id(), head.phase(), head.seqs().size(), head.numTokens(),
+            timeline().record(new Span(s.getStage(), head.id(), head.phase(), head.seqs().size(), head.numTokens(),
                     s.getStartEpochNanos() - epochOrigin, s.getEndEpochNanos() - epochOrigin));
         }
         return switch (result.getOutcomeCase()) {
@@ -193,35 +141,6 @@ public final class RemoteExecutor implements PipelineExecutor {
             case OUTCOME_NOT_SET -> StepResult.failed(head, stages.getLast().name() + " returned batch " + head.id()
                     + " without tokens or error");
         };
-    }
-
-    private Event awaitEvent(long deadlineNanos) {
-        try {
-            if (deadlineNanos == Long.MAX_VALUE) {
-                return events.take();
-            }
-            return events.poll(Math.max(0, deadlineNanos - clock.nanos()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for batch " + inFlight.peekFirst().id(), e);
-        }
-    }
-
-    private void sleepUntil(long deadlineNanos) {
-        long wait;
-        while ((wait = deadlineNanos - clock.nanos()) > 0 && !Thread.currentThread().isInterrupted()) {
-            LockSupport.parkNanos(wait);
-        }
-    }
-
-    @Override
-    public Clock clock() {
-        return clock;
-    }
-
-    @Override
-    public Timeline timeline() {
-        return timeline;
     }
 
     /** Stops the heartbeats, ends every worker's session and closes the connections. */
@@ -241,7 +160,7 @@ public final class RemoteExecutor implements PipelineExecutor {
 
         @Override
         public void onNext(BatchResult result) {
-            events.add(new Event.Result(result));
+            post(new Event.Result(result));
         }
 
         @Override
