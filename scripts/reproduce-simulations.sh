@@ -34,4 +34,10 @@ done
 run opt125m-sharegpt --model opt-125m --profile "$L20_OPT" --workload "$SHAREGPT" --policies "$MAIN"
 run llama13b-azure --profile "$L20_13B" --workload "$AZURE" --policies "$MAIN"
 run opt125m-azure --model opt-125m --profile "$L20_OPT" --workload "$AZURE" --policies "$MAIN"
+# Output-length predictors (a model trained on the ShareGPT trace's 80 % split, seed 0).
+./tdpipe predictor train --data "$SHAREGPT" --out "$OUT/sharegpt-predictor.bin" --seed 0 > "$OUT/predictor-train.txt"
+for p in oracle noisy-oracle:0.5 constant:256 "learned:$OUT/sharegpt-predictor.bin"; do
+  run "predictor-${p%%:*}" --profile "$L20_13B" --workload "$SHAREGPT" \
+    --policies td-pipe,td-pipe/dist-memory,td-pipe-adaptive --predictor "$p"
+done
 echo "done: $OUT"
