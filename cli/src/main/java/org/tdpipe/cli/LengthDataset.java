@@ -1,11 +1,5 @@
 package org.tdpipe.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,45 +39,13 @@ record LengthDataset(List<LengthExample> examples) {
     }
 
     private static LengthDataset readJsonl(Path file, ToIntFunction<String> promptTokens) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        ObjectMapper json = new ObjectMapper();
-        List<LengthExample> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String where = file + " line " + (i + 1) + ": ";
-            try {
-                JsonNode node = json.readTree(line);
-                String prompt = requireField(node, "prompt", where).asText();
-                int output = requireField(node, "output_tokens", where).asInt();
-                int maxTokens = node.path("max_tokens").asInt(0);
-                double temperature = node.path("temperature").asDouble(1.0);
-                out.add(new LengthExample(new LengthQuery(promptTokens.applyAsInt(prompt), prompt, maxTokens, temperature), output));
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(where + "not valid JSON: " + e.getOriginalMessage());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage().startsWith(file.toString()) ? e.getMessage() : where + e.getMessage());
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no examples");
-        }
-        return new LengthDataset(out);
-    }
-
-    private static JsonNode requireField(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException(where + "missing field '" + field + "'");
-        }
-        return value;
+        return new LengthDataset(JsonLines.read(file, "examples", node -> {
+            String prompt = JsonLines.require(node, "prompt").asText();
+            int output = JsonLines.require(node, "output_tokens").asInt();
+            int maxTokens = node.path("max_tokens").asInt(0);
+            double temperature = node.path("temperature").asDouble(1.0);
+            return new LengthExample(new LengthQuery(promptTokens.applyAsInt(prompt), prompt, maxTokens, temperature), output);
+        }));
     }
 
     /** The first {@code fraction} of a seeded shuffle (the training part), or the rest when {@code !train}. */

@@ -1,10 +1,6 @@
 package org.tdpipe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,32 +26,8 @@ final class PromptFile {
     }
 
     static List<Entry> read(Path file, SamplingParams defaults) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        ObjectMapper json = new ObjectMapper();
-        List<Entry> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String where = file + " line " + (i + 1);
-            try {
-                out.add(entry(json.readTree(line), defaults, out.size()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException(where + ": not valid JSON: " + e.getOriginalMessage());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage());
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no prompts");
-        }
-        return out;
+        int[] index = {0};
+        return JsonLines.read(file, "prompts", node -> entry(node, defaults, index[0]++));
     }
 
     private static Entry entry(JsonNode node, SamplingParams d, int index) {
