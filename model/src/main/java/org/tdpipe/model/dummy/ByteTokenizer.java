@@ -54,6 +54,17 @@ public final class ByteTokenizer implements Tokenizer {
         return new byte[] {(byte) (' ' + (token - FIRST_EXTRA) % 95)};
     }
 
+    /** The special ids are written as Llama's {@code <unk>}, {@code <s>}, {@code </s>}; other tokens as their text. */
+    @Override
+    public String piece(int token) {
+        return switch (token) {
+            case 0 -> "<unk>";
+            case 1 -> "<s>";
+            case 2 -> "</s>";
+            default -> new String(tokenBytes(token), StandardCharsets.ISO_8859_1);
+        };
+    }
+
     @Override
     public int bosId() {
         return 1;

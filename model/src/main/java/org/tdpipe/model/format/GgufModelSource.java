@@ -28,6 +28,7 @@ public final class GgufModelSource extends AbstractModelSource {
     }
 
     /** The Jinja chat template ({@code tokenizer.chat_template}), if the file has one (not applied here). */
+    @Override
     public Optional<String> chatTemplate() {
         return file.metadata().string("tokenizer.chat_template");
     }

@@ -85,6 +85,7 @@ public final class HuggingFaceModelSource extends MappedModelSource {
     }
 
     /** The Jinja chat template of {@code tokenizer_config.json}, if any (not applied here). */
+    @Override
     public Optional<String> chatTemplate() {
         return chatTemplate;
     }

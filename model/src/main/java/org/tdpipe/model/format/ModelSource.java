@@ -33,6 +33,11 @@ public interface ModelSource extends AutoCloseable {
     /** A tensor by canonical name; reading it does not touch other tensors' bytes. */
     Optional<TensorEntry> tensor(String name);
 
+    /** The model's own Jinja chat template, if its files carry one. */
+    default Optional<String> chatTemplate() {
+        return Optional.empty();
+    }
+
     default TensorEntry require(String name) {
         return tensor(name).orElseThrow(() -> new IllegalArgumentException(location() + ": missing tensor " + name));
     }

@@ -95,6 +95,11 @@ abstract sealed class BpeTokenizer implements Tokenizer permits ByteLevelBpeToke
         return StreamingDetokenizer.decodeAll(this, tokens);
     }
 
+    @Override
+    public final String piece(int token) {
+        return vocabulary.piece(token);
+    }
+
     public final Vocabulary vocabulary() {
         return vocabulary;
     }

@@ -21,6 +21,12 @@ public interface Tokenizer {
      */
     byte[] tokenBytes(int token);
 
+    /**
+     * A token as the vocabulary writes it (e.g. {@code <s>}, {@code <|eot_id|>}, {@code ▁the}), for chat
+     * templates' {@code bos_token}/{@code eos_token} and for diagnostics.
+     */
+    String piece(int token);
+
     /** BOS id, or -1 when the vocabulary has none. */
     int bosId();
 
