@@ -99,10 +99,6 @@ final class Exposition {
         return found;
     }
 
-    Map<String, String> types() {
-        return types;
-    }
-
     List<Sample> samples() {
         return samples;
     }
