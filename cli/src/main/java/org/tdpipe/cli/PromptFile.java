@@ -29,7 +29,7 @@ final class PromptFile {
 
     private static final Set<String> FIELDS = Set.of("id", "prompt", "messages", "max_tokens", "temperature", "top_p",
             "top_k", "min_p", "seed", "repetition_penalty", "presence_penalty", "frequency_penalty", "ignore_eos",
-            "stop_token_ids", "stop", "logprobs");
+            "stop_token_ids", "stop", "logprobs", "n");
 
     private PromptFile() {
     }
@@ -60,6 +60,9 @@ final class PromptFile {
             if (!FIELDS.contains(field)) {
                 throw new IllegalArgumentException("unknown field '" + field + "'; known: " + String.join(", ", FIELDS.stream().sorted().toList()));
             }
+        }
+        if (intField(node, "n", 1) != 1) {
+            throw new IllegalArgumentException("n must be 1: generate writes one completion per line (repeat the line with other ids and seeds)");
         }
         String id = node.has("id") ? id(node.get("id")) : String.valueOf(line);
         SamplingParams p = new SamplingParams(
