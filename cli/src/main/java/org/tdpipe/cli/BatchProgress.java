@@ -1,12 +1,18 @@
 package org.tdpipe.cli;
 
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * The progress of a batch run on stderr: requests done of all, output tokens per second and the
- * time left. On a terminal a bar redrawn in place (at most every {@value #REDRAW_MILLIS} ms); else
+ * time left. All requests run together and tend to finish late, so the time left is not
+ * extrapolated from requests done but from tokens: the {@code max_tokens} budget still open (a
+ * finished request gives back what it did not use) at the rate so far — an upper bound that is
+ * exact when every request runs to its limit. On a terminal a bar redrawn in place (at most every {@value #REDRAW_MILLIS} ms); else
  * a plain line at every tenth of the work, so logs stay short.
  */
 final class BatchProgress implements GenerationRun.Observer {
@@ -25,6 +31,8 @@ final class BatchProgress implements GenerationRun.Observer {
     private final PrintStream err;
     private final Style style;
     private final int total;
+    private final Map<String, Integer> maxTokens;
+    private long budget;
     private final LongSupplier nanos;
     private final long start;
     private int done;
@@ -33,13 +41,18 @@ final class BatchProgress implements GenerationRun.Observer {
     private int lastTenth;
 
     /** {@code style} must be resolved (not auto); {@code nanos}: the clock. */
-    BatchProgress(PrintStream err, Style style, int total, LongSupplier nanos) {
+    BatchProgress(PrintStream err, Style style, List<GenerationRun.Item> items, LongSupplier nanos) {
         if (style == Style.auto) {
             throw new IllegalArgumentException("resolve the progress style first");
         }
         this.err = err;
         this.style = style;
-        this.total = total;
+        this.total = items.size();
+        this.maxTokens = new HashMap<>();
+        for (GenerationRun.Item item : items) {
+            maxTokens.put(item.entry().id(), item.entry().sampling().maxTokens());
+            budget += item.entry().sampling().maxTokens();
+        }
         this.nanos = nanos;
         this.start = nanos.getAsLong();
     }
@@ -63,6 +76,7 @@ final class BatchProgress implements GenerationRun.Observer {
     @Override
     public void onCompletion(Completion completion) {
         done++;
+        budget -= Math.max(0, maxTokens.getOrDefault(completion.id(), 0) - completion.completionTokens());
         switch (style) {
             case bar -> redraw(done == total);
             case lines -> {
@@ -88,7 +102,7 @@ final class BatchProgress implements GenerationRun.Observer {
     /** E.g. {@code 37/100 requests | 512.3 tok/s | ETA 0:12}. */
     String status() {
         double seconds = Math.max(1e-9, (nanos.getAsLong() - start) / 1e9);
-        String eta = done == 0 ? "?" : duration((total - done) * seconds / done);
+        String eta = tokens == 0 ? "?" : duration(Math.max(0, budget - tokens) * seconds / tokens);
         return String.format(Locale.ROOT, "%d/%d requests | %.1f tok/s | ETA %s", done, total, tokens / seconds, eta);
     }
 

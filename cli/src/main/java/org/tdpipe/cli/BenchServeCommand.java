@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
 
 /** {@code tdpipe bench-serve}: a load generator for an OpenAI-compatible server, reporting like vLLM's {@code bench serve}. */
 @Command(name = "bench-serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load-test an OpenAI-compatible server (tdpipe serve, vLLM, ...): streamed /v1/completions requests at each",
-            "--concurrency level in turn, every level sending the same --num-prompts prompts; prints vLLM's 'bench serve' result",
-            "block per level (request and token throughput, TTFT, TPOT, ITL, E2E latency) and a summary table."})
+        description = "Load-test an OpenAI-compatible server (tdpipe serve, vLLM, ...) with streamed /v1/completions requests at each "
+                + "--concurrency level in turn, every level sending the same --num-prompts prompts. Prints vLLM's 'bench serve' result "
+                + "block per level (request and token throughput, TTFT, TPOT, ITL, E2E latency) and a summary table; exits 1 when "
+                + "some requests failed.")
 final class BenchServeCommand implements Callable<Integer> {
     /** Where the prompt lengths come from. */
     enum Dataset {

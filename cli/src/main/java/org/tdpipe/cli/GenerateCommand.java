@@ -30,10 +30,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Generates text on the CPU. With --prompt the completion is printed to stdout as it is generated.",
-            "With --input (offline batch inference) every line is submitted to the engine at once and each result is appended",
-            "to --output as one JSON line as soon as it finishes (id, text, token_ids, finish_reason, usage, logprobs);",
-            "rerunning the same command skips the ids already in --output, so an interrupted run (Ctrl-C, SIGTERM, a kill)",
-            "resumes where it stopped. Malformed input lines are reported with their line number and skipped (--strict: refused)."})
+            "With --input (offline batch inference) every line is submitted to the engine at once and each result is appended "
+                + "to --output as one JSON line as soon as it finishes (id, text, token_ids, finish_reason, usage, logprobs). "
+                + "Rerunning the same command skips the ids already in --output, so an interrupted run (Ctrl-C, SIGTERM, a kill) "
+                + "resumes where it stopped. Malformed input lines are reported with their line number and skipped (--strict: refused)."})
 final class GenerateCommand implements Callable<Integer> {
     /** Exit code of a run stopped by SIGINT / SIGTERM (the rerun resumes it). */
     static final int EXIT_INTERRUPTED = 130;
@@ -200,8 +200,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     private int runBatch(ModelSource model, List<GenerationRun.Item> items, Consumer<String> sink, RunInterruption interruption,
             PrintStream err) {
+        GenerationRun run = newRun(model, items, null);
         CompletionJson json = new CompletionJson(echo);
-        BatchProgress bar = new BatchProgress(err, BatchProgress.resolve(progress), items.size(), System::nanoTime);
+        BatchProgress bar = new BatchProgress(err, BatchProgress.resolve(progress), items, System::nanoTime);
         int[] count = {0};
         GenerationRun.Observer observer = new GenerationRun.Observer() {
             @Override
@@ -217,7 +218,6 @@ final class GenerateCommand implements Callable<Integer> {
                 written.accept(completion);
             }
         };
-        GenerationRun run = newRun(model, items, null);
         GenerationRun.Outcome outcome;
         try {
             outcome = run.run(items, observer, interruption);
