@@ -142,11 +142,7 @@ final class BenchCommand implements Callable<Integer> {
             new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
             return Profile.read(profile);
         }
-        long start = System.nanoTime();
-        Profile measured = new Profiler(source, pipeline.stageThreads(), 3).measure(profileMaxTokens);
-        out.printf(Locale.ROOT, "Profiled T[n] for n = 1..%d in %.1f s: T[1] = %.2f ms, T[%d] = %.2f ms%n", measured.maxTokens(),
-                (System.nanoTime() - start) / 1e9, measured.forwardMs(1), measured.maxTokens(), measured.forwardMs(measured.maxTokens()));
-        return measured;
+        return SchedulerProfile.measure(source, pipeline.stageThreads(), 3, profileMaxTokens, out);
     }
 
     private RunResult runPolicy(ModelSource source, String name, List<WorkloadItem> items, int blocks, Profile costs) {

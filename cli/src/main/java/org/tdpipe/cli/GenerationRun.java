@@ -11,12 +11,8 @@ import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.predict.ConstantPredictor;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.PolicyContext;
-import org.tdpipe.core.sched.SchedulerPolicy;
-import org.tdpipe.core.sched.vllm.VllmOptions;
-import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.StepOutput;
@@ -27,11 +23,33 @@ import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
  * Runs a list of prompts to completion together through the real {@link Engine} on an in-process
- * model (one stage on the calling thread, or a pipeline of stage threads: {@link PipelineOptions})
- * with chunked-prefill continuous batching ({@code pp-chunked}, one batch in flight per stage),
- * turning tokens into text as they come and enforcing stop strings.
+ * model (one stage on the calling thread, or a pipeline of stage threads or workers:
+ * {@link PipelineOptions}) under the chosen policy ({@link PolicyOptions}), turning tokens into
+ * text as they come, enforcing stop strings, and handing each completion over as it finishes.
  */
 final class GenerationRun {
+    /** A request to run: its entry and its prompt's token ids. */
+    record Item(PromptFile.Entry entry, int[] promptTokens) {
+    }
+
+    /** Hears about progress, on the engine thread. */
+    interface Observer {
+        /** One more token was generated (for throughput). */
+        default void onToken() {
+        }
+
+        /** A request completed; it is not mentioned again. */
+        void onCompletion(Completion completion);
+    }
+
+    /** A request that failed (a worker fault): it has no completion and can be retried. */
+    record Failure(String id, String error) {
+    }
+
+    /** How the run ended: the engine's summary, and the requests that failed. */
+    record Outcome(RunResult result, List<Failure> failures) {
+    }
+
     /** Text and bookkeeping of one request while it runs. */
     private static final class Tracked {
         final PromptFile.Entry entry;
@@ -53,56 +71,54 @@ final class GenerationRun {
 
     private final ModelSource source;
     private final PipelineOptions pipeline;
+    private final PolicyOptions.Choice scheduling;
     private final int numBlocks;
     private final int blockSize;
-    private final int tokenBudget;
     private final PrintStream stream;
 
     /** {@code stream}: where to print text as it is generated, or null (only with a single prompt). */
-    GenerationRun(ModelSource source, PipelineOptions pipeline, int numBlocks, int blockSize, int tokenBudget,
+    GenerationRun(ModelSource source, PipelineOptions pipeline, PolicyOptions.Choice scheduling, int numBlocks, int blockSize,
             PrintStream stream) {
         this.source = source;
         this.pipeline = pipeline;
+        this.scheduling = scheduling;
         this.numBlocks = numBlocks;
         this.blockSize = blockSize;
-        this.tokenBudget = tokenBudget;
         this.stream = stream;
     }
 
-    /** Token ids of a prompt: BOS (when the vocabulary has one) followed by the encoded text. */
-    static int[] encode(Tokenizer tokenizer, String prompt) {
-        int[] ids = tokenizer.encode(prompt, tokenizer.bosId() >= 0);
-        if (ids.length == 0) {
-            throw new IllegalArgumentException("empty prompt and the vocabulary has no BOS token to start from");
-        }
-        return ids;
-    }
-
     /** Blocks to hold every request at once, but no more than {@code maxBytes} of KV cache. */
-    static int kvBlocks(ModelConfig c, List<int[]> prompts, List<PromptFile.Entry> entries, int blockSize, long maxBytes) {
+    static int kvBlocks(ModelConfig c, List<Item> items, int blockSize, long maxBytes) {
         long needed = 0;
-        for (int i = 0; i < prompts.size(); i++) {
-            int tokens = Math.min(c.contextLength(), prompts.get(i).length + entries.get(i).sampling().maxTokens());
+        for (Item item : items) {
+            int tokens = Math.min(c.contextLength(), item.promptTokens().length + item.entry().sampling().maxTokens());
             needed += (tokens + blockSize - 1) / blockSize;
         }
         long perBlock = 2L * c.numLayers() * blockSize * c.numKvHeads() * c.headDim() * Float.BYTES;
         return (int) Math.max(1, Math.min(needed, maxBytes / perBlock));
     }
 
-    RunResultWithCompletions run(List<PromptFile.Entry> entries, List<int[]> prompts) {
+    /**
+     * Runs every item, all arriving at once. An {@code interruption} stops the run after the step
+     * under way: it throws {@link RunInterruption.Interrupted}, and completions already handed over are all there is.
+     */
+    Outcome run(List<Item> items, Observer observer, RunInterruption interruption) {
         Tokenizer tokenizer = source.tokenizer();
         ModelConfig config = source.config();
         Map<Request, Tracked> tracked = new HashMap<>();
         List<Request> requests = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            PromptFile.Entry e = entries.get(i);
-            Request r = new Request(i, e.id(), prompts.get(i), e.sampling(), 0);
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            Request r = new Request(i, item.entry().id(), item.promptTokens(), item.entry().sampling(), 0);
             requests.add(r);
-            tracked.put(r, new Tracked(e, tokenizer, prompts.get(i)));
+            tracked.put(r, new Tracked(item.entry(), tokenizer, item.promptTokens()));
         }
+        List<Failure> failures = new ArrayList<>();
         EngineListener listener = new EngineListener() {
             @Override
             public boolean onToken(Request request, int token) {
+                interruption.throwIfRequested();
+                observer.onToken();
                 Tracked t = tracked.get(request);
                 boolean special = !request.sampling().ignoreEos()
                         && (token == tokenizer.eosId() || request.sampling().stopTokenIds().contains(token));
@@ -115,38 +131,25 @@ final class GenerationRun {
             @Override
             public void onFinished(Request request) {
                 Tracked t = tracked.get(request);
+                if (request.error() != null) {
+                    failures.add(new Failure(request.externalId(), request.error()));
+                    return;
+                }
                 if (!t.stopped) {
                     append(t, t.detokenizer.flush());
                 }
+                observer.onCompletion(new Completion(request.externalId(), t.entry.prompt(), t.text.toString(),
+                        request.outputTokens(), request.finishReason().openAiName(), request.promptLength(),
+                        request.numOutputTokens(), t.logprobs));
             }
         };
-        RunResult result;
         try (PipelineExecutor executor = pipeline.open(source, numBlocks, blockSize, out -> recordLogprobs(out, tracked))) {
-            // vLLM V1's chunked-prefill continuous batching, one batch in flight per stage
-            PolicyContext ctx = new PolicyContext(executor.numStages(), numBlocks, blockSize, config.contextLength(), null,
-                    new ConstantPredictor(1));
-            SchedulerPolicy policy = VllmPolicies.create(VllmPolicies.PP_CHUNKED, ctx,
-                    VllmOptions.defaults().withMaxNumSeqs(Math.min(VllmOptions.defaults().maxNumSeqs(), tokenBudget))
-                            .withMaxNumBatchedTokens(tokenBudget));
-            Engine engine = new Engine(executor, policy, new ConstantPredictor(1),
+            PolicyContext ctx = new PolicyContext(executor.numStages(), numBlocks, blockSize, config.contextLength(),
+                    scheduling.profile(), scheduling.predictor());
+            Engine engine = new Engine(executor, scheduling.policy().apply(ctx), scheduling.predictor(),
                     new StopChecker(tokenizer.eosId(), config.contextLength()), listener);
-            result = engine.run(requests);
+            return new Outcome(engine.run(requests), failures);
         }
-        List<Completion> completions = new ArrayList<>();
-        for (Request r : requests) {
-            Tracked t = tracked.get(r);
-            if (r.error() != null) {
-                throw new IllegalArgumentException("request " + r.externalId() + " failed: " + r.error());
-            }
-            String reason = r.finishReason().openAiName();
-            completions.add(new Completion(r.externalId(), t.entry.prompt(), t.text.toString(), r.outputTokens(), reason,
-                    r.promptLength(), r.numOutputTokens(), t.logprobs));
-        }
-        return new RunResultWithCompletions(result, completions);
-    }
-
-    /** The engine's run summary and each prompt's completion, in input order. */
-    record RunResultWithCompletions(RunResult result, List<Completion> completions) {
     }
 
     /** Adds generated text, cutting it before a stop string (which marks the request stopped). */

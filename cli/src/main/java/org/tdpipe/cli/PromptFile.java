@@ -3,34 +3,55 @@ package org.tdpipe.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.model.chat.ChatMessage;
 
 /**
- * Reads a JSONL prompt file for {@code generate}: one object per line with {@code prompt} and
- * optionally {@code id} and per-request sampling fields (OpenAI / vLLM names) that override the
- * command line's defaults. Unknown fields are rejected, naming the line.
+ * Reads a JSONL prompt file for {@code generate}: one object per line with a {@code prompt} string
+ * or chat {@code messages} (a list of {@code {"role", "content"}}), optionally an {@code id} (default:
+ * the line number) and per-request sampling fields (OpenAI / vLLM names) that override the command
+ * line's defaults. Unknown fields are refused, naming the line; two lines with one id are an error
+ * naming both.
  */
 final class PromptFile {
-    /** One prompt to generate from. */
-    record Entry(String id, String prompt, SamplingParams sampling) {
+    /** One request to generate; {@code line} is where it is in the file (1-based). */
+    record Entry(String id, int line, PromptInput prompt, SamplingParams sampling) {
     }
 
-    private static final Set<String> FIELDS = Set.of("id", "prompt", "max_tokens", "temperature", "top_p", "top_k",
-            "min_p", "seed", "repetition_penalty", "presence_penalty", "frequency_penalty", "ignore_eos",
-            "stop_token_ids", "stop", "logprobs");
+    /** The file's good entries in file order, and its malformed lines. */
+    record Contents(List<Entry> entries, List<JsonLines.LineError> malformed) {
+    }
+
+    private static final Set<String> FIELDS = Set.of("id", "prompt", "messages", "max_tokens", "temperature", "top_p",
+            "top_k", "min_p", "seed", "repetition_penalty", "presence_penalty", "frequency_penalty", "ignore_eos",
+            "stop_token_ids", "stop", "logprobs", "n");
 
     private PromptFile() {
     }
 
-    static List<Entry> read(Path file, SamplingParams defaults) {
-        int[] index = {0};
-        return JsonLines.read(file, "prompts", node -> entry(node, defaults, index[0]++));
+    static Contents read(Path file, SamplingParams defaults) {
+        JsonLines.Parsed<Entry> parsed = JsonLines.parse(file, (node, line) -> entry(node, defaults, line));
+        List<Entry> entries = parsed.lines().stream().map(JsonLines.Line::value).toList();
+        Map<String, Entry> byId = new HashMap<>();
+        for (Entry e : entries) {
+            Entry first = byId.putIfAbsent(e.id(), e);
+            if (first != null) {
+                throw new IllegalArgumentException(file + ": lines " + first.line() + " and " + e.line()
+                        + " have the same id '" + e.id() + "'");
+            }
+        }
+        if (entries.isEmpty() && parsed.errors().isEmpty()) {
+            throw new IllegalArgumentException(file + ": no prompts");
+        }
+        return new Contents(entries, parsed.errors());
     }
 
-    private static Entry entry(JsonNode node, SamplingParams d, int index) {
+    private static Entry entry(JsonNode node, SamplingParams d, int line) {
         if (!node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object");
         }
@@ -40,11 +61,10 @@ final class PromptFile {
                 throw new IllegalArgumentException("unknown field '" + field + "'; known: " + String.join(", ", FIELDS.stream().sorted().toList()));
             }
         }
-        JsonNode prompt = node.get("prompt");
-        if (prompt == null || !prompt.isTextual()) {
-            throw new IllegalArgumentException("field prompt (a string) is required");
+        if (intField(node, "n", 1) != 1) {
+            throw new IllegalArgumentException("n must be 1: generate writes one completion per line (repeat the line with other ids and seeds)");
         }
-        String id = node.has("id") ? node.get("id").asText() : String.valueOf(index);
+        String id = node.has("id") ? id(node.get("id")) : String.valueOf(line);
         SamplingParams p = new SamplingParams(
                 intField(node, "max_tokens", d.maxTokens()),
                 doubleField(node, "temperature", d.temperature()),
@@ -59,7 +79,42 @@ final class PromptFile {
                 node.has("stop_token_ids") ? intList(node, "stop_token_ids") : d.stopTokenIds(),
                 node.has("stop") ? stringList(node, "stop") : d.stop(),
                 intField(node, "logprobs", d.logprobs()));
-        return new Entry(id, prompt.asText(), p);
+        return new Entry(id, line, prompt(node), p);
+    }
+
+    private static String id(JsonNode id) {
+        if (!id.isTextual() && !id.isIntegralNumber()) {
+            throw new IllegalArgumentException("field id must be a string or an integer, got " + id);
+        }
+        return id.asText();
+    }
+
+    private static PromptInput prompt(JsonNode node) {
+        JsonNode prompt = node.get("prompt");
+        JsonNode messages = node.get("messages");
+        if ((prompt == null) == (messages == null)) {
+            throw new IllegalArgumentException("exactly one of the fields prompt (a string) and messages (a list of {role, content}) is required");
+        }
+        if (prompt != null) {
+            if (!prompt.isTextual()) {
+                throw new IllegalArgumentException("field prompt must be a string, got " + prompt);
+            }
+            return new PromptInput.Text(prompt.asText());
+        }
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw new IllegalArgumentException("field messages must be a non-empty list of {role, content}, got " + messages);
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            JsonNode role = m.get("role");
+            JsonNode content = m.get("content");
+            if (!m.isObject() || role == null || !role.isTextual() || content == null || !content.isTextual()) {
+                throw new IllegalArgumentException("messages[" + i + "] must be {\"role\": string, \"content\": string}, got " + m);
+            }
+            out.add(new ChatMessage(role.asText(), content.asText()));
+        }
+        return new PromptInput.Chat(out);
     }
 
     private static JsonNode number(JsonNode node, String field) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ProfileCommand.class,
             GenerateCommand.class,
+            BenchServeCommand.class,
             TokenizeCommand.class,
             WorkerCommand.class,
             PredictorCommand.class,

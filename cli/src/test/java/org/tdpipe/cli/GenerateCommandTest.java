@@ -1,6 +1,7 @@
 package org.tdpipe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,15 +38,28 @@ class GenerateCommandTest {
         Path in = dir.resolve("in.jsonl");
         Path out = dir.resolve("out.jsonl");
         Files.write(in, lines);
+        Files.deleteIfExists(out);
         List<String> args = new ArrayList<>(List.of("generate", "--model", model, "--input", in.toString(),
                 "--output", out.toString(), "--threads", "2"));
         args.addAll(List.of(extra));
         assertEquals(0, TdpipeCommand.execute(args.toArray(String[]::new)));
-        List<JsonNode> result = new ArrayList<>();
-        for (String line : Files.readAllLines(out)) {
-            result.add(JSON.readTree(line));
+        return inInputOrder(lines, Files.readAllLines(out));
+    }
+
+    /** The results (written as they finish) in the order of the input lines. */
+    static List<JsonNode> inInputOrder(List<String> input, List<String> output) throws IOException {
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (String line : output) {
+            JsonNode result = JSON.readTree(line);
+            assertNull(byId.put(result.get("id").asText(), result), "id written twice: " + line);
         }
-        return result;
+        List<JsonNode> ordered = new ArrayList<>();
+        for (int i = 0; i < input.size(); i++) {
+            JsonNode id = JSON.readTree(input.get(i)).get("id");
+            ordered.add(byId.get(id != null ? id.asText() : String.valueOf(i + 1)));
+        }
+        assertEquals(input.size(), output.size(), "one result per input line");
+        return ordered;
     }
 
     @Test
@@ -58,7 +74,7 @@ class GenerateCommandTest {
         assertEquals(3, out.size());
         JsonNode bos = out.get(1);
         assertEquals("bos", bos.get("id").asText());
-        assertEquals(60, bos.get("completion_tokens").asInt());
+        assertEquals(60, bos.get("usage").get("completion_tokens").asInt());
         assertEquals("length", bos.get("finish_reason").asText());
         for (int i = 0; i < 60; i++) {
             assertEquals(golden.get("tokens_including_bos").get(i + 1).asInt(), bos.get("token_ids").get(i).asInt(), "token " + i);
@@ -78,12 +94,14 @@ class GenerateCommandTest {
         List<JsonNode> together = generate("dummy:llama-260k", lines, "--temperature", "0");
         // a KV cache of ~6 blocks forces preemption by recompute
         List<JsonNode> squeezed = generate("dummy:llama-260k", lines, "--temperature", "0", "--kv-cache-mib", "0.12",
-                "--max-batched-tokens", "32");
+                "--max-batched-tokens", "32", "--policy", "pp-chunked");
+        List<JsonNode> squeezedTdPipe = generate("dummy:llama-260k", lines, "--temperature", "0", "--kv-cache-mib", "0.12");
         for (int i = 0; i < lines.size(); i++) {
             List<JsonNode> alone = generate("dummy:llama-260k", List.of(lines.get(i)), "--temperature", "0");
             assertEquals(alone.get(0).get("token_ids"), together.get(i).get("token_ids"), "prompt " + i);
             assertEquals(alone.get(0).get("token_ids"), squeezed.get(i).get("token_ids"), "prompt " + i + " with preemption");
-            assertEquals(24, together.get(i).get("completion_tokens").asInt());
+            assertEquals(alone.get(0).get("token_ids"), squeezedTdPipe.get(i).get("token_ids"), "prompt " + i + " with preemption, td-pipe-adaptive");
+            assertEquals(24, together.get(i).get("usage").get("completion_tokens").asInt());
         }
     }
 
@@ -188,12 +206,12 @@ class GenerateCommandTest {
         System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         int code;
         try {
-            code = TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--input", in.toString());
+            code = TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--input", in.toString(), "--strict");
         } finally {
             System.setErr(old);
         }
         assertEquals(2, code);
         String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(message.contains("bad.jsonl line 2: temperature must be"), message);
+        assertTrue(message.contains("1 malformed line(s) (--strict): " + in + " line 2: temperature must be"), message);
     }
 }
