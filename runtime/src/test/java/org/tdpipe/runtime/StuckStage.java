@@ -16,6 +16,7 @@ import org.tdpipe.model.llama.StepOutput;
 public final class StuckStage implements StageComputation {
     private final StageComputation real;
     private final Predicate<StepBatch> stuckOn;
+    private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
 
     public StuckStage(StageComputation real, Predicate<StepBatch> stuckOn) {
@@ -27,6 +28,11 @@ public final class StuckStage implements StageComputation {
     public static StuckStage onBatchNumber(StageComputation real, int n) {
         int[] seen = {0};
         return new StuckStage(real, batch -> ++seen[0] == n);
+    }
+
+    /** Waits until a forward pass is stuck. */
+    public void awaitStuck() throws InterruptedException {
+        entered.await();
     }
 
     /** Lets a stuck forward pass fail, so that the thread can be stopped. */
@@ -47,6 +53,7 @@ public final class StuckStage implements StageComputation {
     @Override
     public HiddenStates forward(BatchLayout layout, HiddenStates input) {
         if (stuckOn.test(layout.batch())) {
+            entered.countDown();
             boolean interrupted = false;
             while (released.getCount() > 0) {
                 try {
