@@ -142,7 +142,11 @@ final class PipelineOptions {
         if (batchTimeout.equals("auto")) {
             return BatchDeadline.AUTO;
         }
-        return BatchDeadline.fixed(seconds("--batch-timeout", batchTimeout));
+        try {
+            return BatchDeadline.fixed(seconds("--batch-timeout", Double.parseDouble(batchTimeout)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--batch-timeout must be a number of seconds or auto, got '" + batchTimeout + "'", e);
+        }
     }
 
     /** {@code --on-worker-failure} and {@code --worker-wait-timeout}, checked. */
@@ -153,18 +157,12 @@ final class PipelineOptions {
         if (executor != ExecutorKind.grpc) {
             throw new IllegalArgumentException("--on-worker-failure wait needs --executor grpc: stage threads of this process cannot come back");
         }
-        return WorkerFailurePolicy.waitFor(RECONNECT_INTERVAL, seconds("--worker-wait-timeout", Double.toString(workerWaitTimeout)));
+        return WorkerFailurePolicy.waitFor(RECONNECT_INTERVAL, seconds("--worker-wait-timeout", workerWaitTimeout));
     }
 
-    private static Duration seconds(String option, String text) {
-        double seconds;
-        try {
-            seconds = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a number of seconds, got '" + text + "'", e);
-        }
+    private static Duration seconds(String option, double seconds) {
         if (!(seconds > 0) || Double.isInfinite(seconds)) {
-            throw new IllegalArgumentException(option + " must be a positive number of seconds, got " + text);
+            throw new IllegalArgumentException(option + " must be a positive number of seconds, got " + seconds);
         }
         return Duration.ofNanos((long) (seconds * 1e9));
     }

@@ -156,8 +156,8 @@ class GenerateCommandTest {
         }
         String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(message.contains("--on-worker-failure wait needs --executor grpc"), message);
-        assertTrue(message.contains("--batch-timeout must be a positive number of seconds, got 0"), message);
-        assertTrue(message.contains("--batch-timeout must be a number of seconds, got 'soon'"), message);
+        assertTrue(message.contains("--batch-timeout must be a positive number of seconds, got 0.0"), message);
+        assertTrue(message.contains("--batch-timeout must be a number of seconds or auto, got 'soon'"), message);
     }
 
     @Test

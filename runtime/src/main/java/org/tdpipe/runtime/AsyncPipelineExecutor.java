@@ -206,7 +206,7 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
             }
             long owedSince = Math.max(head.dispatchedNanos, lastCompletionNanos);
             long limit = deadline.limitNanos(head.batch, stepTimes);
-            long batchDeadline = owedSince + limit;
+            long batchDeadline = limit >= Long.MAX_VALUE - owedSince ? Long.MAX_VALUE : owedSince + limit;
             E event = await(Math.min(deadlineNanos, batchDeadline));
             if (event == null) {
                 if (clock.nanos() < batchDeadline) {
@@ -226,7 +226,7 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
     }
 
     private StepResult completed(Launched head, StepResult result) {
-        inFlight.remove(head);
+        inFlight.removeFirstOccurrence(head);
         lastCompletionNanos = clock.nanos();
         return result;
     }

@@ -209,6 +209,29 @@ class RemoteExecutorTest {
     }
 
     @Test
+    void afterAStuckStageTheControllerReconnectsAndServesTheRequestsThatHadNotStarted() {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            processes.add(new WorkerProcess(Optional.empty()));
+            processes.add(new WorkerProcess(0, Optional.empty(), 12));
+            List<WorkerAddress> workers = processes.stream().map(WorkerProcess::address).toList();
+            FaultTimeouts timeouts = FAST_FAULTS.withBatchDeadline(BatchDeadline.fixed(Duration.ofSeconds(2)));
+            List<Request> requests;
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, WAIT, out -> { })) {
+                requests = runTwoAtATime(source, executor);
+            }
+            for (Request r : requests.subList(0, 2)) {
+                assertTrue(r.error().contains("did not complete within 2.0 s: worker " + workers.get(1) + " (stage 1)"),
+                        r.externalId() + ": " + r.error());
+            }
+            for (int i = 2; i < requests.size(); i++) {
+                assertNull(requests.get(i).error(), requests.get(i).externalId());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
     void waitingGivesUpWhenTheWorkersDoNotComeBack() {
         try (ModelSource source = Stories260K.open()) {
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());

@@ -1,13 +1,16 @@
 package org.tdpipe.runtime.grpc;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.tdpipe.runtime.LlamaStageComputation;
+import org.tdpipe.runtime.StageComputation;
 import org.tdpipe.runtime.StageFactory;
 import org.tdpipe.runtime.StuckStage;
 
 /**
  * A stage worker process for tests: {@code HOST:PORT TOKEN|- STUCK_AT}; prints the address it
- * bound, then serves. {@code STUCK_AT} > 0: its stage gets stuck on the batch of that number.
+ * bound, then serves. {@code STUCK_AT} > 0: in its first session, its stage gets stuck on the
+ * batch of that number (later sessions compute normally).
  */
 public final class WorkerProcessMain {
     static final String READY = "listening on ";
@@ -18,9 +21,11 @@ public final class WorkerProcessMain {
     public static void main(String[] args) throws InterruptedException {
         Optional<String> token = args[1].equals("-") ? Optional.empty() : Optional.of(args[1]);
         int stuckAt = Integer.parseInt(args[2]);
-        StageFactory stages = stuckAt > 0
-                ? (source, range, resources) -> StuckStage.onBatchNumber(LlamaStageComputation.load(source, range, resources), stuckAt)
-                : LlamaStageComputation::load;
+        AtomicBoolean firstSession = new AtomicBoolean(stuckAt > 0);
+        StageFactory stages = (source, range, resources) -> {
+            StageComputation real = LlamaStageComputation.load(source, range, resources);
+            return firstSession.getAndSet(false) ? StuckStage.onBatchNumber(real, stuckAt) : real;
+        };
         StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(args[0]), token, stages, System.out::println);
         System.out.println(READY + server.address());
         System.out.flush();
