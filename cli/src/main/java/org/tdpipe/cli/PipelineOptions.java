@@ -1,5 +1,6 @@
 package org.tdpipe.cli;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -10,10 +11,12 @@ import org.tdpipe.model.llama.LocalModelExecutor;
 import org.tdpipe.model.llama.LocalModelRunner;
 import org.tdpipe.model.llama.RunnerOptions;
 import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.LayerPartitioner;
 import org.tdpipe.runtime.LocalExecutor;
 import org.tdpipe.runtime.StageCosts;
 import org.tdpipe.runtime.StageResources;
+import org.tdpipe.runtime.WorkerFailurePolicy;
 import org.tdpipe.runtime.grpc.FaultTimeouts;
 import org.tdpipe.runtime.grpc.RemoteExecutor;
 import org.tdpipe.runtime.grpc.WorkerAddress;
@@ -27,6 +30,12 @@ import picocli.CommandLine.Option;
  * processes), in the order given.
  */
 final class PipelineOptions {
+    /** What the controller does when its pipeline breaks ({@link WorkerFailurePolicy}). */
+    enum OnWorkerFailure {
+        shutdown,
+        wait
+    }
+
     /** Where the stage workers run. */
     enum ExecutorKind {
         local,
@@ -38,6 +47,8 @@ final class PipelineOptions {
      * output token out of prompt + output fed, and ShareGPT outputs are about as long as prompts.
      */
     static final double SAMPLED_SHARE = 0.5;
+    /** How often {@code --on-worker-failure wait} tries to reconnect. */
+    private static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
 
     @Option(names = "--stages", description = "Pipeline stages the layers are split into (default: 1, or one per --workers worker).")
     Integer stages;
@@ -58,6 +69,21 @@ final class PipelineOptions {
 
     @Option(names = "--threads-per-stage", description = "Kernel threads of each stage (default: --threads / --stages, at least 1).")
     Integer threadsPerStage;
+
+    @Option(names = "--batch-timeout", paramLabel = "SECONDS|auto", defaultValue = "auto",
+            description = {"How long a batch may be owed before its stage is declared stuck and the pipeline broken",
+                "(its requests fail naming the stage): auto = 10x the slowest batch so far, at least 60 s (default ${DEFAULT-VALUE})."})
+    String batchTimeout;
+
+    @Option(names = "--on-worker-failure", defaultValue = "shutdown",
+            description = {"When a gRPC worker dies, hangs or gets stuck, the requests it held fail; then:",
+                "shutdown = every later batch fails too (the run ends); wait = reconnect to the same --workers every second",
+                "and go on with the requests that had not started, once all answer (default ${DEFAULT-VALUE})."})
+    OnWorkerFailure onWorkerFailure;
+
+    @Option(names = "--worker-wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "With --on-worker-failure wait: shut down when the workers are not all back within this time (default ${DEFAULT-VALUE}).")
+    double workerWaitTimeout;
 
     @Option(names = "--layer-split", split = ",", paramLabel = "N,N,...",
             description = "Layers of each stage, e.g. 3,2 (default: balanced by estimated cost, LM head included).")
@@ -111,18 +137,50 @@ final class PipelineOptions {
         return LayerPartitioner.explicit(layerSplit, layers);
     }
 
+    /** {@code --batch-timeout}, checked. */
+    BatchDeadline batchDeadline() {
+        if (batchTimeout.equals("auto")) {
+            return BatchDeadline.AUTO;
+        }
+        try {
+            return BatchDeadline.fixed(seconds("--batch-timeout", Double.parseDouble(batchTimeout)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--batch-timeout must be a number of seconds or auto, got '" + batchTimeout + "'", e);
+        }
+    }
+
+    /** {@code --on-worker-failure} and {@code --worker-wait-timeout}, checked. */
+    WorkerFailurePolicy workerFailurePolicy() {
+        if (onWorkerFailure == OnWorkerFailure.shutdown) {
+            return WorkerFailurePolicy.SHUTDOWN;
+        }
+        if (executor != ExecutorKind.grpc) {
+            throw new IllegalArgumentException("--on-worker-failure wait needs --executor grpc: stage threads of this process cannot come back");
+        }
+        return WorkerFailurePolicy.waitFor(RECONNECT_INTERVAL, seconds("--worker-wait-timeout", workerWaitTimeout));
+    }
+
+    private static Duration seconds(String option, double seconds) {
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException(option + " must be a positive number of seconds, got " + seconds);
+        }
+        return Duration.ofNanos((long) (seconds * 1e9));
+    }
+
     /** Opens the executor over {@code numBlocks} KV blocks of {@code blockSize} tokens. */
     PipelineExecutor open(ModelSource model, int numBlocks, int blockSize, Consumer<StepOutput> onOutput) {
         List<LayerRange> ranges = ranges(model);
         StageResources resources = new StageResources(numBlocks, blockSize, stageThreads(), 0);
+        BatchDeadline deadline = batchDeadline();
+        WorkerFailurePolicy onFailure = workerFailurePolicy();
         if (executor == ExecutorKind.grpc) {
-            return new RemoteExecutor(model, ranges, workers(), resources, Optional.ofNullable(token), FaultTimeouts.DEFAULT,
-                    onOutput);
+            return new RemoteExecutor(model, ranges, workers(), resources, Optional.ofNullable(token),
+                    FaultTimeouts.DEFAULT.withBatchDeadline(deadline), onFailure, onOutput);
         }
         if (ranges.size() == 1) {
             RunnerOptions options = new RunnerOptions(1, numBlocks, blockSize, stageThreads(), 0);
             return new LocalModelExecutor(new LocalModelRunner(model, options), onOutput);
         }
-        return LocalExecutor.open(model, ranges, resources, onOutput);
+        return LocalExecutor.open(model, ranges, resources, deadline, onOutput);
     }
 }

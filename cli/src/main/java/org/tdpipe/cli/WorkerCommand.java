@@ -2,6 +2,7 @@ package org.tdpipe.cli;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.tdpipe.runtime.LlamaStageComputation;
 import org.tdpipe.runtime.grpc.StageWorkerServer;
 import org.tdpipe.runtime.grpc.WorkerAddress;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         try (StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(listen), Optional.ofNullable(token),
-                message -> System.err.println("tdpipe worker: " + message))) {
+                LlamaStageComputation::load, message -> System.err.println("tdpipe worker: " + message))) {
             System.err.println("tdpipe worker listening on " + server.address() + (token != null ? " (token required)" : ""));
             server.awaitTermination();
         }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tdpipe.runtime.LlamaStageComputation;
 import org.tdpipe.runtime.grpc.StageWorkerServer;
 import org.tdpipe.runtime.grpc.WorkerAddress;
 
@@ -136,10 +137,9 @@ class GenerateCommandTest {
                 "{\"prompt\": \"Lily and Tom\", \"max_tokens\": 40, \"stop\": \"park\", \"logprobs\": 2}",
                 "{\"prompt\": \"The sun\", \"max_tokens\": 40, \"seed\": 3, \"temperature\": 0.8, \"repetition_penalty\": 1.3}");
         List<JsonNode> one = generate(model, lines, "--temperature", "0", "--stages", "1");
-        try (StageWorkerServer a = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), message -> { });
-                StageWorkerServer b = StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), message -> { })) {
+        try (StageWorkerServer a = worker(); StageWorkerServer b = worker()) {
             List<JsonNode> grpc = generate(model, lines, "--temperature", "0", "--executor", "grpc", "--token", "t0k",
-                    "--workers", a.address() + "," + b.address());
+                    "--workers", a.address() + "," + b.address(), "--batch-timeout", "30", "--on-worker-failure", "wait");
             for (int i = 0; i < lines.size(); i++) {
                 for (String field : List.of("text", "token_ids", "finish_reason")) {
                     assertEquals(one.get(i).get(field), grpc.get(i).get(field), "request " + i + " " + field);
@@ -150,6 +150,32 @@ class GenerateCommandTest {
             assertEquals(one.get(1).get("logprobs").get(0).get("logprob").asDouble(),
                     grpc.get(1).get("logprobs").get(0).get("logprob").asDouble(), 1e-4);
         }
+    }
+
+    private static StageWorkerServer worker() {
+        return StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), LlamaStageComputation::load,
+                message -> { });
+    }
+
+    @Test
+    void faultHandlingOptionsAreChecked() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--stages", "2", "--on-worker-failure", "wait"));
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--stages", "2", "--batch-timeout", "0"));
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--stages", "2", "--batch-timeout", "soon"));
+        } finally {
+            System.setErr(old);
+        }
+        String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(message.contains("--on-worker-failure wait needs --executor grpc"), message);
+        assertTrue(message.contains("--batch-timeout must be a positive number of seconds, got 0.0"), message);
+        assertTrue(message.contains("--batch-timeout must be a number of seconds or auto, got 'soon'"), message);
     }
 
     @Test

@@ -19,9 +19,12 @@ import org.tdpipe.core.timeline.Timeline;
  * dispatches and returns, and what the stages report arrives as events on a queue that
  * {@link #next} waits on with the engine's deadline. Batches complete in launch order.
  *
- * <p>Once the pipeline breaks (a worker died or was lost), every batch in flight and every later
- * one fails with the reason, so no request waits forever. Used from one controller thread; events
- * may be posted from any thread.
+ * <p>The pipeline breaks when a worker dies or is lost, or when a batch is owed longer than its
+ * {@link BatchDeadline} (a stuck stage). Every batch in flight then fails with the reason, and so
+ * does every later one — unless the {@link WorkerFailurePolicy} waits: then the subclass
+ * {@linkplain #reconnect reconnects}, batches that only start sequences wait for it, and batches
+ * that continue a sequence whose KV cache was lost fail ({@link #refuse}). No request waits
+ * forever. Used from one controller thread; events may be posted from any thread.
  *
  * @param <E> what the stages report
  */
@@ -29,16 +32,48 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
     private final Clock clock = new WallClock();
     private final Timeline timeline;
     private final int numStages;
+    private final BatchDeadline deadline;
+    private final WorkerFailurePolicy onFailure;
+    private final StepTimes stepTimes = new StepTimes();
     private final BlockingQueue<E> events = new LinkedBlockingQueue<>();
     /** Launched batches not yet returned by {@link #next}, in launch order (= completion order). */
-    private final ArrayDeque<StepBatch> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Launched> inFlight = new ArrayDeque<>();
+    private long lastCompletionNanos;
+    private State state = State.RUNNING;
+    /** Why the pipeline broke (the latest time, while waiting for the workers). */
     private String brokenReason;
+    private long brokenSinceNanos;
 
-    protected AsyncPipelineExecutor(int numStages) {
+    private enum State {
+        RUNNING,
+        /** Broken; reconnecting to the workers while batches that can run on the new pipeline wait. */
+        WAITING_FOR_WORKERS,
+        /** Broken for good: every batch fails. */
+        SHUT_DOWN
+    }
+
+    /** A batch launched by the engine: dispatched to the stages, waiting for them, or already failed. */
+    private static final class Launched {
+        final StepBatch batch;
+        long dispatchedNanos = -1;
+        String failure;
+
+        Launched(StepBatch batch) {
+            this.batch = batch;
+        }
+
+        boolean dispatched() {
+            return dispatchedNanos >= 0;
+        }
+    }
+
+    protected AsyncPipelineExecutor(int numStages, BatchDeadline deadline, WorkerFailurePolicy onFailure) {
         if (numStages < 1) {
             throw new IllegalArgumentException("a pipeline needs at least one stage");
         }
         this.numStages = numStages;
+        this.deadline = deadline;
+        this.onFailure = onFailure;
         this.timeline = new Timeline(numStages);
     }
 
@@ -48,14 +83,56 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
     /** The result of {@code head}, the oldest batch in flight, given the next event. */
     protected abstract StepResult complete(StepBatch head, E event);
 
+    /** Where a batch that is owed too long is held up, e.g. "stage 1 (layers 2..3) has not finished it". */
+    protected abstract String whereIs(StepBatch batch);
+
+    /**
+     * Why {@code batch} cannot run on the pipeline as it is now (it continues a sequence whose KV
+     * cache was lost when the pipeline broke), or empty.
+     */
+    protected Optional<String> refuse(StepBatch batch) {
+        return Optional.empty();
+    }
+
+    /** An event of a pipeline that has since broken, to be ignored. */
+    protected boolean isStale(E event) {
+        return false;
+    }
+
+    /**
+     * The pipeline broke for {@code reason}: stop using the workers (their late events must now be
+     * {@linkplain #isStale stale}).
+     */
+    protected void disconnect(String reason) {
+    }
+
+    /**
+     * Connects to the workers again with empty KV caches; called on the controller thread while
+     * batches wait for them.
+     *
+     * @throws RuntimeException naming the worker when one is not back yet
+     */
+    protected void reconnect() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot reconnect its workers");
+    }
+
     /** Queues an event for the controller thread (from any thread). */
     protected final void post(E event) {
         events.add(event);
     }
 
-    /** Marks the pipeline broken and fails {@code head} with the reason. */
+    /**
+     * Marks the pipeline broken and fails {@code head} and every other batch in flight with the
+     * reason; then it shuts down, or waits for the workers, as the failure policy says.
+     */
     protected final StepResult breakDown(StepBatch head, String reason) {
         brokenReason = reason;
+        brokenSinceNanos = clock.nanos();
+        for (Launched l : inFlight) {
+            l.failure = reason;
+        }
+        disconnect(reason);
+        state = onFailure.waits() ? State.WAITING_FOR_WORKERS : State.SHUT_DOWN;
         return StepResult.failed(head, reason);
     }
 
@@ -88,10 +165,23 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
             throw new IllegalStateException("no free slot for batch " + batch.id() + ": " + inFlight.size()
                     + " batches in flight on " + numStages + " stages");
         }
-        inFlight.addLast(batch);
-        if (brokenReason == null) {
-            dispatch(batch);
+        Launched launched = new Launched(batch);
+        inFlight.addLast(launched);
+        if (state == State.SHUT_DOWN) {
+            launched.failure = brokenReason;
+            return;
         }
+        Optional<String> refused = refuse(batch);
+        if (refused.isPresent()) {
+            launched.failure = refused.get();
+        } else if (state == State.RUNNING) {
+            dispatch(launched);
+        }
+    }
+
+    private void dispatch(Launched launched) {
+        launched.dispatchedNanos = clock.nanos();
+        dispatch(launched.batch);
     }
 
     @Override
@@ -103,14 +193,89 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
             sleepUntil(deadlineNanos);
             return Optional.empty();
         }
-        if (brokenReason != null) {
-            return Optional.of(StepResult.failed(inFlight.pollFirst(), brokenReason));
+        while (true) {
+            Launched head = inFlight.peekFirst();
+            if (head.failure != null) {
+                return Optional.of(completed(head, StepResult.failed(head.batch, head.failure)));
+            }
+            if (!head.dispatched()) {
+                if (!awaitWorkers(deadlineNanos)) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            long owedSince = Math.max(head.dispatchedNanos, lastCompletionNanos);
+            long limit = deadline.limitNanos(head.batch, stepTimes);
+            long batchDeadline = limit >= Long.MAX_VALUE - owedSince ? Long.MAX_VALUE : owedSince + limit;
+            E event = await(Math.min(deadlineNanos, batchDeadline));
+            if (event == null) {
+                if (clock.nanos() < batchDeadline) {
+                    return Optional.empty();
+                }
+                return Optional.of(completed(head, breakDown(head.batch, overdue(head.batch, limit))));
+            }
+            if (isStale(event)) {
+                continue;
+            }
+            StepResult result = complete(head.batch, event);
+            if (!result.failed()) {
+                stepTimes.observe(head.batch, clock.nanos() - owedSince);
+            }
+            return Optional.of(completed(head, result));
         }
-        E event = await(deadlineNanos);
-        if (event == null) {
-            return Optional.empty();
+    }
+
+    private StepResult completed(Launched head, StepResult result) {
+        inFlight.removeFirstOccurrence(head);
+        lastCompletionNanos = clock.nanos();
+        return result;
+    }
+
+    private String overdue(StepBatch batch, long limitNanos) {
+        return String.format("batch %d (%s, %d sequences, %d tokens) did not complete within %.1f s: %s", batch.id(),
+                batch.phase(), batch.seqs().size(), batch.numTokens(), limitNanos / 1e9, whereIs(batch));
+    }
+
+    /**
+     * Tries to reconnect until the workers are back (then dispatches the waiting batches and returns
+     * true), the engine's deadline passes (false), or the failure policy gives up (the waiting
+     * batches fail; true).
+     */
+    private boolean awaitWorkers(long deadlineNanos) {
+        while (true) {
+            try {
+                reconnect();
+                state = State.RUNNING;
+                for (Launched l : inFlight) {
+                    if (l.failure == null) {
+                        dispatch(l);
+                    }
+                }
+                return true;
+            } catch (RuntimeException e) {
+                long now = clock.nanos();
+                if (now - brokenSinceNanos >= onFailure.giveUpAfter().toNanos()) {
+                    shutDown(String.format("%s; the workers were not back within %.1f s (last try: %s)", brokenReason,
+                            onFailure.giveUpAfter().toMillis() / 1e3, e.getMessage()));
+                    return true;
+                }
+                long retry = Math.min(now + onFailure.retryInterval().toNanos(), deadlineNanos);
+                sleepUntil(retry);
+                if (retry == deadlineNanos) {
+                    return false;
+                }
+            }
         }
-        return Optional.of(complete(inFlight.pollFirst(), event));
+    }
+
+    private void shutDown(String reason) {
+        state = State.SHUT_DOWN;
+        brokenReason = reason;
+        for (Launched l : inFlight) {
+            if (l.failure == null) {
+                l.failure = reason;
+            }
+        }
     }
 
     private E await(long deadlineNanos) {
@@ -121,7 +286,7 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
             return events.poll(Math.max(0, deadlineNanos - clock.nanos()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for batch " + inFlight.peekFirst().id(), e);
+            throw new IllegalStateException("interrupted while waiting for batch " + inFlight.peekFirst().batch.id(), e);
         }
     }
 

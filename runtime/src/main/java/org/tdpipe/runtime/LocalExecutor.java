@@ -16,8 +16,9 @@ import org.tdpipe.model.llama.StepOutput;
  * returns; the last stage's reports arrive on a completion queue that {@link #next} waits on.
  *
  * <p>A batch that fails in a stage completes as {@link StepResult#failed}; the pipeline goes on
- * with the others. When a worker dies, every batch in flight and every later one fails with the
- * reason, so no request is left waiting. Must be used from one controller thread.
+ * with the others. When a worker dies or holds a batch past its {@link BatchDeadline}, every batch
+ * in flight and every later one fails with the reason, so no request is left waiting (a stage
+ * thread cannot come back: the pipeline shuts down). Must be used from one controller thread.
  */
 public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
     private final List<StageWorker> workers;
@@ -26,11 +27,12 @@ public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
     /**
      * Starts one worker per computation, in pipeline order.
      *
+     * @param deadline how long a batch may be owed before the pipeline is declared stuck
      * @param onOutput sees every completed batch's samples (with log-probabilities) on the
      *     controller thread, before the engine does
      */
-    public LocalExecutor(List<? extends StageComputation> stages, Consumer<StepOutput> onOutput) {
-        super(stages.size());
+    public LocalExecutor(List<? extends StageComputation> stages, BatchDeadline deadline, Consumer<StepOutput> onOutput) {
+        super(stages.size(), deadline, WorkerFailurePolicy.SHUTDOWN);
         this.onOutput = onOutput;
         int p = stages.size();
         List<StageWorker> list = new ArrayList<>(p);
@@ -47,8 +49,8 @@ public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
 
     /** Loads one {@link LlamaStageComputation} per range of {@code ranges} and starts the pipeline. */
     public static LocalExecutor open(ModelSource source, List<LayerRange> ranges, StageResources resources,
-            Consumer<StepOutput> onOutput) {
-        return new LocalExecutor(LlamaStageComputation.loadAll(source, ranges, resources), onOutput);
+            BatchDeadline deadline, Consumer<StepOutput> onOutput) {
+        return new LocalExecutor(LlamaStageComputation.loadAll(source, ranges, resources), deadline, onOutput);
     }
 
     @Override
@@ -72,6 +74,17 @@ public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
             }
             case WorkerReport.WorkerDied died -> breakDown(head, "stage " + died.stage() + " stopped: " + died.reason());
         };
+    }
+
+    @Override
+    protected String whereIs(StepBatch batch) {
+        for (int s = 0; s < workers.size(); s++) {
+            StageWorker w = workers.get(s);
+            if (w.lastDone() < batch.id()) {
+                return "stage " + s + " (layers " + w.range().from() + ".." + (w.range().to() - 1) + ") has not finished it";
+            }
+        }
+        return "every stage finished it, but its result never reached the controller";
     }
 
     /** The stages' layer ranges, in pipeline order. */

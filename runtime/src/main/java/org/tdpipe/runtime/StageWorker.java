@@ -26,6 +26,8 @@ import org.tdpipe.model.llama.StepOutput;
  */
 public final class StageWorker implements AutoCloseable {
     private static final long JOIN_POLL_MILLIS = 50;
+    /** How long {@link #close} waits for a thread stuck in a computation that ignores interrupts. */
+    private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final int stage;
     private final StageComputation computation;
@@ -36,6 +38,7 @@ public final class StageWorker implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<StepBatch> metadata = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private volatile long lastDone = Long.MIN_VALUE;
 
     /**
      * @param inbound the link from the previous stage; empty on the first stage
@@ -67,6 +70,11 @@ public final class StageWorker implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** The id of the last batch this stage finished (computed or passed on as failed); {@code Long.MIN_VALUE} before the first. */
+    public long lastDone() {
+        return lastDone;
     }
 
     /** Hands the worker a launched batch's metadata; returns at once. */
@@ -130,6 +138,7 @@ public final class StageWorker implements AutoCloseable {
                     ? new WorkerReport.BatchDone(sampled)
                     : new WorkerReport.BatchFailed(batch.id(), error));
         }
+        lastDone = batch.id();
     }
 
     private String failure(RuntimeException e) {
@@ -144,12 +153,17 @@ public final class StageWorker implements AutoCloseable {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    /** Stops the thread (after the batch it is computing, if any) and releases the stage's kernel threads. */
+    /**
+     * Stops the thread (after the batch it is computing, if any) and releases the stage's kernel
+     * threads. A thread stuck in a computation that ignores interrupts is left behind (it is a
+     * daemon) after {@value #STOP_WAIT_MILLIS} ms, so closing never hangs.
+     */
     @Override
     public void close() {
+        long giveUp = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;
         try {
             // interrupt again until it is gone: a kernel may swallow the interrupt of a batch in progress
-            while (thread.isAlive()) {
+            while (thread.isAlive() && System.nanoTime() < giveUp) {
                 thread.interrupt();
                 thread.join(JOIN_POLL_MILLIS);
             }

@@ -11,6 +11,7 @@ import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.sched.Policies;
 import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.SchedulerPolicy;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LocalModelExecutor;
 import org.tdpipe.model.llama.LocalModelRunner;
@@ -35,9 +36,17 @@ public final class EngineDriver {
     }
 
     public static List<Request> run(ModelSource source, PipelineExecutor executor, String policy, List<Request> requests) {
-        PolicyContext ctx = new PolicyContext(executor.numStages(), BLOCKS, BLOCK_SIZE, source.config().contextLength(),
-                null, new ConstantPredictor(1));
-        Engine engine = new Engine(executor, Policies.create(policy, ctx), new ConstantPredictor(1),
+        return run(source, executor, Policies.create(policy, context(source, executor)), requests);
+    }
+
+    /** What the policies of {@link #run} are built with. */
+    public static PolicyContext context(ModelSource source, PipelineExecutor executor) {
+        return new PolicyContext(executor.numStages(), BLOCKS, BLOCK_SIZE, source.config().contextLength(), null,
+                new ConstantPredictor(1));
+    }
+
+    public static List<Request> run(ModelSource source, PipelineExecutor executor, SchedulerPolicy policy, List<Request> requests) {
+        Engine engine = new Engine(executor, policy, new ConstantPredictor(1),
                 new StopChecker(source.tokenizer().eosId(), source.config().contextLength()), EngineListener.NONE);
         engine.run(requests);
         return requests;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             int[] golden = Stories260K.greedyReference();
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, out -> { })) {
+            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, BatchDeadline.AUTO, out -> { })) {
                 EngineDriver.run(source, executor, policy, requests);
                 assertEquals(stages, executor.ranges().size());
                 assertSpansCoverEveryStage(executor, stages);
@@ -80,7 +81,7 @@ class LocalExecutorTest {
             List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES));
             stages.set(1, new Faulty(stages.get(1), feeds("p1", requests.get(2).promptLength() + 5),
                     () -> new IllegalArgumentException("injected fault")));
-            try (LocalExecutor executor = new LocalExecutor(stages, out -> { })) {
+            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO, out -> { })) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             Request poisoned = requests.get(2);
@@ -107,7 +108,7 @@ class LocalExecutorTest {
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 2), RESOURCES));
             stages.set(1, new Faulty(stages.get(1), feeds("bos", 10), () -> new AssertionError("worker crashed")));
-            try (LocalExecutor executor = new LocalExecutor(stages, out -> { })) {
+            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO, out -> { })) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             for (Request r : requests) {
@@ -119,6 +120,34 @@ class LocalExecutorTest {
         }
     }
 
+    @Test
+    void aStuckStageFailsItsBatchAtTheDeadlineNamingStageAndBatchAndNothingHangs() {
+        try (ModelSource source = Stories260K.open()) {
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES));
+            StuckStage stuck = new StuckStage(stages.get(1), feeds("bos", 10));
+            stages.set(1, stuck);
+            List<Long> stuckBatch = new ArrayList<>();
+            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.fixed(Duration.ofSeconds(2)), out -> { })) {
+                EngineDriver.run(source, executor, "pp-vllm", requests);
+                executor.timeline().spans().stream().filter(span -> span.stage() == 0).map(Span::batchId)
+                        .filter(id -> executor.timeline().spans().stream().noneMatch(x -> x.stage() == 1 && x.batchId() == id))
+                        .findFirst().ifPresent(stuckBatch::add);
+                stuck.release();
+            }
+            for (Request r : requests) {
+                assertTrue(r.isFinished(), r.externalId());
+            }
+            Request bos = requests.getFirst();
+            assertEquals(FinishReason.ERROR, bos.finishReason());
+            assertEquals(1, stuckBatch.size(), "stage 0 ran the batch that stage 1 never finished");
+            assertTrue(bos.error().startsWith("batch " + stuckBatch.getFirst() + " (DECODE, "), bos.error());
+            assertTrue(bos.error().endsWith(" did not complete within 2.0 s: stage 1 (layers "
+                    + stages.get(1).range().from() + ".." + (stages.get(1).range().to() - 1) + ") has not finished it"),
+                    bos.error());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"2, 1", "3, 2"})
     void aDummyModelGivesTheSameTokensOnAnyPipeline(int stages, int threadsPerStage) {
@@ -126,7 +155,7 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, threadsPerStage, 0);
-            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, out -> { })) {
+            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, BatchDeadline.AUTO, out -> { })) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             for (int i = 0; i < requests.size(); i++) {
@@ -139,7 +168,7 @@ class LocalExecutorTest {
     void closingWithBatchesInFlightStopsTheStageThreads() {
         try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
             StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 2, 0);
-            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), resources, out -> { });
+            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), resources, BatchDeadline.AUTO, out -> { });
             assertEquals(3, stageThreadsAlive());
             BlockManager blocks = new BlockManager(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 0);
             for (int b = 0; b < 3; b++) {
@@ -158,7 +187,7 @@ class LocalExecutorTest {
     @Test
     void withNothingInFlightNextWaitsUntilTheDeadline() {
         try (ModelSource source = ModelSources.open("dummy:llama-260k");
-                LocalExecutor executor = LocalExecutor.open(source, balanced(source, 2), RESOURCES, out -> { })) {
+                LocalExecutor executor = LocalExecutor.open(source, balanced(source, 2), RESOURCES, BatchDeadline.AUTO, out -> { })) {
             long deadline = executor.clock().nanos() + 2_000_000;
             assertTrue(executor.next(deadline).isEmpty());
             assertTrue(executor.clock().nanos() >= deadline);

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.timeline.Span;
@@ -19,33 +20,56 @@ import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.model.llama.StepOutput;
 import org.tdpipe.runtime.AsyncPipelineExecutor;
 import org.tdpipe.runtime.StageResources;
+import org.tdpipe.runtime.WorkerFailurePolicy;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
 import org.tdpipe.runtime.grpc.proto.StageSpan;
+import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
 /**
  * P stage workers in other processes or hosts over gRPC (DESIGN §4), up to P batches in flight.
  * The handshake gives each worker the model (checked by identity) and its layer range, last stage
- * first so that each can connect to its successor. {@link #submit} sends the batch's metadata to
- * every stage; activations flow worker to worker; the last worker streams the results back.
+ * first so that each can connect to its successor. {@link #submit} sends the batch's metadata, as
+ * deltas ({@link BatchEncoder}), to every stage; activations flow worker to worker; the last
+ * worker streams the results back.
  *
- * <p>A worker whose stream breaks or that misses a heartbeat fails the pipeline: every batch in
- * flight and every later one completes as failed with an error naming the worker, so no request
- * waits forever. Must be used from one controller thread.
+ * <p>A worker whose stream breaks, that misses a heartbeat or that holds a batch past its deadline
+ * breaks the pipeline: every batch in flight completes as failed with an error naming the worker.
+ * Then, as the {@link WorkerFailurePolicy} says, every later batch fails too, or the controller
+ * reconnects to the same workers (a new session: handshake, empty KV caches) and runs the batches
+ * of requests that had not started; requests whose KV cache was lost fail. Must be used from one
+ * controller thread.
  */
 public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.Event> {
     /** Epoch time of this clock's zero: workers' spans are in epoch nanoseconds. */
     private final long epochOrigin = new EpochClock().nanos() - clock().nanos();
-    private final List<RemoteStage> stages;
+    private final List<LayerRange> ranges;
+    private final List<WorkerAddress> workers;
+    private final StageResources resources;
+    private final Optional<String> token;
+    private final FaultTimeouts timeouts;
+    private final String modelPath;
+    private final ModelIdentity identity;
     private final Consumer<StepOutput> onOutput;
     private final ScheduledExecutorService heartbeats;
+    /** The workers of the current session; the heartbeat thread reads it. */
+    private volatile Session session = new Session(0, List.of());
+    private BatchEncoder encoder = new BatchEncoder();
+    /** Why the previous session broke, while requests of it may still be scheduled. */
+    private String lostReason;
 
-    /** What arrives from the workers, in order. */
+    /** One handshake's connections to the workers; events of an older session are stale. */
+    private record Session(int generation, List<RemoteStage> stages) {
+    }
+
+    /** What arrives from the workers, tagged with the session it belongs to. */
     sealed interface Event {
-        record Result(BatchResult result) implements Event {
+        int generation();
+
+        record Result(int generation, BatchResult result) implements Event {
         }
 
-        record WorkerLost(String reason) implements Event {
+        record WorkerLost(int generation, String reason) implements Event {
         }
     }
 
@@ -56,39 +80,26 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
      * @throws IllegalArgumentException when a worker is unreachable or refuses (e.g. another model file)
      */
     public RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, StageResources resources,
-            Optional<String> token, FaultTimeouts timeouts, Consumer<StepOutput> onOutput) {
-        super(checkedStages(ranges, workers));
+            Optional<String> token, FaultTimeouts timeouts, WorkerFailurePolicy onFailure, Consumer<StepOutput> onOutput) {
+        super(checkedStages(ranges, workers), timeouts.batchDeadline(), onFailure);
+        this.ranges = List.copyOf(ranges);
+        this.workers = List.copyOf(workers);
+        this.resources = resources;
+        this.token = token;
+        this.timeouts = timeouts;
+        this.modelPath = modelPath(model);
+        this.identity = ModelIdentity.of(modelPath, model.config());
         this.onOutput = onOutput;
-        List<RemoteStage> list = new ArrayList<>();
-        for (int s = 0; s < workers.size(); s++) {
-            list.add(new RemoteStage(s, workers.get(s), token));
-        }
-        this.stages = List.copyOf(list);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tdpipe-heartbeat")
                 .daemon().unstarted(r));
         try {
-            String path = modelPath(model);
-            ModelIdentity identity = ModelIdentity.of(path, model.config());
-            for (int s = stages.size() - 1; s >= 0; s--) {
-                LayerRange r = ranges.get(s);
-                stages.get(s).handshake(HandshakeRequest.newBuilder().setModelPath(path)
-                        .setModel(identity.toProto()).setStage(s).setNumStages(stages.size()).setLayerFrom(r.from())
-                        .setLayerTo(r.to()).setTotalLayers(r.total())
-                        .setSuccessor(s + 1 < stages.size() ? workers.get(s + 1).toString() : "")
-                        .setNumBlocks(resources.numBlocks()).setBlockSize(resources.blockSize())
-                        .setThreads(resources.threads()).setSeed(resources.seed()).build(), timeouts.handshakeDeadline());
-            }
-            stages.getLast().openResults(new ResultObserver(stages.getLast()));
-            for (RemoteStage stage : stages) {
-                stage.openSubmits(this::lost);
-            }
+            connect(0);
         } catch (RuntimeException e) {
-            close();
+            heartbeats.shutdownNow();
             throw e;
         }
         long interval = timeouts.heartbeatInterval().toMillis();
-        heartbeats.scheduleAtFixedRate(() -> stages.forEach(s -> s.heartbeat(timeouts.heartbeatDeadline(), this::lost)),
-                interval, interval, TimeUnit.MILLISECONDS);
+        heartbeats.scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     private static int checkedStages(List<LayerRange> ranges, List<WorkerAddress> workers) {
@@ -105,16 +116,94 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
         return spec.startsWith(DummyModelSource.PREFIX) ? spec : Path.of(spec).toAbsolutePath().toString();
     }
 
-    private void lost(String reason) {
-        post(new Event.WorkerLost(reason));
+    /**
+     * Opens session {@code generation}: handshakes every worker, last stage first, and opens the streams.
+     *
+     * @throws IllegalArgumentException naming the first worker that is unreachable or refuses
+     */
+    private void connect(int generation) {
+        List<RemoteStage> stages = new ArrayList<>();
+        for (int s = 0; s < workers.size(); s++) {
+            stages.add(new RemoteStage(s, workers.get(s), token));
+        }
+        try {
+            for (int s = stages.size() - 1; s >= 0; s--) {
+                LayerRange r = ranges.get(s);
+                stages.get(s).handshake(HandshakeRequest.newBuilder().setModelPath(modelPath)
+                        .setModel(identity.toProto()).setStage(s).setNumStages(stages.size()).setLayerFrom(r.from())
+                        .setLayerTo(r.to()).setTotalLayers(r.total())
+                        .setSuccessor(s + 1 < stages.size() ? workers.get(s + 1).toString() : "")
+                        .setNumBlocks(resources.numBlocks()).setBlockSize(resources.blockSize())
+                        .setThreads(resources.threads()).setSeed(resources.seed()).build(), timeouts.handshakeDeadline());
+            }
+            stages.getLast().openResults(new ResultObserver(generation, stages.getLast()));
+            for (RemoteStage stage : stages) {
+                stage.openSubmits(reason -> lost(generation, reason));
+            }
+        } catch (RuntimeException e) {
+            stages.forEach(RemoteStage::close);
+            throw e;
+        }
+        session = new Session(generation, List.copyOf(stages));
+    }
+
+    private void heartbeat() {
+        Session current = session;
+        for (RemoteStage stage : current.stages()) {
+            stage.heartbeat(timeouts.heartbeatDeadline(), reason -> lost(current.generation(), reason));
+        }
+    }
+
+    private void lost(int generation, String reason) {
+        post(new Event.WorkerLost(generation, reason));
     }
 
     @Override
     protected void dispatch(StepBatch batch) {
-        var message = BatchWire.encode(batch);
-        for (RemoteStage stage : stages) {
+        SubmitBatch message = encoder.encode(batch);
+        for (RemoteStage stage : session.stages()) {
             stage.submit(message);
         }
+    }
+
+    @Override
+    protected Optional<String> refuse(StepBatch batch) {
+        for (ScheduledSeq seq : batch.seqs()) {
+            if (seq.start() > 0 && !encoder.holds(seq.request())) {
+                return Optional.of("request " + seq.request().externalId() + " lost its KV cache when the pipeline broke: "
+                        + lostReason);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    protected boolean isStale(Event event) {
+        return event.generation() != session.generation();
+    }
+
+    @Override
+    protected void disconnect(String reason) {
+        Session broken = session;
+        session = new Session(broken.generation() + 1, List.of());
+        lostReason = reason;
+        encoder = new BatchEncoder();
+        broken.stages().forEach(RemoteStage::close);
+    }
+
+    @Override
+    protected void reconnect() {
+        connect(session.generation());
+    }
+
+    @Override
+    protected String whereIs(StepBatch batch) {
+        for (RemoteStage stage : session.stages()) {
+            if (stage.lastDone() < batch.id()) {
+                return stage.name() + " had not finished it at its last heartbeat";
+            }
+        }
+        return "every worker had finished it at its last heartbeat, but its result never arrived";
     }
 
     @Override
@@ -138,7 +227,7 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
                 yield StepResult.ok(head, output.tokens());
             }
             case ERROR -> StepResult.failed(head, result.getError());
-            case OUTCOME_NOT_SET -> StepResult.failed(head, stages.getLast().name() + " returned batch " + head.id()
+            case OUTCOME_NOT_SET -> StepResult.failed(head, session.stages().getLast().name() + " returned batch " + head.id()
                     + " without tokens or error");
         };
     }
@@ -147,30 +236,32 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     @Override
     public void close() {
         heartbeats.shutdownNow();
-        stages.forEach(RemoteStage::close);
+        session.stages().forEach(RemoteStage::close);
     }
 
     /** The last stage's results, queued for the controller thread. */
     private final class ResultObserver implements StreamObserver<BatchResult> {
+        private final int generation;
         private final RemoteStage last;
 
-        ResultObserver(RemoteStage last) {
+        ResultObserver(int generation, RemoteStage last) {
+            this.generation = generation;
             this.last = last;
         }
 
         @Override
         public void onNext(BatchResult result) {
-            post(new Event.Result(result));
+            post(new Event.Result(generation, result));
         }
 
         @Override
         public void onError(Throwable t) {
-            lost(last.name() + " failed: " + RemoteStage.describe(Status.fromThrowable(t)));
+            lost(generation, last.name() + " failed: " + RemoteStage.describe(Status.fromThrowable(t)));
         }
 
         @Override
         public void onCompleted() {
-            lost(last.name() + " ended its results stream");
+            lost(generation, last.name() + " ended its results stream");
         }
     }
 }

@@ -15,6 +15,7 @@ import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.Empty;
 import org.tdpipe.runtime.grpc.proto.HandshakeReply;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
+import org.tdpipe.runtime.grpc.proto.HeartbeatReply;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
 /** The controller's connection to one stage worker: handshake, the batch stream, heartbeats, results. */
@@ -24,6 +25,7 @@ final class RemoteStage implements AutoCloseable {
     private final ManagedChannel channel;
     private StreamObserver<SubmitBatch> submits;
     private ClientCall<Empty, BatchResult> results;
+    private volatile long lastDone = Long.MIN_VALUE;
 
     RemoteStage(int stage, WorkerAddress address, Optional<String> token) {
         this.stage = stage;
@@ -80,13 +82,21 @@ final class RemoteStage implements AutoCloseable {
         submits.onNext(batch);
     }
 
+    /** The last batch the worker's stage had finished at its latest heartbeat ({@code Long.MIN_VALUE}: none yet). */
+    long lastDone() {
+        return lastDone;
+    }
+
     /** Pings the worker; {@code onLost} hears if no answer comes within {@code deadline}. */
     void heartbeat(Duration deadline, Consumer<String> onLost) {
         ClientCalls.asyncUnaryCall(channel.newCall(StageRpc.HEARTBEAT,
                 CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)),
                 Empty.getDefaultInstance(), new StreamObserver<>() {
                     @Override
-                    public void onNext(Empty value) {
+                    public void onNext(HeartbeatReply reply) {
+                        if (reply.hasLastDoneBatch()) {
+                            lastDone = reply.getLastDoneBatch();
+                        }
                     }
 
                     @Override

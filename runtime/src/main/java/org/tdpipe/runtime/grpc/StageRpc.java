@@ -8,6 +8,7 @@ import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.Empty;
 import org.tdpipe.runtime.grpc.proto.HandshakeReply;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
+import org.tdpipe.runtime.grpc.proto.HeartbeatReply;
 import org.tdpipe.runtime.grpc.proto.StageActivations;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
@@ -26,8 +27,8 @@ final class StageRpc {
             method(MethodType.CLIENT_STREAMING, "Activations", StageActivations.getDefaultInstance(), Empty.getDefaultInstance());
     static final MethodDescriptor<Empty, BatchResult> RESULTS =
             method(MethodType.SERVER_STREAMING, "Results", Empty.getDefaultInstance(), BatchResult.getDefaultInstance());
-    static final MethodDescriptor<Empty, Empty> HEARTBEAT =
-            method(MethodType.UNARY, "Heartbeat", Empty.getDefaultInstance(), Empty.getDefaultInstance());
+    static final MethodDescriptor<Empty, HeartbeatReply> HEARTBEAT =
+            method(MethodType.UNARY, "Heartbeat", Empty.getDefaultInstance(), HeartbeatReply.getDefaultInstance());
 
     private StageRpc() {
     }

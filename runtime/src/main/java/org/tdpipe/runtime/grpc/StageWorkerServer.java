@@ -13,10 +13,12 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.tdpipe.runtime.StageFactory;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.Empty;
 import org.tdpipe.runtime.grpc.proto.HandshakeReply;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
+import org.tdpipe.runtime.grpc.proto.HeartbeatReply;
 import org.tdpipe.runtime.grpc.proto.StageActivations;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
@@ -29,18 +31,20 @@ public final class StageWorkerServer implements AutoCloseable {
     private final WorkerAddress address;
     private final Optional<String> token;
     private final Server server;
+    private final StageFactory stages;
     private final Consumer<String> log;
     private WorkerSession session;
 
-    private StageWorkerServer(WorkerAddress listen, Optional<String> token, Consumer<String> log) {
+    private StageWorkerServer(WorkerAddress listen, Optional<String> token, StageFactory stages, Consumer<String> log) {
         this.token = token;
+        this.stages = stages;
         this.log = log;
         ServerServiceDefinition service = ServerServiceDefinition.builder(StageRpc.SERVICE)
                 .addMethod(StageRpc.HANDSHAKE, ServerCalls.asyncUnaryCall(this::handshake))
                 .addMethod(StageRpc.SUBMIT, ServerCalls.asyncClientStreamingCall(this::submit))
                 .addMethod(StageRpc.ACTIVATIONS, ServerCalls.asyncClientStreamingCall(this::activations))
                 .addMethod(StageRpc.RESULTS, ServerCalls.asyncServerStreamingCall(this::results))
-                .addMethod(StageRpc.HEARTBEAT, ServerCalls.asyncUnaryCall(StageWorkerServer::heartbeat))
+                .addMethod(StageRpc.HEARTBEAT, ServerCalls.asyncUnaryCall(this::heartbeat))
                 .build();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
                 .maxInboundMessageSize(StageChannels.MAX_MESSAGE_BYTES);
@@ -58,10 +62,12 @@ public final class StageWorkerServer implements AutoCloseable {
      * Starts listening on {@code listen} (port 0: any free port).
      *
      * @param token required of every caller, when present
+     * @param stages loads the layers a handshake assigns ({@link org.tdpipe.runtime.LlamaStageComputation#load})
      * @param log hears of each session begun, refused or ended
      */
-    public static StageWorkerServer start(WorkerAddress listen, Optional<String> token, Consumer<String> log) {
-        return new StageWorkerServer(listen, token, log);
+    public static StageWorkerServer start(WorkerAddress listen, Optional<String> token, StageFactory stages,
+            Consumer<String> log) {
+        return new StageWorkerServer(listen, token, stages, log);
     }
 
     /** The address actually bound. */
@@ -80,7 +86,7 @@ public final class StageWorkerServer implements AutoCloseable {
             session = null;
         }
         try {
-            session = WorkerSession.open(request, address, token);
+            session = WorkerSession.open(request, address, token, stages);
         } catch (IllegalArgumentException e) {
             log.accept("refused: " + e.getMessage());
             reply.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
@@ -181,8 +187,10 @@ public final class StageWorkerServer implements AutoCloseable {
         current().ifPresentOrElse(s -> s.attachResults(observer), () -> observer.onError(noSession()));
     }
 
-    private static void heartbeat(Empty request, StreamObserver<Empty> reply) {
-        reply.onNext(Empty.getDefaultInstance());
+    private void heartbeat(Empty request, StreamObserver<HeartbeatReply> reply) {
+        HeartbeatReply.Builder b = HeartbeatReply.newBuilder();
+        current().map(WorkerSession::lastDone).filter(id -> id != Long.MIN_VALUE).ifPresent(b::setLastDoneBatch);
+        reply.onNext(b.build());
         reply.onCompleted();
     }
 

@@ -12,7 +12,8 @@ import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.runtime.InProcessLink;
-import org.tdpipe.runtime.LlamaStageComputation;
+import org.tdpipe.runtime.StageComputation;
+import org.tdpipe.runtime.StageFactory;
 import org.tdpipe.runtime.StageMessage;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.StageWorker;
@@ -38,18 +39,19 @@ final class WorkerSession implements AutoCloseable {
     private final Optional<ManagedChannel> successorChannel;
     private final Optional<StreamActivationSink> outbound;
     private final ResultStream results = new ResultStream();
+    private final BatchDecoder batches = new BatchDecoder();
     private final Object controllerLock = new Object();
     private StreamObserver<Empty> controller;
     private String failure;
     private volatile boolean closed;
 
-    private WorkerSession(String name, ModelSource model, HandshakeRequest h, Optional<String> token) {
+    private WorkerSession(String name, ModelSource model, HandshakeRequest h, Optional<String> token, StageFactory stages) {
         this.name = name;
         this.model = model;
         LayerRange range = new LayerRange(h.getLayerFrom(), h.getLayerTo(), h.getTotalLayers());
         StageResources resources = new StageResources(h.getNumBlocks(), h.getBlockSize(), h.getThreads(), h.getSeed());
         Optional<WorkerAddress> successor = range.isLast() ? Optional.empty() : Optional.of(WorkerAddress.parse(h.getSuccessor()));
-        LlamaStageComputation computation = LlamaStageComputation.load(model, range, resources);
+        StageComputation computation = stages.load(model, range, resources);
         Timeline timeline = new Timeline(h.getNumStages());
         this.spans = new SpanRelay(timeline);
         this.inbound = range.isFirst() ? Optional.empty() : Optional.of(new InProcessLink(h.getNumStages()));
@@ -89,11 +91,11 @@ final class WorkerSession implements AutoCloseable {
     }
 
     /**
-     * Checks the model identity, loads the slice and connects to the successor.
+     * Checks the model identity, loads the slice with {@code stages} and connects to the successor.
      *
      * @throws IllegalArgumentException naming both models when this worker's file is not the controller's
      */
-    static WorkerSession open(HandshakeRequest h, WorkerAddress self, Optional<String> token) {
+    static WorkerSession open(HandshakeRequest h, WorkerAddress self, Optional<String> token, StageFactory stages) {
         String name = "worker " + self + " (stage " + h.getStage() + ")";
         ModelSource model;
         try {
@@ -112,7 +114,7 @@ final class WorkerSession implements AutoCloseable {
                 throw new IllegalArgumentException(name + ": the controller splits " + h.getTotalLayers()
                         + " layers but " + h.getModelPath() + " has " + model.config().numLayers());
             }
-            return new WorkerSession(name, model, h, token);
+            return new WorkerSession(name, model, h, token, stages);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -137,8 +139,14 @@ final class WorkerSession implements AutoCloseable {
         results.attach(observer);
     }
 
+    /** Applies the batch's metadata deltas and hands the batch to the stage worker (called in stream order). */
     void submit(SubmitBatch batch) {
-        worker.accept(BatchWire.decode(batch));
+        worker.accept(batches.decode(batch));
+    }
+
+    /** The id of the last batch the stage finished ({@code Long.MIN_VALUE} before the first). */
+    long lastDone() {
+        return worker.lastDone();
     }
 
     /** Hands the previous stage's message to the stage worker (waits while the link is full). */

@@ -23,15 +23,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
+import org.tdpipe.core.sched.SchedulerPolicy;
+import org.tdpipe.core.sched.vllm.VllmOptions;
+import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.EngineDriver;
 import org.tdpipe.runtime.LayerPartitioner;
 import org.tdpipe.runtime.StageCosts;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.Stories260K;
+import org.tdpipe.runtime.WorkerFailurePolicy;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
 
 /** The gRPC pipeline with real worker processes on loopback. */
@@ -42,7 +47,9 @@ class RemoteExecutorTest {
     private static final String TOKEN = "s3cret";
     /** Heartbeats every 200 ms, 2 s to answer: a hung worker is found within about two seconds. */
     private static final FaultTimeouts FAST_FAULTS =
-            new FaultTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2));
+            new FaultTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2), BatchDeadline.AUTO);
+    /** Reconnects every 200 ms for up to 30 s. */
+    private static final WorkerFailurePolicy WAIT = WorkerFailurePolicy.waitFor(Duration.ofMillis(200), Duration.ofSeconds(30));
 
     private final List<WorkerProcess> processes = new ArrayList<>();
 
@@ -67,7 +74,13 @@ class RemoteExecutorTest {
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
             FaultTimeouts timeouts, Consumer<StepOutput> onOutput) {
-        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES, token, timeouts, onOutput);
+        return connect(source, workers, token, timeouts, WorkerFailurePolicy.SHUTDOWN, onOutput);
+    }
+
+    private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
+            FaultTimeouts timeouts, WorkerFailurePolicy onFailure, Consumer<StepOutput> onOutput) {
+        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES, token, timeouts, onFailure,
+                onOutput);
     }
 
     /** Runs {@link EngineDriver#requests} on two workers; {@code fault} strikes worker {@code victim} after 10 outputs. */
@@ -137,6 +150,104 @@ class RemoteExecutorTest {
             List<Request> requests = runWithFault(source, 1, WorkerProcess::suspend);
             assertEveryRequestEndedNaming(requests, "worker " + processes.get(1).address() + " (stage 1)",
                     "missed a heartbeat: DEADLINE_EXCEEDED");
+        }
+    }
+
+    @Test
+    void aStuckStageIsFoundByItsBatchDeadlineThoughItsProcessAnswersHeartbeats() {
+        try (ModelSource source = Stories260K.open()) {
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            processes.add(new WorkerProcess(Optional.empty()));
+            processes.add(new WorkerProcess(0, Optional.empty(), 12));
+            List<WorkerAddress> workers = processes.stream().map(WorkerProcess::address).toList();
+            FaultTimeouts timeouts = FAST_FAULTS.withBatchDeadline(BatchDeadline.fixed(Duration.ofSeconds(2)));
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, out -> { })) {
+                EngineDriver.run(source, executor, "pp-vllm", requests);
+            }
+            assertEveryRequestEndedNaming(requests, "worker " + workers.get(1) + " (stage 1) had not finished it at its last heartbeat",
+                    "did not complete within 2.0 s");
+            assertTrue(requests.getFirst().error().startsWith("batch "), requests.getFirst().error());
+        }
+    }
+
+    /**
+     * pp-vllm with one running request per virtual engine: of {@link EngineDriver#requests}, "bos"
+     * and "p0" run first (both outlive output 10) while "p1" and "p2" wait for a free engine.
+     */
+    private static List<Request> runTwoAtATime(ModelSource source, RemoteExecutor executor) {
+        List<Request> requests = EngineDriver.requests(source, PROMPTS);
+        SchedulerPolicy policy = VllmPolicies.create(VllmPolicies.PP_VLLM, EngineDriver.context(source, executor),
+                VllmOptions.defaults().withMaxNumSeqs(1));
+        return EngineDriver.run(source, executor, policy, requests);
+    }
+
+    @Test
+    void waitingForAKilledWorkerToComeBackFailsWhatItHeldAndServesTheRequestsThatHadNotStarted() {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            AtomicInteger outputs = new AtomicInteger();
+            List<Request> requests;
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, WAIT, out -> {
+                if (outputs.incrementAndGet() == 10) {
+                    processes.getFirst().kill();
+                    processes.add(new WorkerProcess(workers.getFirst().port(), Optional.empty(), 0));
+                }
+            })) {
+                requests = runTwoAtATime(source, executor);
+            }
+            for (Request r : requests.subList(0, 2)) {
+                assertEquals(FinishReason.ERROR, r.finishReason(), r.externalId());
+                assertTrue(r.error().contains("worker " + workers.getFirst() + " (stage 0)") && r.error().contains("UNAVAILABLE"),
+                        r.error());
+            }
+            for (int i = 2; i < requests.size(); i++) {
+                assertNull(requests.get(i).error(), requests.get(i).externalId());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
+    void afterAStuckStageTheControllerReconnectsAndServesTheRequestsThatHadNotStarted() {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            processes.add(new WorkerProcess(Optional.empty()));
+            processes.add(new WorkerProcess(0, Optional.empty(), 12));
+            List<WorkerAddress> workers = processes.stream().map(WorkerProcess::address).toList();
+            FaultTimeouts timeouts = FAST_FAULTS.withBatchDeadline(BatchDeadline.fixed(Duration.ofSeconds(2)));
+            List<Request> requests;
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, WAIT, out -> { })) {
+                requests = runTwoAtATime(source, executor);
+            }
+            for (Request r : requests.subList(0, 2)) {
+                assertTrue(r.error().contains("did not complete within 2.0 s: worker " + workers.get(1) + " (stage 1)"),
+                        r.externalId() + ": " + r.error());
+            }
+            for (int i = 2; i < requests.size(); i++) {
+                assertNull(requests.get(i).error(), requests.get(i).externalId());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
+    void waitingGivesUpWhenTheWorkersDoNotComeBack() {
+        try (ModelSource source = Stories260K.open()) {
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            WorkerFailurePolicy briefly = WorkerFailurePolicy.waitFor(Duration.ofMillis(100), Duration.ofMillis(500));
+            List<Request> requests;
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, briefly, out -> { })) {
+                processes.get(1).kill();
+                requests = runTwoAtATime(source, executor);
+            }
+            for (Request r : requests) {
+                assertTrue(r.error().contains("worker " + workers.get(1) + " (stage 1)"), r.externalId() + ": " + r.error());
+            }
+            for (Request r : requests.subList(2, 4)) {
+                assertTrue(r.error().contains("; the workers were not back within 0.5 s (last try: handshake with worker "
+                        + workers.get(1) + " (stage 1) failed: UNAVAILABLE"), r.error());
+            }
         }
     }
 

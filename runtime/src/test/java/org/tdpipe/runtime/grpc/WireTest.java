@@ -2,52 +2,168 @@ package org.tdpipe.runtime.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.kv.BlockManager;
+import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.runtime.grpc.proto.Hidden;
+import org.tdpipe.runtime.grpc.proto.Sequence;
+import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
 class WireTest {
+    private static Request running(long id, int[] prompt, SamplingParams sampling) {
+        Request r = new Request(id, "r" + id, prompt, sampling, 0);
+        r.markRunning(0);
+        return r;
+    }
+
+    /** Computes a batch the way the engine records it: the fed tokens, then the sampled ones. */
+    private static void completed(StepBatch batch, int... sampled) {
+        int next = 0;
+        for (ScheduledSeq seq : batch.seqs()) {
+            seq.request().markComputed(seq.numTokens());
+            if (seq.samples()) {
+                seq.request().appendToken(sampled[next++], 0);
+            }
+        }
+    }
+
     @Test
-    void aBatchArrivesWithItsHistoryBlockTablesAndSamplingParameters() {
+    void sequencesArriveWholeThoughEachStepSendsOnlyWhatIsNew() {
         BlockManager blocks = new BlockManager(64, 4, 0);
         SamplingParams seeded = new SamplingParams(20, 0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, false, List.of(), List.of(), 3);
-        Request decoding = new Request(7, "r7", new int[] {1, 5, 9}, seeded, 0);
-        blocks.ensureCapacity(decoding, 6);
-        decoding.markRunning(0);
-        decoding.markComputed(3);
-        decoding.appendToken(42, 0);
-        decoding.appendToken(43, 0);
-        Request chunk = new Request(8, "r8", new int[] {2, 3, 4, 5, 6, 7, 8}, SamplingParams.greedy(5), 0);
-        blocks.ensureCapacity(chunk, 4);
-        StepBatch batch = new StepBatch(12, Phase.MIXED,
-                List.of(new ScheduledSeq(decoding, 4, 1, true), new ScheduledSeq(chunk, 0, 4, false)), 1);
+        Request decoding = running(7, new int[] {1, 5, 9}, seeded);
+        Request chunked = running(8, new int[] {2, 3, 4, 5, 6, 7, 8}, SamplingParams.greedy(5));
+        blocks.ensureCapacity(decoding, 3);
+        blocks.ensureCapacity(chunked, 4);
+        BatchEncoder encoder = new BatchEncoder();
+        BatchDecoder decoder = new BatchDecoder();
+        StepBatch prefill = new StepBatch(12, Phase.PREFILL,
+                List.of(new ScheduledSeq(decoding, 0, 3, true), new ScheduledSeq(chunked, 0, 4, false)), 1);
 
-        StepBatch received = BatchWire.decode(BatchWire.encode(batch));
+        SubmitBatch firstWire = encoder.encode(prefill);
+        StepBatch first = decoder.decode(firstWire);
 
-        assertEquals(12, received.id());
-        assertEquals(Phase.MIXED, received.phase());
-        assertEquals(1, received.stream());
-        Request r = received.seqs().getFirst().request();
+        assertEquals(12, first.id());
+        assertEquals(Phase.PREFILL, first.phase());
+        assertEquals(1, first.stream());
+        Request r = first.seqs().getFirst().request();
         assertEquals(7, r.id());
         assertEquals("r7", r.externalId());
         assertEquals(3, r.promptLength(), "penalties tell prompt from output");
-        assertArrayEquals(new int[] {1, 5, 9, 42, 43}, r.tokens(0, r.numTokens()));
-        assertArrayEquals(decoding.blockTable().toArray(), r.blockTable().toArray());
         assertEquals(seeded.withIgnoreEos(false), r.sampling(), "stop strings stay with the controller");
-        Request c = received.seqs().get(1).request();
+        assertArrayEquals(new int[] {1, 5, 9}, r.tokens(0, r.numTokens()));
+        assertArrayEquals(decoding.blockTable().toArray(), r.blockTable().toArray());
+        Request c = first.seqs().get(1).request();
         assertArrayEquals(new int[] {2, 3, 4, 5}, c.tokens(0, c.numTokens()), "a prompt chunk carries what it feeds");
-        assertEquals(new ScheduledSeq(c, 0, 4, false), received.seqs().get(1));
+        assertEquals(new ScheduledSeq(c, 0, 4, false), first.seqs().get(1));
+
+        completed(prefill, 42);
+        blocks.ensureCapacity(decoding, 4);
+        blocks.ensureCapacity(chunked, 7);
+        StepBatch mixed = new StepBatch(13, Phase.MIXED,
+                List.of(new ScheduledSeq(decoding, 3, 1, true), new ScheduledSeq(chunked, 4, 3, true)), 1);
+
+        SubmitBatch secondWire = encoder.encode(mixed);
+        StepBatch second = decoder.decode(secondWire);
+
+        Sequence decodeStep = secondWire.getSeqs(0);
+        assertEquals(List.of(42), decodeStep.getTokensList(), "a decode step feeds its one new token");
+        assertEquals(List.of(), decodeStep.getNewBlocksList(), "its 4 tokens still fit the first block");
+        assertFalse(decodeStep.hasSampling());
+        assertEquals("", decodeStep.getExternalId());
+        assertEquals(List.of(chunked.blockTable().get(1)), secondWire.getSeqs(1).getNewBlocksList());
+        Request d = second.seqs().getFirst().request();
+        assertArrayEquals(new int[] {1, 5, 9, 42}, d.tokens(0, d.numTokens()), "the worker keeps the history");
+        assertEquals(3, d.promptLength());
+        assertEquals(seeded.withIgnoreEos(false), d.sampling());
+        Request c2 = second.seqs().get(1).request();
+        assertArrayEquals(chunked.promptTokens(), c2.tokens(0, c2.numTokens()));
+        assertArrayEquals(chunked.blockTable().toArray(), c2.blockTable().toArray());
+        assertEquals(new ScheduledSeq(c2, 4, 3, true), second.seqs().get(1));
+    }
+
+    @Test
+    void finishedAndPreemptedSequencesAreReleasedAndARestartBeginsAgain() {
+        BlockManager blocks = new BlockManager(64, 4, 0);
+        Request finishing = running(1, new int[] {3, 4}, SamplingParams.greedy(1));
+        Request preempted = running(2, new int[] {5, 6}, SamplingParams.greedy(9));
+        blocks.ensureCapacity(finishing, 2);
+        blocks.ensureCapacity(preempted, 2);
+        BatchEncoder encoder = new BatchEncoder();
+        BatchDecoder decoder = new BatchDecoder();
+        StepBatch prefill = new StepBatch(0, Phase.PREFILL,
+                List.of(new ScheduledSeq(finishing, 0, 2, true), new ScheduledSeq(preempted, 0, 2, true)), 0);
+        decoder.decode(encoder.encode(prefill));
+        completed(prefill, 7, 8);
+        assertEquals(2, decoder.size());
+
+        finishing.markFinished(FinishReason.LENGTH, 0);
+        preempted.markReady();
+        blocks.free(preempted);
+        preempted.markPreempted();
+        Request other = running(3, new int[] {9}, SamplingParams.greedy(1));
+        blocks.ensureCapacity(other, 1);
+        SubmitBatch wire = encoder.encode(new StepBatch(1, Phase.PREFILL, List.of(new ScheduledSeq(other, 0, 1, true)), 0));
+        assertEquals(List.of(1L, 2L), wire.getReleasedList().stream().sorted().toList());
+        decoder.decode(wire);
+        assertEquals(1, decoder.size(), "only the new sequence is held");
+        assertFalse(encoder.holds(preempted));
+
+        preempted.markRunning(0);
+        blocks.ensureCapacity(preempted, 3);
+        StepBatch restart = decoder.decode(encoder.encode(new StepBatch(2, Phase.PREFILL,
+                List.of(new ScheduledSeq(preempted, 0, 3, true)), 0)));
+        Request back = restart.seqs().getFirst().request();
+        assertArrayEquals(new int[] {5, 6, 8}, back.tokens(0, back.numTokens()), "a recompute feeds prompt and output");
+        assertEquals(2, back.promptLength());
+    }
+
+    @Test
+    void aDecodeStepCostsTheSameBytesWhateverTheContextLength() {
+        assertEquals(decodeStepBytes(200), decodeStepBytes(2000));
+    }
+
+    /** Bytes of the metadata of a decode step of 32 sequences at {@code context} tokens, after their prefill. */
+    private static int decodeStepBytes(int context) {
+        BlockManager blocks = new BlockManager(32 * (context / 16 + 2), 16, 0);
+        BatchEncoder encoder = new BatchEncoder();
+        List<ScheduledSeq> prefills = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            int[] prompt = new int[context - 1];
+            Arrays.fill(prompt, 29_000 + i);
+            Request r = running(i, prompt, SamplingParams.greedy(100));
+            blocks.ensureCapacity(r, context);
+            prefills.add(new ScheduledSeq(r, 0, prompt.length, true));
+        }
+        StepBatch prefill = new StepBatch(0, Phase.PREFILL, prefills, 0);
+        encoder.encode(prefill);
+        int[] sampled = new int[32];
+        Arrays.fill(sampled, 31_000);
+        completed(prefill, sampled);
+        List<ScheduledSeq> decodes = prefills.stream().map(s -> new ScheduledSeq(s.request(), context - 1, 1, true)).toList();
+        return encoder.encode(new StepBatch(1, Phase.DECODE, decodes, 0)).getSerializedSize();
+    }
+
+    @Test
+    void aContinuationOfASequenceTheWorkerDoesNotHoldIsRefusedNamingIt() {
+        SubmitBatch stray = SubmitBatch.newBuilder().setBatchId(4).setPhase("DECODE")
+                .addSeqs(Sequence.newBuilder().setRequestId(9).setStart(17).addTokens(5).setSamples(true)).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BatchDecoder().decode(stray));
+        assertEquals("batch 4, request id 9 continues at position 17 but this worker holds no such sequence", e.getMessage());
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * A real stage worker process on loopback, started with this test JVM's java binary and class
- * path on a free port (the worker binds port 0 and prints the address it got).
+ * path on a given port, or on a free one (the worker binds port 0 and prints the address it got).
  */
 final class WorkerProcess implements AutoCloseable {
     private final Process process;
@@ -19,11 +19,15 @@ final class WorkerProcess implements AutoCloseable {
     private final List<String> output = new ArrayList<>();
 
     WorkerProcess(Optional<String> token) {
+        this(0, token, 0);
+    }
+
+    /** On {@code port} (0: any free one); {@code stuckAt} > 0: its stage gets stuck on the batch of that number. */
+    WorkerProcess(int port, Optional<String> token, int stuckAt) {
         String java = ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("no java binary"));
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xss4m",
+        List<String> command = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xss4m",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                WorkerProcessMain.class.getName(), "127.0.0.1:0"));
-        token.ifPresent(command::add);
+                WorkerProcessMain.class.getName(), "127.0.0.1:" + port, token.orElse("-"), Integer.toString(stuckAt));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {

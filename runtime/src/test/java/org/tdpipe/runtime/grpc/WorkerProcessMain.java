@@ -1,8 +1,17 @@
 package org.tdpipe.runtime.grpc;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.tdpipe.runtime.LlamaStageComputation;
+import org.tdpipe.runtime.StageComputation;
+import org.tdpipe.runtime.StageFactory;
+import org.tdpipe.runtime.StuckStage;
 
-/** A stage worker process for tests: {@code HOST:PORT [TOKEN]}; prints the address it bound, then serves. */
+/**
+ * A stage worker process for tests: {@code HOST:PORT TOKEN|- STUCK_AT}; prints the address it
+ * bound, then serves. {@code STUCK_AT} > 0: in its first session, its stage gets stuck on the
+ * batch of that number (later sessions compute normally).
+ */
 public final class WorkerProcessMain {
     static final String READY = "listening on ";
 
@@ -10,8 +19,14 @@ public final class WorkerProcessMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(args[0]),
-                args.length > 1 ? Optional.of(args[1]) : Optional.empty(), System.out::println);
+        Optional<String> token = args[1].equals("-") ? Optional.empty() : Optional.of(args[1]);
+        int stuckAt = Integer.parseInt(args[2]);
+        AtomicBoolean firstSession = new AtomicBoolean(stuckAt > 0);
+        StageFactory stages = (source, range, resources) -> {
+            StageComputation real = LlamaStageComputation.load(source, range, resources);
+            return firstSession.getAndSet(false) ? StuckStage.onBatchNumber(real, stuckAt) : real;
+        };
+        StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(args[0]), token, stages, System.out::println);
         System.out.println(READY + server.address());
         System.out.flush();
         server.awaitTermination();
