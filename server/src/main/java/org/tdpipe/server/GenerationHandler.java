@@ -40,10 +40,15 @@ final class GenerationHandler {
         GenerationRequest request = parser.apply(JsonBody.read(json, ctx));
         String id = format.idPrefix() + "-" + UUID.randomUUID().toString().replace("-", "");
         Generation generation = Generation.start(engine, admission, router, model, request, id);
-        if (request.stream()) {
-            stream(ctx, request, generation, id);
-        } else {
-            respond(ctx, request, generation, id);
+        try {
+            if (request.stream()) {
+                stream(ctx, request, generation, id);
+            } else {
+                respond(ctx, request, generation, id);
+            }
+        } catch (InterruptedException e) { // the HTTP server is stopping under us: nobody will read the result
+            generation.abort();
+            throw e;
         }
     }
 

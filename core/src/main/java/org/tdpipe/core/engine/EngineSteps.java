@@ -98,21 +98,16 @@ final class EngineSteps {
 
     /**
      * Cancels a request: a WAITING or READY one leaves the policy (and frees its blocks) at once; a
-     * RUNNING one finishes as ABORT when its batch returns. Returns false if it had already finished.
+     * RUNNING one finishes as ABORT when its batch returns; a finished one stays as it is.
      */
-    boolean abort(Request request) {
-        switch (request.status()) {
-            case FINISHED -> {
-                return false;
-            }
-            case RUNNING -> abortOnReturn.add(request);
-            case WAITING, READY -> {
-                request.markFinished(FinishReason.ABORT, clock.nanos());
-                policy.remove(request);
-                finish(request);
-            }
+    void abort(Request request) {
+        if (request.status() == RequestStatus.RUNNING) {
+            abortOnReturn.add(request);
+        } else if (!request.isFinished()) {
+            request.markFinished(FinishReason.ABORT, clock.nanos());
+            policy.remove(request);
+            finish(request);
         }
-        return true;
     }
 
     private void complete(StepResult result) {
