@@ -1,27 +1,23 @@
 package org.tdpipe.server;
 
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.tdpipe.core.exec.Clock;
+import org.tdpipe.core.exec.ForwardingPipelineExecutor;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
-import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.timeline.Timeline;
 
 /**
  * A real pipeline whose batch launches a test can hold and release one by one: while held, the
  * engine loop waits inside {@link #submit} for a permit, so requests pile up in its inbox and
  * tokens come out only as fast as the test allows.
  */
-final class GatedExecutor implements PipelineExecutor {
-    private final PipelineExecutor delegate;
+final class GatedExecutor extends ForwardingPipelineExecutor {
     private final Semaphore permits = new Semaphore(0);
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean held;
 
     GatedExecutor(PipelineExecutor delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** From now on every launch needs a permit. */
@@ -52,42 +48,12 @@ final class GatedExecutor implements PipelineExecutor {
             permits.acquireUninterruptibly();
             waiting.decrementAndGet();
         }
-        delegate.submit(batch);
-    }
-
-    @Override
-    public Optional<StepResult> next(long deadlineNanos) {
-        return delegate.next(deadlineNanos);
-    }
-
-    @Override
-    public int numStages() {
-        return delegate.numStages();
-    }
-
-    @Override
-    public int maxInFlight() {
-        return delegate.maxInFlight();
-    }
-
-    @Override
-    public int inFlight() {
-        return delegate.inFlight();
-    }
-
-    @Override
-    public Clock clock() {
-        return delegate.clock();
-    }
-
-    @Override
-    public Timeline timeline() {
-        return delegate.timeline();
+        super.submit(batch);
     }
 
     @Override
     public void close() {
         open();
-        delegate.close();
+        super.close();
     }
 }

@@ -3,11 +3,9 @@ package org.tdpipe.core.engine;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.tdpipe.core.exec.Clock;
+import org.tdpipe.core.exec.ForwardingPipelineExecutor;
 import org.tdpipe.core.exec.PipelineExecutor;
-import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.timeline.Timeline;
 
 /**
  * Wraps an executor so a test can hold an online engine's loop at a known point: after
@@ -15,13 +13,12 @@ import org.tdpipe.core.timeline.Timeline;
  * then returns nothing (as a deadline would), so commands posted meanwhile are handled while the
  * batches in flight stay in flight.
  */
-class PausingExecutor implements PipelineExecutor {
-    private final PipelineExecutor delegate;
+class PausingExecutor extends ForwardingPipelineExecutor {
     private volatile CountDownLatch paused;
     private volatile CountDownLatch released;
 
     PausingExecutor(PipelineExecutor delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Arms the pause for the loop's next {@link #next} call. */
@@ -53,36 +50,6 @@ class PausingExecutor implements PipelineExecutor {
             }
             return Optional.empty();
         }
-        return delegate.next(deadlineNanos);
-    }
-
-    @Override
-    public int numStages() {
-        return delegate.numStages();
-    }
-
-    @Override
-    public int maxInFlight() {
-        return delegate.maxInFlight();
-    }
-
-    @Override
-    public int inFlight() {
-        return delegate.inFlight();
-    }
-
-    @Override
-    public void submit(StepBatch batch) {
-        delegate.submit(batch);
-    }
-
-    @Override
-    public Clock clock() {
-        return delegate.clock();
-    }
-
-    @Override
-    public Timeline timeline() {
-        return delegate.timeline();
+        return super.next(deadlineNanos);
     }
 }
