@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             TokenizeCommand.class,
             WorkerCommand.class,
             PredictorCommand.class,
+            ServeCommand.class,
         })
 public final class TdpipeCommand implements Runnable {
     @CommandLine.Spec

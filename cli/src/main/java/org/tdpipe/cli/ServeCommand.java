@@ -1,0 +1,157 @@
+package org.tdpipe.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.tdpipe.core.predict.LengthPredictors;
+import org.tdpipe.core.profile.Profile;
+import org.tdpipe.core.sched.Policies;
+import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.SchedulerPolicy;
+import org.tdpipe.model.ModelSources;
+import org.tdpipe.model.chat.ChatTemplate;
+import org.tdpipe.model.format.ModelConfig;
+import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.runtime.Profiler;
+import org.tdpipe.server.EngineSetup;
+import org.tdpipe.server.MetricsHooks;
+import org.tdpipe.server.ServedModel;
+import org.tdpipe.server.ServerConfig;
+import org.tdpipe.server.TdpipeServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tdpipe serve}: the OpenAI-compatible HTTP server on a real pipeline. The default policy is
+ * {@code pp-chunked} (vLLM V1's decode-first chunked prefill): online requests arrive one at a time,
+ * and it admits each at the next step without a cost profile or output-length predictions, which
+ * keeps time to first token short; the TD-Pipe policies batch prefills into phases for throughput
+ * and are chosen with {@code --policy} (they plan with a profile, measured at start-up unless given).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serves the model over an OpenAI-compatible HTTP API (/v1/completions, /v1/chat/completions,",
+            "/v1/models, /health, /metrics, /tokenize, /detokenize). SIGTERM shuts down gracefully."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true,
+            description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name>.")
+    String model;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", description = "Port to listen on; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' on /v1/* and the tokenizer endpoints.")
+    String apiKey;
+
+    @Option(names = "--served-model-name", description = "The model id of the API (default: the --model argument).")
+    String servedModelName;
+
+    @Option(names = "--max-waiting", defaultValue = "1024",
+            description = "Most requests waiting to start; more get 429 with Retry-After (default ${DEFAULT-VALUE}).")
+    int maxWaiting;
+
+    @Option(names = "--chat-template", description = "Jinja chat template file (default: the model's own).")
+    Path chatTemplate;
+
+    @Option(names = "--policy", defaultValue = "pp-chunked",
+            description = "Scheduler policy: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
+            completionCandidates = PolicyNames.class)
+    String policy;
+
+    @Option(names = "--predictor", defaultValue = "oracle",
+            description = "Output-length predictor of the TD-Pipe policies: " + LengthPredictors.NAMES
+                    + "; 'oracle' predicts max_tokens (default ${DEFAULT-VALUE}).")
+    String predictor;
+
+    @Option(names = "--profile", description = "TD-Pipe profile CSV of this machine for the TD-Pipe policies (default: measure one at start-up).")
+    Path profile;
+
+    @Option(names = "--profile-max-tokens", defaultValue = "256", description = "Largest batch measured when profiling (default ${DEFAULT-VALUE}).")
+    int profileMaxTokens;
+
+    @Option(names = "--block-size", defaultValue = "16", description = "Tokens per KV block (default ${DEFAULT-VALUE}).")
+    int blockSize;
+
+    @Option(names = "--kv-cache-mib", defaultValue = "1024", description = "KV cache size (default ${DEFAULT-VALUE} MiB).")
+    double kvCacheMib;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "30",
+            description = "Seconds requests in flight may run on after SIGTERM before they are aborted (default ${DEFAULT-VALUE}).")
+    double shutdownTimeout;
+
+    /** The policy names for the help text. */
+    static final class PolicyNames extends java.util.ArrayList<String> {
+        PolicyNames() {
+            super(Policies.NAMES);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Function<PolicyContext, SchedulerPolicy> policyFactory = Policies.parse(policy);
+        ServerConfig config = new ServerConfig(host, port, Optional.ofNullable(apiKey), maxWaiting,
+                Duration.ofMillis((long) (shutdownTimeout * 1000)));
+        try (ModelSource source = ModelSources.open(model)) {
+            Optional<String> templateOverride = Optional.ofNullable(chatTemplate).map(ServeCommand::readTemplate);
+            ServedModel served = new ServedModel(servedModelName != null ? servedModelName : model, source.location(),
+                    source.tokenizer(), source.config().contextLength(), ChatTemplate.forModel(source, templateOverride),
+                    Instant.now().getEpochSecond());
+            EngineSetup setup = new EngineSetup(policyFactory, LengthPredictors.byName(predictor, 0), schedulerProfile(source),
+                    kvBlocks(source.config()), blockSize);
+            TdpipeServer server = TdpipeServer.start(served, (blocks, size, onOutput) -> pipeline.open(source, blocks, size, onOutput),
+                    setup, MetricsHooks.NONE, config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.err.println("tdpipe serve: shutting down (requests in flight get " + shutdownTimeout + " s)");
+                try {
+                    server.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    stopped.countDown();
+                }
+            }, "tdpipe-shutdown"));
+            System.err.printf("tdpipe serve: %s (%s) on http://%s:%d with %d stage(s), policy %s%n", served.name(),
+                    source.location(), host, server.port(), pipeline.stages(), policy);
+            stopped.await();
+        }
+        return 0;
+    }
+
+    /** The profile the TD-Pipe policies plan with: the given one, or one measured now; none for the vLLM baselines. */
+    private Profile schedulerProfile(ModelSource source) {
+        if (!policy.strip().startsWith("td-pipe")) {
+            return null;
+        }
+        if (profile != null) {
+            return Profile.read(profile);
+        }
+        return new Profiler(source, pipeline.stageThreads(), 1).measure(profileMaxTokens);
+    }
+
+    private int kvBlocks(ModelConfig c) {
+        long perBlock = 2L * c.numLayers() * blockSize * c.numKvHeads() * c.headDim() * Float.BYTES;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (long) (kvCacheMib * (1 << 20)) / perBlock));
+    }
+
+    private static String readTemplate(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read --chat-template " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

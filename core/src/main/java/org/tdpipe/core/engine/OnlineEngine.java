@@ -1,0 +1,305 @@
+package org.tdpipe.core.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.tdpipe.core.exec.Clock;
+import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.predict.LengthPredictor;
+import org.tdpipe.core.request.FinishReason;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.RequestStatus;
+import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.core.sched.SchedulerPolicy;
+import org.tdpipe.core.sched.SchedulerStats;
+
+/**
+ * The controller for a server (vLLM's AsyncLLMEngine idea): the same steps as {@link Engine}, in a
+ * loop on its own thread, for requests submitted and aborted from any thread while it runs.
+ * Submissions and aborts go through an inbox the loop drains between steps, so every scheduling
+ * structure stays owned by the loop thread. Each request has its own {@link EngineListener} (called
+ * on the loop thread); an engine-wide listener (metrics) sees every request too (a finish before the request's own listener), and a stats
+ * callback gets the policy's {@link SchedulerStats} after every completed step.
+ */
+public final class OnlineEngine {
+    /**
+     * Longest the loop waits for a completion while a pipeline slot is free, so that a request
+     * submitted meanwhile is admitted promptly: {@link PipelineExecutor#next} cannot be woken from
+     * another thread, and with every slot busy (or none in flight) the loop waits without a bound.
+     * 1 ms is small next to one batch's compute and costs at most a thousand empty wake-ups a second.
+     */
+    static final long FREE_SLOT_WAIT_NANOS = 1_000_000;
+
+    /** What other threads ask of the loop. */
+    private sealed interface Command {
+    }
+
+    private record Submit(Request request, EngineListener listener) implements Command {
+    }
+
+    private record Abort(long requestId) implements Command {
+    }
+
+    private record Shutdown(long deadlineNanos) implements Command {
+    }
+
+    /** A request the loop holds, with its listener; {@code started} once launched in a batch. */
+    private static final class Live {
+        final Request request;
+        final EngineListener listener;
+        boolean started;
+
+        Live(Request request, EngineListener listener) {
+            this.request = request;
+            this.listener = listener;
+        }
+    }
+
+    private final PipelineExecutor executor;
+    private final SchedulerPolicy policy;
+    private final EngineListener engineListener;
+    private final Consumer<SchedulerStats> onStepStats;
+    private final Clock clock;
+    private final EngineSteps steps;
+    private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
+    private final Map<Long, Live> live = new HashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicInteger notStarted = new AtomicInteger();
+    private final AtomicInteger unfinished = new AtomicInteger();
+    private final Thread thread;
+    private volatile SchedulerStats stats;
+    private volatile Throwable failure;
+    private boolean accepting = true;
+    private long shutdownDeadline = Long.MAX_VALUE;
+    private boolean shuttingDown;
+
+    private OnlineEngine(PipelineExecutor executor, SchedulerPolicy policy, LengthPredictor predictor,
+            StopChecker stopChecker, EngineListener engineListener, Consumer<SchedulerStats> onStepStats) {
+        this.executor = executor;
+        this.policy = policy;
+        this.engineListener = engineListener;
+        this.onStepStats = onStepStats;
+        this.clock = executor.clock();
+        this.steps = new EngineSteps(executor, policy, predictor, stopChecker, dispatcher(), this::started);
+        this.stats = policy.stats();
+        this.thread = new Thread(this::loop, "tdpipe-engine");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts the loop over {@code executor} (which it then drives alone until {@link #shutdown}).
+     *
+     * @param engineListener sees every request's tokens and finish after its own listener (metrics)
+     * @param onStepStats gets the policy's counters after every completed batch, on the loop thread
+     */
+    public static OnlineEngine start(PipelineExecutor executor, SchedulerPolicy policy, LengthPredictor predictor,
+            StopChecker stopChecker, EngineListener engineListener, Consumer<SchedulerStats> onStepStats) {
+        OnlineEngine engine = new OnlineEngine(executor, policy, predictor, stopChecker, engineListener, onStepStats);
+        engine.thread.start();
+        return engine;
+    }
+
+    /** A new request with a unique id, arriving now. */
+    public Request newRequest(String externalId, int[] prompt, SamplingParams sampling) {
+        return new Request(nextId.getAndIncrement(), externalId, prompt, sampling, clock.nanos());
+    }
+
+    /**
+     * Hands {@code request} (from {@link #newRequest}) to the loop; {@code listener} is called on the
+     * loop thread for each of its tokens and exactly once when it finishes.
+     *
+     * @throws RejectedExecutionException once {@link #shutdown} began or the loop failed
+     */
+    public void submit(Request request, EngineListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            if (!accepting) {
+                throw new RejectedExecutionException(failure != null
+                        ? "the engine failed: " + failure.getMessage() : "the engine is shutting down");
+            }
+            notStarted.incrementAndGet();
+            unfinished.incrementAndGet();
+            inbox.add(new Submit(request, listener));
+        }
+    }
+
+    /**
+     * Cancels request {@code requestId}: a waiting or ready one finishes as ABORT at once, a running
+     * one when its batch returns (its blocks are freed either way). Unknown or finished ids are ignored.
+     */
+    public void abort(long requestId) {
+        inbox.add(new Abort(requestId));
+    }
+
+    /**
+     * Stops accepting requests, lets those in flight finish until {@code timeout}, then aborts the
+     * rest, and waits for the loop to end. Returns false if the loop had not ended
+     * {@code timeout} plus {@code grace} from now (a batch that never returns).
+     */
+    public boolean shutdown(Duration timeout, Duration grace) throws InterruptedException {
+        synchronized (this) {
+            if (accepting) {
+                accepting = false;
+                inbox.add(new Shutdown(clock.nanos() + timeout.toNanos()));
+            }
+        }
+        return thread.join(timeout.plus(grace));
+    }
+
+    /** The policy's counters after the loop's latest iteration. */
+    public SchedulerStats stats() {
+        return stats;
+    }
+
+    /** Requests submitted and not yet launched in a batch (nor finished): the admission queue. */
+    public int numNotStarted() {
+        return notStarted.get();
+    }
+
+    /** Requests submitted and not yet finished. */
+    public int numUnfinished() {
+        return unfinished.get();
+    }
+
+    /** Whether new requests are accepted. */
+    public synchronized boolean isAccepting() {
+        return accepting;
+    }
+
+    /** Why the loop stopped with an error, if it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                for (Command c = inbox.poll(); c != null; c = inbox.poll()) {
+                    handle(c);
+                }
+                if (shuttingDown && clock.nanos() >= shutdownDeadline) {
+                    abortAll(); // nothing new can arrive: every submission precedes the shutdown command
+                    shutdownDeadline = Long.MAX_VALUE;
+                }
+                steps.launchWhileSlotsFree();
+                stats = policy.stats();
+                if (executor.inFlight() == 0) {
+                    steps.requireProgress();
+                    if (shuttingDown && live.isEmpty()) {
+                        return;
+                    }
+                    Command c = shuttingDown ? inbox.poll(Math.max(0, shutdownDeadline - clock.nanos()), TimeUnit.NANOSECONDS)
+                            : inbox.take();
+                    if (c != null) {
+                        handle(c);
+                    }
+                    continue;
+                }
+                long deadline = executor.hasFreeSlot() ? clock.nanos() + FREE_SLOT_WAIT_NANOS : Long.MAX_VALUE;
+                if (steps.completeNext(Math.min(deadline, shutdownDeadline))) {
+                    SchedulerStats now = policy.stats();
+                    stats = now;
+                    onStepStats.accept(now);
+                }
+            }
+        } catch (InterruptedException e) {
+            fail(new IllegalStateException("engine loop interrupted", e));
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        }
+    }
+
+    private void handle(Command command) {
+        switch (command) {
+            case Submit s -> {
+                live.put(s.request().id(), new Live(s.request(), s.listener()));
+                steps.admit(s.request());
+            }
+            case Abort a -> {
+                Live l = live.get(a.requestId());
+                if (l != null) {
+                    steps.abort(l.request);
+                }
+            }
+            case Shutdown s -> {
+                shuttingDown = true;
+                shutdownDeadline = s.deadlineNanos();
+            }
+        }
+    }
+
+    private void abortAll() {
+        for (Live l : new ArrayList<>(live.values())) {
+            steps.abort(l.request);
+        }
+    }
+
+    private void started(StepBatch batch) {
+        for (ScheduledSeq seq : batch.seqs()) {
+            Live l = live.get(seq.request().id());
+            if (l != null && !l.started) {
+                l.started = true;
+                notStarted.decrementAndGet();
+            }
+        }
+    }
+
+    /** Routes the engine's callbacks to the request's own listener, then to the engine-wide one. */
+    private EngineListener dispatcher() {
+        return new EngineListener() {
+            @Override
+            public boolean onToken(Request request, int token) {
+                boolean go = live.get(request.id()).listener.onToken(request, token);
+                return engineListener.onToken(request, token) && go;
+            }
+
+            @Override
+            public void onFinished(Request request) {
+                Live l = live.remove(request.id());
+                if (!l.started) {
+                    notStarted.decrementAndGet();
+                }
+                unfinished.decrementAndGet();
+                engineListener.onFinished(request);
+                l.listener.onFinished(request);
+            }
+        };
+    }
+
+    /** The loop cannot go on: every request it holds or was handed finishes with the error. */
+    private void fail(Throwable error) {
+        synchronized (this) {
+            failure = error;
+            accepting = false;
+        }
+        for (Command c = inbox.poll(); c != null; c = inbox.poll()) {
+            if (c instanceof Submit s) {
+                live.put(s.request().id(), new Live(s.request(), s.listener()));
+            }
+        }
+        String message = "engine failed: " + error;
+        for (Live l : new ArrayList<>(live.values())) {
+            live.remove(l.request.id());
+            if (l.request.status() != RequestStatus.FINISHED) {
+                l.request.markFinished(FinishReason.ERROR, message, clock.nanos());
+            }
+            if (!l.started) {
+                notStarted.decrementAndGet();
+            }
+            unfinished.decrementAndGet();
+            l.listener.onFinished(l.request);
+        }
+    }
+}

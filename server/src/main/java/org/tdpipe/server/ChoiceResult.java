@@ -1,0 +1,17 @@
+package org.tdpipe.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tdpipe.model.sampling.SampledToken;
+
+/** One choice of a non-streamed response, gathered from its events. */
+final class ChoiceResult {
+    final StringBuilder text = new StringBuilder();
+    final List<SampledToken> logprobs = new ArrayList<>();
+    ChoiceEvent.Done done;
+
+    void add(ChoiceEvent.Delta delta) {
+        text.append(delta.text());
+        logprobs.addAll(delta.logprobs());
+    }
+}

@@ -1,0 +1,55 @@
+package org.tdpipe.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.tdpipe.model.sampling.SampledToken;
+
+/** {@code POST /v1/completions}: {@code text_completion} objects, whole or streamed. */
+final class CompletionFormat extends ResponseFormat {
+    private final LogprobsJson logprobsJson;
+
+    CompletionFormat(Envelope envelope, LogprobsJson logprobsJson) {
+        super(envelope);
+        this.logprobsJson = logprobsJson;
+    }
+
+    @Override
+    String idPrefix() {
+        return "cmpl";
+    }
+
+    @Override
+    String responseObject() {
+        return "text_completion";
+    }
+
+    @Override
+    String chunkObject() {
+        return "text_completion";
+    }
+
+    @Override
+    void writeChoice(ObjectNode choice, ChoiceResult result, boolean logprobs) {
+        choice.put("text", result.text.toString());
+        writeLogprobs(choice, logprobs, result.logprobs, 0);
+    }
+
+    @Override
+    void writeDelta(ObjectNode choice, ChoiceEvent.Delta delta, int textOffset, boolean logprobs) {
+        choice.put("text", delta.text());
+        writeLogprobs(choice, logprobs, delta.logprobs(), textOffset);
+    }
+
+    @Override
+    void writeFinalDelta(ObjectNode choice) {
+        choice.put("text", "");
+    }
+
+    private void writeLogprobs(ObjectNode choice, boolean logprobs, List<SampledToken> tokens, int textOffset) {
+        if (logprobs) {
+            logprobsJson.completion(choice.putObject("logprobs"), tokens, textOffset);
+        } else {
+            choice.putNull("logprobs");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.tdpipe.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.tdpipe.core.engine.OnlineEngine;
+import org.tdpipe.core.request.Request;
+
+/**
+ * The engine requests of one API call (one per choice) and the events they produce, in the order
+ * the engine produced them. Every choice ends with exactly one {@link ChoiceEvent.Done}.
+ */
+final class Generation {
+    private final OnlineEngine engine;
+    private final List<Request> requests;
+    private final BlockingQueue<ChoiceEvent> events = new LinkedBlockingQueue<>();
+
+    private Generation(OnlineEngine engine, List<Request> requests) {
+        this.engine = engine;
+        this.requests = requests;
+    }
+
+    /** Creates one engine request per choice of {@code request} and submits them all (or throws 429/503). */
+    static Generation start(OnlineEngine engine, Admission admission, LogprobRouter router, ServedModel model,
+            GenerationRequest request, String id) {
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < request.numChoices(); i++) {
+            requests.add(engine.newRequest(id + "-" + i, request.promptOf(i), request.samplingOf(i)));
+        }
+        Generation generation = new Generation(engine, List.copyOf(requests));
+        List<ChoiceTracker> trackers = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            long requestId = requests.get(i).id();
+            ChoiceTracker tracker = new ChoiceTracker(i, model.tokenizer(), request.promptOf(i),
+                    request.sampling().stop(), request.logprobs(), event -> {
+                        if (event instanceof ChoiceEvent.Done) {
+                            router.unregister(requestId);
+                        }
+                        generation.events.add(event);
+                    });
+            if (request.logprobs()) {
+                router.register(requestId, tracker);
+            }
+            trackers.add(tracker);
+        }
+        try {
+            admission.submit(requests, trackers);
+        } catch (ApiException e) {
+            requests.forEach(r -> router.unregister(r.id()));
+            throw e;
+        }
+        return generation;
+    }
+
+    int numChoices() {
+        return requests.size();
+    }
+
+    /** The next event, waiting for it. */
+    ChoiceEvent next() throws InterruptedException {
+        return events.take();
+    }
+
+    /** Cancels every choice (the client went away); their KV blocks are freed by the engine. */
+    void abort() {
+        for (Request r : requests) {
+            engine.abort(r.id());
+        }
+    }
+}

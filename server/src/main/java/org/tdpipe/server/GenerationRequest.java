@@ -1,0 +1,36 @@
+package org.tdpipe.server;
+
+import java.util.List;
+import org.tdpipe.core.request.SamplingParams;
+
+/**
+ * A validated completion or chat request: what to generate from, and how.
+ *
+ * @param prompts token ids of each prompt (chat: one); every prompt gets {@code n} choices
+ * @param sampling the sampling parameters of the first choice; choice i uses seed + i
+ * @param logprobs whether to report log-probabilities ({@code sampling.logprobs()} top ones per token)
+ */
+record GenerationRequest(List<int[]> prompts, SamplingParams sampling, int n, boolean stream, boolean includeUsage,
+        boolean logprobs) {
+
+    int numChoices() {
+        return prompts.size() * n;
+    }
+
+    /** The prompt of choice {@code index} (choices are numbered prompt by prompt). */
+    int[] promptOf(int index) {
+        return prompts.get(index / n);
+    }
+
+    /** Sampling for choice {@code index}: with a seed, each choice draws its own reproducible sample. */
+    SamplingParams samplingOf(int index) {
+        if (sampling.seed() == null) {
+            return sampling;
+        }
+        long seed = sampling.seed() + index % n;
+        return new SamplingParams(sampling.maxTokens(), sampling.temperature(), sampling.topP(), sampling.topK(),
+                sampling.minP(), seed, sampling.repetitionPenalty(), sampling.presencePenalty(),
+                sampling.frequencyPenalty(), sampling.ignoreEos(), sampling.stopTokenIds(), sampling.stop(),
+                sampling.logprobs());
+    }
+}

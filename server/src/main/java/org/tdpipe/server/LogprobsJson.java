@@ -1,0 +1,68 @@
+package org.tdpipe.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.tdpipe.model.sampling.SampledToken;
+import org.tdpipe.model.sampling.TokenLogprob;
+import org.tdpipe.model.tokenizer.Tokenizer;
+
+/** Writes log-probabilities in the two shapes of the OpenAI API. */
+final class LogprobsJson {
+    private final Tokenizer tokenizer;
+
+    LogprobsJson(Tokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * The completions shape: {@code {"tokens", "token_logprobs", "top_logprobs", "text_offset"}};
+     * offsets count from {@code textOffset}, the length of the text before these tokens.
+     */
+    void completion(ObjectNode logprobs, List<SampledToken> tokens, int textOffset) {
+        ArrayNode texts = logprobs.putArray("tokens");
+        ArrayNode values = logprobs.putArray("token_logprobs");
+        ArrayNode tops = logprobs.putArray("top_logprobs");
+        ArrayNode offsets = logprobs.putArray("text_offset");
+        int offset = textOffset;
+        for (SampledToken s : tokens) {
+            String text = text(s.token());
+            texts.add(text);
+            values.add(s.logprob());
+            ObjectNode top = tops.addObject();
+            for (TokenLogprob t : s.topLogprobs()) {
+                top.put(text(t.token()), t.logprob());
+            }
+            offsets.add(offset);
+            offset += text.length();
+        }
+    }
+
+    /** The chat shape: {@code {"content": [{"token", "logprob", "bytes", "top_logprobs"}]}}. */
+    void chat(ObjectNode logprobs, List<SampledToken> tokens) {
+        ArrayNode content = logprobs.putArray("content");
+        for (SampledToken s : tokens) {
+            ObjectNode entry = entry(content.addObject(), s.token(), s.logprob());
+            ArrayNode top = entry.putArray("top_logprobs");
+            for (TokenLogprob t : s.topLogprobs()) {
+                entry(top.addObject(), t.token(), t.logprob());
+            }
+        }
+        logprobs.putNull("refusal");
+    }
+
+    private ObjectNode entry(ObjectNode node, int token, float logprob) {
+        node.put("token", text(token));
+        node.put("logprob", logprob);
+        ArrayNode bytes = node.putArray("bytes");
+        for (byte b : tokenizer.tokenBytes(token)) {
+            bytes.add(b & 0xFF);
+        }
+        return node;
+    }
+
+    private String text(int token) {
+        return new String(tokenizer.tokenBytes(token), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,140 @@
+package org.tdpipe.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tdpipe.core.engine.OnlineEngine;
+
+/**
+ * The OpenAI-compatible HTTP API over an {@link OnlineEngine} (Javalin on Jetty, one virtual thread
+ * per request): {@code POST /v1/completions}, {@code POST /v1/chat/completions}, {@code GET /v1/models},
+ * {@code GET /health}, {@code GET /metrics}, {@code POST /tokenize}, {@code POST /detokenize}. Refused
+ * requests get an OpenAI-style error body; with an API key, {@code /v1/*} and the tokenizer endpoints
+ * need {@code Authorization: Bearer <key>} ({@code /health} and {@code /metrics} stay open, as in vLLM).
+ */
+final class OpenAiServer {
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ServedModel model;
+    private final OnlineEngine engine;
+    private final MetricsSource metrics;
+    private final ServerConfig config;
+    private final AtomicInteger activeGenerations = new AtomicInteger();
+    private final Javalin app;
+
+    /** Starts listening at once; {@code router} must be the executor's sample consumer. */
+    OpenAiServer(ServedModel model, OnlineEngine engine, LogprobRouter router, MetricsSource metrics,
+            ServerConfig config) {
+        this.model = model;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.config = config;
+        RequestParser parser = new RequestParser(model);
+        Envelope envelope = new Envelope(json, model.name());
+        LogprobsJson logprobs = new LogprobsJson(model.tokenizer());
+        Admission admission = new Admission(engine, config.maxWaiting());
+        GenerationHandler completions = new GenerationHandler(json, model, engine, admission, router,
+                new CompletionFormat(envelope, logprobs), parser::completion);
+        GenerationHandler chat = new GenerationHandler(json, model, engine, admission, router,
+                new ChatFormat(envelope, logprobs), parser::chat);
+        TokenizeHandler tokenizer = new TokenizeHandler(json, model, parser);
+        this.app = Javalin.create(c -> {
+            c.concurrency.useVirtualThreads = true;
+            c.startup.showJavalinBanner = false;
+            c.startup.showOldJavalinVersionWarning = false;
+            c.jetty.host = config.host();
+            c.jetty.port = config.port();
+            c.routes.before(this::authorize);
+            c.routes.post("/v1/completions", generating(completions::handle));
+            c.routes.post("/v1/chat/completions", generating(chat::handle));
+            c.routes.get("/v1/models", this::models);
+            c.routes.post("/tokenize", tokenizer::tokenize);
+            c.routes.post("/detokenize", tokenizer::detokenize);
+            c.routes.get("/health", this::health);
+            c.routes.get("/metrics", this::metrics);
+            c.routes.exception(ApiException.class, this::refuse);
+            c.routes.exception(Exception.class, (e, ctx) -> refuse(ApiException.internal(String.valueOf(e)), ctx));
+            c.routes.error(404, ctx -> refuse(ApiException.notFound("no such endpoint: " + ctx.method() + " " + ctx.path()), ctx));
+        }).start();
+    }
+
+    /** The port the server listens on (the chosen one when the configuration asked for 0). */
+    int port() {
+        return app.port();
+    }
+
+    /**
+     * Stops accepting, lets the engine finish (or abort, at the configured timeout) the requests in
+     * flight, waits up to {@code grace} for their responses to be written, and stops listening.
+     */
+    void stop(Duration grace) throws InterruptedException {
+        engine.shutdown(config.shutdownTimeout(), grace);
+        long giveUp = System.nanoTime() + grace.toNanos();
+        while (activeGenerations.get() > 0 && System.nanoTime() < giveUp) {
+            Thread.sleep(5); // the last responses are being written; nothing to wake us when they are
+        }
+        app.stop();
+    }
+
+    private Handler generating(Handler handler) {
+        return ctx -> {
+            activeGenerations.incrementAndGet();
+            try {
+                handler.handle(ctx);
+            } finally {
+                activeGenerations.decrementAndGet();
+            }
+        };
+    }
+
+    private void authorize(Context ctx) {
+        if (config.apiKey().isEmpty() || ctx.path().equals("/health") || ctx.path().equals("/metrics")) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.equals("Bearer " + config.apiKey().get())) {
+            throw ApiException.unauthorized();
+        }
+    }
+
+    private void refuse(ApiException e, Context ctx) {
+        e.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", String.valueOf(s)));
+        ctx.status(e.status()).contentType("application/json").result(e.body().toJson(json).toString());
+    }
+
+    private void models(Context ctx) {
+        ObjectNode body = json.createObjectNode();
+        body.put("object", "list");
+        ObjectNode m = body.putArray("data").addObject();
+        m.put("id", model.name());
+        m.put("object", "model");
+        m.put("created", model.createdEpochSeconds());
+        m.put("owned_by", "tdpipe");
+        m.put("root", model.root());
+        m.putNull("parent");
+        m.put("max_model_len", model.contextLength());
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private void health(Context ctx) {
+        if (engine.failure().isPresent()) {
+            refuse(ApiException.unavailable("the engine failed: " + engine.failure().get().getMessage()), ctx);
+        } else if (!engine.isAccepting()) {
+            refuse(ApiException.unavailable("the server is shutting down"), ctx);
+        } else {
+            ctx.status(200).result("");
+        }
+    }
+
+    private void metrics(Context ctx) throws IOException {
+        StringBuilder text = new StringBuilder();
+        metrics.writeTo(text);
+        ctx.contentType(PROMETHEUS_TEXT).result(text.toString());
+    }
+}

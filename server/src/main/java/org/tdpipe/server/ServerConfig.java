@@ -1,0 +1,26 @@
+package org.tdpipe.server;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the HTTP server listens and admits requests.
+ *
+ * @param port 0 picks a free port
+ * @param apiKey when present, every request needs {@code Authorization: Bearer <key>}
+ * @param maxWaiting most engine requests submitted but not yet started; beyond, 429
+ * @param shutdownTimeout how long in-flight requests may run on after SIGTERM before they are aborted
+ */
+public record ServerConfig(String host, int port, Optional<String> apiKey, int maxWaiting, Duration shutdownTimeout) {
+    public ServerConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+        }
+        if (maxWaiting < 1) {
+            throw new IllegalArgumentException("--max-waiting must be >= 1, got " + maxWaiting);
+        }
+        if (shutdownTimeout.isNegative()) {
+            throw new IllegalArgumentException("the shutdown timeout must not be negative, got " + shutdownTimeout);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.tdpipe.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tdpipe.core.request.FinishReason;
+import org.tdpipe.core.request.Request;
+
+/** The waiting-queue limit, client disconnects and graceful shutdown, with the engine's launches held by a gate. */
+class FlowControlTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Stories260KServer server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null) {
+            server.gate.open();
+            server.close();
+        }
+    }
+
+    private HttpRequest completion(String body) {
+        return HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/completions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    @Test
+    void aFullWaitingQueueAnswers429WithRetryAfterAndTheOthersFinish() throws Exception {
+        server = Stories260KServer.start(Optional.empty(), 2);
+        server.gate.hold();
+        CompletableFuture<HttpResponse<String>> running = http.sendAsync(
+                completion("{\"prompt\": \"Once\", \"max_tokens\": 4}"), HttpResponse.BodyHandlers.ofString());
+        Stories260KServer.await(server.gate::engineWaiting, "the first request is launched");
+        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
+                completion("{\"prompt\": \"Once\", \"max_tokens\": 4, \"n\": 2}"), HttpResponse.BodyHandlers.ofString());
+        Stories260KServer.await(() -> server.server.engine().numNotStarted() == 2, "two requests wait");
+
+        HttpResponse<String> refused = http.send(completion("{\"prompt\": \"Hi\", \"max_tokens\": 4}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
+        JsonNode error = JSON.readTree(refused.body()).get("error");
+        assertEquals("rate_limit_error", error.get("type").asText());
+        assertTrue(error.get("message").asText().contains("waiting queue is full"), error.toString());
+
+        server.gate.open();
+        assertEquals(200, running.get().statusCode());
+        HttpResponse<String> both = waiting.get();
+        assertEquals(200, both.statusCode());
+        assertEquals(2, JSON.readTree(both.body()).get("choices").size());
+    }
+
+    @Test
+    void aStreamingClientThatDisconnectsHasItsRequestAbortedAndItsBlocksFreed() throws Exception {
+        server = Stories260KServer.start(Optional.empty(), 16);
+        server.gate.hold();
+        String body = "{\"prompt\": \"Once upon a time\", \"max_tokens\": 1000, \"ignore_eos\": true, \"stream\": true}";
+        try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            server.gate.release(3); // the prefill and two decode steps
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("data: {")) {
+                // status line and headers
+            }
+            assertTrue(line != null && line.contains("text_completion"), "a first chunk: " + line);
+        }
+        // one more token per step: the handler's next writes fail and abort the request
+        for (int step = 0; step < 1000 && server.finished.isEmpty(); step++) {
+            Stories260KServer.await(() -> server.gate.engineWaiting() || !server.finished.isEmpty(), "the engine waits for a step");
+            server.gate.release(1);
+            Thread.sleep(2); // give the handler a moment to write (and fail) before the next token
+        }
+        Request request = server.finished.values().iterator().next();
+        assertEquals(FinishReason.ABORT, request.finishReason());
+        assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
+        Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
+        assertEquals(0, server.server.engine().numUnfinished());
+    }
+
+    @Test
+    void shutdownRefusesNewRequestsAndFinishesTheOnesInFlight() throws Exception {
+        server = Stories260KServer.start(Optional.empty(), 16);
+        server.gate.hold();
+        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
+                completion("{\"prompt\": \"Once\", \"max_tokens\": 6, \"ignore_eos\": true, \"stream\": true}"),
+                HttpResponse.BodyHandlers.ofString());
+        Stories260KServer.await(server.gate::engineWaiting, "the request is launched");
+        Thread closer = Thread.ofVirtual().start(() -> {
+            try {
+                server.server.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Stories260KServer.await(() -> !server.server.engine().isAccepting(), "the engine stops accepting");
+        HttpResponse<String> refused = http.send(completion("{\"prompt\": \"Hi\", \"max_tokens\": 2}"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, refused.statusCode(), refused.body());
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, health.statusCode());
+
+        server.gate.open();
+        HttpResponse<String> finished = inFlight.get();
+        closer.join();
+        assertEquals(200, finished.statusCode());
+        assertTrue(finished.body().contains("\"finish_reason\":\"length\""), finished.body());
+        assertTrue(finished.body().endsWith("data: [DONE]\n\n"), finished.body());
+        server.source.close();
+        server = null;
+    }
+}

@@ -1,0 +1,96 @@
+package org.tdpipe.server;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.tdpipe.core.engine.EngineListener;
+import org.tdpipe.core.predict.OraclePredictor;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.sched.Policies;
+import org.tdpipe.model.ModelSources;
+import org.tdpipe.model.chat.ChatTemplate;
+import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.runtime.LayerPartitioner;
+import org.tdpipe.runtime.LocalExecutor;
+import org.tdpipe.runtime.StageCosts;
+import org.tdpipe.runtime.StageResources;
+
+/**
+ * A real {@code tdpipe serve} for tests: stories260K (skipped when the shared data is absent) on a
+ * 2-stage pipeline of stage threads, on an ephemeral port, with a simple chat template (the model has
+ * none) and a gate on its batch launches. A metrics listener records how every request finished.
+ */
+final class Stories260KServer implements AutoCloseable {
+    static final String MODEL = "stories260K";
+    static final String CHAT_TEMPLATE = "{{ bos_token }}{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n"
+            + "{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}";
+    static final int BLOCKS = 512;
+
+    final ModelSource source;
+    final TdpipeServer server;
+    final GatedExecutor gate;
+    final Map<String, Request> finished = new ConcurrentHashMap<>();
+
+    private Stories260KServer(ModelSource source, Optional<String> apiKey, int maxWaiting, String policy) {
+        this.source = source;
+        GatedExecutor[] gated = new GatedExecutor[1];
+        EngineListener recorder = new EngineListener() {
+            @Override
+            public void onFinished(Request request) {
+                finished.put(request.externalId(), request);
+            }
+        };
+        ServedModel model = new ServedModel(MODEL, source.location(), source.tokenizer(), source.config().contextLength(),
+                ChatTemplate.forModel(source, Optional.of(CHAT_TEMPLATE)), Instant.now().getEpochSecond());
+        OraclePredictor predictor = new OraclePredictor();
+        this.server = TdpipeServer.start(model, (blocks, blockSize, onOutput) -> {
+            gated[0] = new GatedExecutor(LocalExecutor.open(source,
+                    LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), 2),
+                    new StageResources(blocks, blockSize, 1, 0), onOutput));
+            return gated[0];
+        }, new EngineSetup(Policies.parse(policy), predictor, null, BLOCKS, 16),
+                new MetricsHooks(recorder, stats -> { }, out -> out.append("# test metrics\n")),
+                new ServerConfig("127.0.0.1", 0, apiKey, maxWaiting, Duration.ofSeconds(30)));
+        this.gate = gated[0];
+    }
+
+    static Stories260KServer start(Optional<String> apiKey, int maxWaiting) {
+        return new Stories260KServer(ModelSources.open(modelFile().toString()), apiKey, maxWaiting, "pp-chunked");
+    }
+
+    static Path modelFile() {
+        String root = System.getProperty("tdpipe.shared.data");
+        assumeTrue(root != null, "system property tdpipe.shared.data not set; skipping");
+        Path path = Path.of(root, "models", "stories260K", "stories260K.gguf");
+        assumeTrue(Files.isRegularFile(path), path + " not found; skipping");
+        return path;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Waits (at most 30 s) until {@code condition} holds. */
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > giveUp) {
+                throw new AssertionError("never happened: " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.close();
+        source.close();
+    }
+}
