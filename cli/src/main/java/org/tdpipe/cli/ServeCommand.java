@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.predict.LengthPredictors;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.sched.Policies;
@@ -21,7 +22,6 @@ import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.runtime.Profiler;
 import org.tdpipe.server.EngineSetup;
-import org.tdpipe.server.MetricsHooks;
 import org.tdpipe.server.ServedModel;
 import org.tdpipe.server.ServerConfig;
 import org.tdpipe.server.TdpipeServer;
@@ -112,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
             EngineSetup setup = new EngineSetup(policyFactory, LengthPredictors.byName(predictor, 0), schedulerProfile(source),
                     kvBlocks(source.config()), blockSize);
             TdpipeServer server = TdpipeServer.start(served, (blocks, size, onOutput) -> pipeline.open(source, blocks, size, onOutput),
-                    setup, MetricsHooks.NONE, config);
+                    setup, EngineListener.NONE, config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.err.println("tdpipe serve: shutting down (requests in flight get " + shutdownTimeout + " s)");

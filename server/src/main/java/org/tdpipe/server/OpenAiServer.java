@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.tdpipe.core.engine.OnlineEngine;
+import org.tdpipe.core.metrics.EngineMetrics;
 
 /**
  * The OpenAI-compatible HTTP API over an {@link OnlineEngine} (Javalin on Jetty, one virtual thread
@@ -18,18 +19,16 @@ import org.tdpipe.core.engine.OnlineEngine;
  * need {@code Authorization: Bearer <key>} ({@code /health} and {@code /metrics} stay open, as in vLLM).
  */
 final class OpenAiServer {
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
     private final ObjectMapper json = new ObjectMapper();
     private final ServedModel model;
     private final OnlineEngine engine;
-    private final MetricsSource metrics;
+    private final EngineMetrics metrics;
     private final ServerConfig config;
     private final AtomicInteger activeGenerations = new AtomicInteger();
     private final Javalin app;
 
     /** Starts listening at once; {@code router} must be the executor's sample consumer. */
-    OpenAiServer(ServedModel model, OnlineEngine engine, LogprobRouter router, MetricsSource metrics,
+    OpenAiServer(ServedModel model, OnlineEngine engine, LogprobRouter router, EngineMetrics metrics,
             ServerConfig config) {
         this.model = model;
         this.engine = engine;
@@ -135,6 +134,6 @@ final class OpenAiServer {
     private void metrics(Context ctx) throws IOException {
         StringBuilder text = new StringBuilder();
         metrics.writeTo(text);
-        ctx.contentType(PROMETHEUS_TEXT).result(text.toString());
+        ctx.contentType(EngineMetrics.CONTENT_TYPE).result(text.toString());
     }
 }

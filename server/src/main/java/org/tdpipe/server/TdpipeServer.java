@@ -2,9 +2,13 @@ package org.tdpipe.server;
 
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.OnlineEngine;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.metrics.EngineMetrics;
+import org.tdpipe.core.predict.LengthPredictor;
+import org.tdpipe.core.predict.learned.LearnedLengthPredictor;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.model.llama.StepOutput;
 
@@ -33,7 +37,11 @@ public final class TdpipeServer implements AutoCloseable {
         this.http = http;
     }
 
-    public static TdpipeServer start(ServedModel model, PipelineOpener pipeline, EngineSetup setup, MetricsHooks metrics,
+    /**
+     * Opens the pipeline, starts the engine and listens. {@code observer} sees every request's tokens and
+     * finish on the engine thread, after the server's own metrics ({@link EngineListener#NONE} for none).
+     */
+    public static TdpipeServer start(ServedModel model, PipelineOpener pipeline, EngineSetup setup, EngineListener observer,
             ServerConfig config) {
         int sequenceBlocks = (model.contextLength() + setup.blockSize() - 1) / setup.blockSize();
         if (setup.numBlocks() < sequenceBlocks) {
@@ -42,24 +50,36 @@ public final class TdpipeServer implements AutoCloseable {
         }
         LogprobRouter router = new LogprobRouter();
         PipelineExecutor executor = pipeline.open(setup.numBlocks(), setup.blockSize(), router);
+        EngineMetrics metrics = metricsOf(model, executor, setup.predictor());
         OnlineEngine engine;
         try {
             PolicyContext ctx = new PolicyContext(executor.numStages(), setup.numBlocks(), setup.blockSize(),
                     model.contextLength(), setup.profile(), setup.predictor());
             engine = OnlineEngine.start(executor, setup.policy().apply(ctx), setup.predictor(),
-                    new StopChecker(model.tokenizer().eosId(), model.contextLength()), metrics.listener(),
-                    metrics.onStepStats());
+                    new StopChecker(model.tokenizer().eosId(), model.contextLength()), EngineListener.both(metrics, observer),
+                    metrics::onSchedulerStats);
         } catch (RuntimeException e) {
             executor.close();
             throw e;
         }
         try {
-            return new TdpipeServer(executor, engine, new OpenAiServer(model, engine, router, metrics.source(), config));
+            return new TdpipeServer(executor, engine, new OpenAiServer(model, engine, router, metrics, config));
         } catch (RuntimeException e) { // e.g. the port is taken
             stopEngine(engine);
             executor.close();
             throw e;
         }
+    }
+
+    /** The {@code /metrics} registry; the timeline keeps only what its sliding window needs. */
+    private static EngineMetrics metricsOf(ServedModel model, PipelineExecutor executor, LengthPredictor predictor) {
+        Duration window = EngineMetrics.DEFAULT_WINDOW;
+        executor.timeline().retainOnlyLast(2 * window.toNanos());
+        EngineMetrics metrics = new EngineMetrics(model.name(), model.contextLength(), executor.clock(), executor.timeline(), window);
+        if (predictor instanceof LearnedLengthPredictor learned) {
+            metrics.setPredictorAccuracy(() -> learned.recentAccuracy().bucketAccuracy());
+        }
+        return metrics;
     }
 
     private static void stopEngine(OnlineEngine engine) {

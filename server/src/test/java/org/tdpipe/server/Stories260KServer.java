@@ -17,6 +17,7 @@ import org.tdpipe.core.sched.Policies;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.chat.ChatTemplate;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.LayerPartitioner;
 import org.tdpipe.runtime.LocalExecutor;
 import org.tdpipe.runtime.StageCosts;
@@ -53,10 +54,10 @@ final class Stories260KServer implements AutoCloseable {
         this.server = TdpipeServer.start(model, (blocks, blockSize, onOutput) -> {
             gated[0] = new GatedExecutor(LocalExecutor.open(source,
                     LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), 2),
-                    new StageResources(blocks, blockSize, 1, 0), onOutput));
+                    new StageResources(blocks, blockSize, 1, 0), BatchDeadline.AUTO, onOutput));
             return gated[0];
         }, new EngineSetup(Policies.parse(policy), predictor, null, BLOCKS, 16),
-                new MetricsHooks(recorder, stats -> { }, out -> out.append("# test metrics\n")),
+                recorder,
                 new ServerConfig("127.0.0.1", 0, apiKey, maxWaiting, Duration.ofSeconds(30)));
         this.gate = gated[0];
     }

@@ -18,4 +18,21 @@ public interface EngineListener {
     /** The request finished (any reason); it will not be mentioned again. */
     default void onFinished(Request request) {
     }
+
+    /** Tells {@code first}, then {@code second}; a request stops when either asks. */
+    static EngineListener both(EngineListener first, EngineListener second) {
+        return new EngineListener() {
+            @Override
+            public boolean onToken(Request request, int token) {
+                boolean firstGoesOn = first.onToken(request, token);
+                return second.onToken(request, token) && firstGoesOn;
+            }
+
+            @Override
+            public void onFinished(Request request) {
+                first.onFinished(request);
+                second.onFinished(request);
+            }
+        };
+    }
 }
