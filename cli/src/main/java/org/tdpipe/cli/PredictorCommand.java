@@ -23,10 +23,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tdpipe predictor train|eval}: the learned output-length bucket classifier. */
+/** {@code tdpipe predictor dataset|train|eval}: the learned output-length bucket classifier and its data. */
 @Command(name = "predictor", mixinStandardHelpOptions = true,
-        description = "Train and evaluate the learned output-length predictor (use it with --predictor learned:MODEL).",
-        subcommands = {PredictorCommand.Train.class, PredictorCommand.Eval.class})
+        description = "Make a text dataset, train and evaluate the learned output-length predictor (use it with --predictor learned:MODEL).",
+        subcommands = {PredictorDatasetCommand.class, PredictorCommand.Train.class, PredictorCommand.Eval.class})
 public final class PredictorCommand implements Runnable {
     @Spec
     CommandSpec spec;
