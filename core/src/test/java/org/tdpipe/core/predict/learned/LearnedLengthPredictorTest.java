@@ -44,6 +44,9 @@ class LearnedLengthPredictorTest {
         Request capped = new Request(2, "b", new int[300], SamplingParams.greedy(3), 0);
         assertTrue(p.predictOutputLength(capped) <= 3);
         assertEquals(0.0, p.predictDistribution(capped).orElseThrow().survival(4));
+        Request replayed = new Request(3, "c", new int[300], SamplingParams.fixedLength(3), 0);
+        assertEquals(p.predictOutputLength(r), p.predictOutputLength(replayed),
+                "with ignore_eos max_tokens is the truth: the predictor must not see it");
     }
 
     @Test
