@@ -45,6 +45,12 @@ for p in oracle noisy-oracle:0.1 noisy-oracle:0.3 noisy-oracle:0.6 constant:256 
   name=${p%%:"$OUT"*}
   run "predictor-${name//:/-}" --profile "$L20_13B" --workload "$SHAREGPT" --policies "$PREDICTOR_POLICIES" --predictor "$p"
 done
+# Online learning changes only predictions made after requests finish: with every request at t = 0
+# (above) it cannot matter; with Poisson arrivals faster than any policy serves, it can.
+for p in learned learned-online; do
+  run "predictor-$p-poisson12" --profile "$L20_13B" --workload "$SHAREGPT" --policies "$PREDICTOR_POLICIES" \
+    --predictor "$p:$OUT/sharegpt-predictor.bin" --arrival poisson:12
+done
 run predictor-none --profile "$L20_13B" --workload "$SHAREGPT" \
   --policies td-pipe/no-predictor,td-pipe/no-predictor/memory-only
 echo "done: $OUT"
