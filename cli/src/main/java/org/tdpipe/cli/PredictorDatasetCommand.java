@@ -77,6 +77,7 @@ final class PredictorDatasetCommand implements Callable<Integer> {
         try (ModelSource source = ModelSources.open(model)) {
             Tokenizer tokenizer = source.tokenizer();
             int context = source.config().contextLength();
+            List<Integer> storyEnds = storyEnds(tokenizer);
             List<PromptFile.Entry> entries = new ArrayList<>();
             List<int[]> prompts = new ArrayList<>();
             for (int i = 0; i < texts.size(); i++) {
@@ -87,7 +88,7 @@ final class PredictorDatasetCommand implements Callable<Integer> {
                 }
                 double temperature = temperatures.get(sampling.nextInt(temperatures.size()));
                 SamplingParams params = new SamplingParams(cap, temperature, topP, -1, 0, sampling.nextLong(), 1, 0, 0, false,
-                        storyEnds(tokenizer), List.of(), 0);
+                        storyEnds, List.of(), 0);
                 entries.add(new PromptFile.Entry(String.valueOf(i), texts.get(i), params));
                 prompts.add(ids);
             }

@@ -51,7 +51,7 @@ final class LogNormalLengths {
     }
 
     private static int edge(int median, double sigma, int step) {
-        return (int) Math.max(1, Math.round(median * Math.exp(sigma * step / STEPS_PER_SIGMA)));
+        return Math.clamp(Math.round(median * Math.exp(sigma * step / STEPS_PER_SIGMA)), 1, Integer.MAX_VALUE - 1);
     }
 
     /** Φ(z), from Numerical Recipes' Chebyshev fit of the complementary error function (|error| < 2e-6). */

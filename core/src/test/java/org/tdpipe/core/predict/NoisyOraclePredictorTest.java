@@ -63,6 +63,13 @@ class NoisyOraclePredictorTest {
     }
 
     @Test
+    void hugeErrorLevelsStayWithinTheIntegerRange() {
+        LengthDistribution d = LogNormalLengths.around(1000, 10);
+        assertEquals(1, d.survival(0), 1e-9);
+        assertTrue(Math.abs(d.quantile(0.5) - 1000) <= 5, "median " + d.quantile(0.5));
+    }
+
+    @Test
     void standardNormalCdf() {
         assertEquals(0.5, LogNormalLengths.standardNormalCdf(0), 1e-5);
         assertEquals(0.975, LogNormalLengths.standardNormalCdf(1.959964), 1e-5);
