@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
  * one JSONL line per prompt in the format {@code predictor train|eval} read.
  */
 @Command(name = "dataset", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate story openings, run the model on them with sampling until it ends the story (EOS, or BOS for",
-            "llama2.c models) or max_tokens, and write {\"prompt\", \"temperature\", \"top_p\", \"max_tokens\", \"seed\",",
-            "\"output_tokens\", \"finish_reason\", \"prompt_tokens\"} per line: the same seed gives the same file."})
+        description = {"Make a text output-length dataset: run a model on composed story openings and record each true output length.",
+            "Each prompt is sampled (a temperature drawn from --temperatures, --top-p, its own seed) until the model ends the story "
+                + "(EOS, or BOS for llama2.c models) or max_tokens; every line holds prompt, temperature, top_p, max_tokens, seed, "
+                + "output_tokens, finish_reason and prompt_tokens. The same seed gives the same file."})
 final class PredictorDatasetCommand implements Callable<Integer> {
     private static final int BLOCK_SIZE = 16;
     private static final int TOKEN_BUDGET = 2048;
