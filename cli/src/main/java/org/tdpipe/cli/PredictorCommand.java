@@ -23,10 +23,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tdpipe predictor train|eval}: the learned output-length bucket classifier. */
+/** {@code tdpipe predictor dataset|train|eval}: the learned output-length bucket classifier and its data. */
 @Command(name = "predictor", mixinStandardHelpOptions = true,
-        description = "Train and evaluate the learned output-length predictor (use it with --predictor learned:MODEL).",
-        subcommands = {PredictorCommand.Train.class, PredictorCommand.Eval.class})
+        description = "Make a text dataset, train and evaluate the learned output-length predictor (use it with --predictor learned:MODEL).",
+        subcommands = {PredictorDatasetCommand.class, PredictorCommand.Train.class, PredictorCommand.Eval.class})
 public final class PredictorCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -94,6 +94,8 @@ public final class PredictorCommand implements Runnable {
     @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model on the test split (or all of --data with --split 1).")
     static final class Eval implements Callable<Integer> {
         private static final int TIMING_ROUNDS = 5;
+        /** Predictions timed in all at least, so that small test sets are timed on compiled code. */
+        private static final int TIMED_PREDICTIONS = 50_000;
 
         @Mixin
         DataOptions data = new DataOptions();
@@ -133,11 +135,12 @@ public final class PredictorCommand implements Runnable {
             return 0;
         }
 
-        /** Wall time of a full prediction (features, softmax, distribution, median), best of a few rounds. */
+        /** Wall time of a full prediction (features, softmax, distribution, median), best of several rounds. */
         private static double nsPerPrediction(LengthModel m, List<LengthExample> examples) {
             double best = Double.POSITIVE_INFINITY;
             long sink = 0;
-            for (int round = 0; round < TIMING_ROUNDS; round++) {
+            int rounds = Math.max(TIMING_ROUNDS, (TIMED_PREDICTIONS + examples.size() - 1) / examples.size());
+            for (int round = 0; round < rounds; round++) {
                 long start = System.nanoTime();
                 for (LengthExample e : examples) {
                     sink += m.distribution(e.query()).quantile(0.5);

@@ -69,7 +69,7 @@ public final class SimulateCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--policies", defaultValue = "td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked,tp", split = ",",
-            description = "Policies to compare (default: ${DEFAULT-VALUE}); ablations: td-pipe/no-greedy, td-pipe/no-stealing, td-pipe/memory-only, td-pipe-adaptive/no-lookahead")
+            description = "Policies to compare (default: ${DEFAULT-VALUE}); ablations: td-pipe/no-greedy, td-pipe/no-stealing, td-pipe/memory-only, td-pipe/dist-memory, td-pipe/no-predictor, td-pipe-adaptive/no-lookahead")
     List<String> policies;
 
     @Option(names = "--predictor", defaultValue = "oracle", description = "Output-length predictor: " + LengthPredictors.NAMES + " (default: ${DEFAULT-VALUE})")

@@ -2,7 +2,10 @@ package org.tdpipe.core.predict;
 
 import org.tdpipe.core.request.Request;
 
-/** Predicts the same length for every request (capped at its {@code max_tokens}). */
+/**
+ * Predicts the same length for every request, capped at its {@code max_tokens} unless it ignores
+ * EOS (then {@code max_tokens} is its true length, which only the oracle may know).
+ */
 public final class ConstantPredictor implements LengthPredictor {
     private final int tokens;
 
@@ -20,6 +23,6 @@ public final class ConstantPredictor implements LengthPredictor {
 
     @Override
     public int predictOutputLength(Request request) {
-        return Math.min(tokens, request.sampling().maxTokens());
+        return request.sampling().ignoreEos() ? tokens : Math.min(tokens, request.sampling().maxTokens());
     }
 }

@@ -31,6 +31,12 @@ public record LengthDistribution(int[] edges, double[] probabilities) {
         probabilities = probabilities.clone();
     }
 
+    /** Certainly {@code length} tokens (at least 1). */
+    public static LengthDistribution pointMass(int length) {
+        int l = Math.max(1, length);
+        return new LengthDistribution(new int[] {l, l + 1}, new double[] {1});
+    }
+
     @Override
     public int[] edges() {
         return edges.clone();

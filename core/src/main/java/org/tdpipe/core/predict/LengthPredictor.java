@@ -19,4 +19,13 @@ public interface LengthPredictor {
 
     default void observe(Request finished) {
     }
+
+    /**
+     * How well the predictor did on recently finished requests (scored as they are
+     * {@linkplain #observe observed}); {@link RecentAccuracy#NONE} for predictors that do not track
+     * it. Safe to call from any thread, e.g. for a metric.
+     */
+    default RecentAccuracy recentAccuracy() {
+        return RecentAccuracy.NONE;
+    }
 }

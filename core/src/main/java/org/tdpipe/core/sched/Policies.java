@@ -14,11 +14,12 @@ import org.tdpipe.core.sched.vllm.VllmPolicies;
  * {@code td-pipe/no-greedy} (prefill until real memory is full), {@code td-pipe/no-stealing}
  * (fixed decode batch membership), {@code td-pipe/memory-only} (switch to prefill as soon as the
  * memory simulation admits a request), {@code td-pipe/dist-memory} (plan memory on the predicted
- * length distributions); they combine, e.g. {@code td-pipe/no-greedy/no-stealing}.
+ * length distributions), {@code td-pipe/no-predictor} (plan on the blocks held now, ignoring
+ * output-length predictions: prefill until memory is full); they combine, e.g. {@code td-pipe/no-greedy/no-stealing}.
  */
 public final class Policies {
     public static final List<String> NAMES = List.of("td-pipe", "td-pipe/no-greedy", "td-pipe/no-stealing",
-            "td-pipe/memory-only", "td-pipe/dist-memory", AdaptiveTdPipePolicy.NAME, AdaptiveTdPipePolicy.NAME + "/no-lookahead",
+            "td-pipe/memory-only", "td-pipe/dist-memory", "td-pipe/no-predictor", AdaptiveTdPipePolicy.NAME, AdaptiveTdPipePolicy.NAME + "/no-lookahead",
             VllmPolicies.PP_VLLM, VllmPolicies.PP_CHUNKED, VllmPolicies.TP);
 
     private Policies() {
@@ -39,7 +40,8 @@ public final class Policies {
                     case "no-greedy" -> parsed.withGreedyPrefill(false);
                     case "no-stealing" -> parsed.withWorkStealing(false);
                     case "memory-only" -> parsed.withSwitchRule(TdPipeOptions.SwitchRule.MEMORY_ONLY);
-                    case "dist-memory" -> parsed.withDistributionMemory(true);
+                    case "dist-memory" -> parsed.withMemoryPlan(TdPipeOptions.MemoryPlan.DISTRIBUTION);
+                    case "no-predictor" -> parsed.withMemoryPlan(TdPipeOptions.MemoryPlan.CURRENT_FOOTPRINT);
                     default -> throw unknown(spec);
                 };
             }

@@ -18,7 +18,10 @@ class LengthPredictorsTest {
     void oracleAndConstant() {
         assertEquals(300, LengthPredictors.byName("oracle", 0).predictOutputLength(request(1, 300)));
         assertEquals(100, LengthPredictors.byName("constant:100", 0).predictOutputLength(request(1, 300)));
-        assertEquals(50, LengthPredictors.byName("constant:100", 0).predictOutputLength(request(1, 50)), "capped at max_tokens");
+        Request capped = new Request(2, "r2", new int[] {1}, SamplingParams.greedy(50), 0);
+        assertEquals(50, LengthPredictors.byName("constant:100", 0).predictOutputLength(capped), "capped at max_tokens");
+        assertEquals(100, LengthPredictors.byName("constant:100", 0).predictOutputLength(request(1, 50)),
+                "not capped when max_tokens is the true length (ignore_eos)");
     }
 
     @Test

@@ -25,6 +25,7 @@ class PolicyInvariantProperties {
             PolicyUnderTest.pipelined("td-pipe/no-greedy/no-stealing", ctx -> Policies.create("td-pipe/no-greedy/no-stealing", ctx)),
             PolicyUnderTest.pipelined("td-pipe/memory-only", ctx -> Policies.create("td-pipe/memory-only", ctx)),
             PolicyUnderTest.pipelined("td-pipe/dist-memory", ctx -> Policies.create("td-pipe/dist-memory", ctx)),
+            PolicyUnderTest.pipelined("td-pipe/no-predictor", ctx -> Policies.create("td-pipe/no-predictor", ctx)),
             PolicyUnderTest.pipelined(ADAPTIVE, ctx -> Policies.create("td-pipe-adaptive", ctx)),
             PolicyUnderTest.pipelined("td-pipe-adaptive/no-lookahead", ctx -> Policies.create("td-pipe-adaptive/no-lookahead", ctx)),
             PolicyUnderTest.pipelined("td-pipe-adaptive memory line 3 (overcommits)", ctx -> new AdaptiveTdPipePolicy(

@@ -1,6 +1,11 @@
 package org.tdpipe.core.predict.learned;
 
-/** A fixed-size ring of the latest (prediction, truth) outcomes with running sums. */
+import org.tdpipe.core.predict.RecentAccuracy;
+
+/**
+ * A fixed-size ring of the latest (prediction, truth) outcomes with running sums. Recorded on the
+ * engine thread, read from any thread (a metrics scrape).
+ */
 final class AccuracyWindow {
     private final boolean[] hit;
     private final int[] absError;
@@ -17,7 +22,7 @@ final class AccuracyWindow {
         absError = new int[capacity];
     }
 
-    void record(boolean bucketHit, int predicted, int truth) {
+    synchronized void record(boolean bucketHit, int predicted, int truth) {
         if (count == hit.length) {
             hits -= hit[next] ? 1 : 0;
             errorSum -= absError[next];
@@ -31,9 +36,9 @@ final class AccuracyWindow {
         next = (next + 1) % hit.length;
     }
 
-    RecentAccuracy snapshot() {
+    synchronized RecentAccuracy snapshot() {
         return count == 0
-                ? new RecentAccuracy(0, Double.NaN, Double.NaN)
+                ? RecentAccuracy.NONE
                 : new RecentAccuracy(count, hits / (double) count, errorSum / (double) count);
     }
 }

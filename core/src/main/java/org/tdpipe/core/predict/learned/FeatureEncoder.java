@@ -2,6 +2,7 @@ package org.tdpipe.core.predict.learned;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns a {@link LengthQuery} into a sparse feature vector. Dense features: a bias, the log prompt
@@ -22,6 +23,7 @@ public record FeatureEncoder(int hashBits) {
     static final int DENSE = GREEDY + 1;
     /** Scales log lengths to about [0, 1] for lengths up to ~3000 tokens. */
     private static final double LOG_SCALE = 1 / 8.0;
+    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     public FeatureEncoder {
         if (hashBits < 0 || hashBits > 24) {
@@ -76,7 +78,7 @@ public record FeatureEncoder(int hashBits) {
     }
 
     private static String[] words(String text) {
-        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+        return Arrays.stream(NON_WORD.split(text.toLowerCase(Locale.ROOT)))
                 .filter(w -> !w.isEmpty())
                 .toArray(String[]::new);
     }

@@ -3,6 +3,7 @@ package org.tdpipe.core.predict.learned;
 import java.util.Optional;
 import org.tdpipe.core.predict.LengthDistribution;
 import org.tdpipe.core.predict.LengthPredictor;
+import org.tdpipe.core.predict.RecentAccuracy;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 
@@ -61,7 +62,8 @@ public final class LearnedLengthPredictor implements LengthPredictor {
         recent.record(predicted.mostLikelyBucket() == predicted.bucketOf(truth), pointPrediction(predicted), truth);
     }
 
-    /** Accuracy over the last finished requests (up to the window size). */
+    /** Accuracy over the last finished requests (up to the window size); safe to call from any thread. */
+    @Override
     public RecentAccuracy recentAccuracy() {
         return recent.snapshot();
     }

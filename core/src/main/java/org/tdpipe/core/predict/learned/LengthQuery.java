@@ -24,7 +24,13 @@ public record LengthQuery(int promptTokens, String text, int maxTokens, double t
         return new LengthQuery(promptTokens, null, 0, 1.0);
     }
 
+    /**
+     * What is known of {@code request}. With {@code ignore_eos} its {@code max_tokens} is left
+     * unknown: such a request generates exactly {@code max_tokens}, and the benchmark protocol uses
+     * it to replay a trace's lengths, so reading it would make any predictor the oracle.
+     */
     public static LengthQuery of(Request request) {
-        return new LengthQuery(request.promptLength(), null, request.sampling().maxTokens(), request.sampling().temperature());
+        int maxTokens = request.sampling().ignoreEos() ? 0 : request.sampling().maxTokens();
+        return new LengthQuery(request.promptLength(), null, maxTokens, request.sampling().temperature());
     }
 }

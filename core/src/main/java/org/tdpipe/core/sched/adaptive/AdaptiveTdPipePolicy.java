@@ -146,11 +146,11 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
         double finishesPerRound = 0;
         for (Request r : running) {
             usage.addInFlightKeepingOutlived(r);
-            finishesPerRound += 1.0 / Math.max(1, r.predictedRemaining());
+            finishesPerRound += 1.0 / MemorySimulation.remainingKeepingOutlived(r, blockSize);
         }
         for (Request r : ready) {
             usage.addInFlightKeepingOutlived(r);
-            finishesPerRound += 1.0 / Math.max(1, r.predictedRemaining());
+            finishesPerRound += 1.0 / MemorySimulation.remainingKeepingOutlived(r, blockSize);
         }
         List<Request> admissible = new ArrayList<>();
         long promptTokens = 0;

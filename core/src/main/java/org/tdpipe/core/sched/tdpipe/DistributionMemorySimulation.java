@@ -94,15 +94,10 @@ public final class DistributionMemorySimulation implements KvUsageForecast {
         if (d == null) {
             d = previous.get(r);
             if (d == null) {
-                d = predictor.predictDistribution(r).orElseGet(() -> pointMass(r.predictedOutputLength()));
+                d = predictor.predictDistribution(r).orElseGet(() -> LengthDistribution.pointMass(r.predictedOutputLength()));
             }
             current.put(r, d);
         }
         return d;
-    }
-
-    private static LengthDistribution pointMass(int length) {
-        int l = Math.max(1, length);
-        return new LengthDistribution(new int[] {l, l + 1}, new double[] {1});
     }
 }

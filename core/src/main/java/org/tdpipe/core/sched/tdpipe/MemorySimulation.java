@@ -65,11 +65,19 @@ public final class MemorySimulation implements KvUsageForecast {
      * vanish from the simulation as in the original.
      */
     public void addInFlightKeepingOutlived(Request request) {
+        add(request.numTokens(), remainingKeepingOutlived(request, blockSize));
+    }
+
+    /**
+     * The tokens an in-flight request is expected to generate still: its remaining prediction, or,
+     * once it outlived the prediction, half the tokens it has generated so far (at least {@code minimum}).
+     */
+    public static int remainingKeepingOutlived(Request request, int minimum) {
         int remaining = request.predictedRemaining();
         if (remaining == 0 && !request.isFinished()) {
-            remaining = Math.max(blockSize, request.numOutputTokens() / 2);
+            remaining = Math.max(minimum, request.numOutputTokens() / 2);
         }
-        add(request.numTokens(), remaining);
+        return remaining;
     }
 
     /** The predicted peak if a request of {@code length} tokens with {@code remaining} to go were added. */

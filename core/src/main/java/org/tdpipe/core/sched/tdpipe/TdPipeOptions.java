@@ -15,8 +15,7 @@ package org.tdpipe.core.sched.tdpipe;
  * @param admitFraction the switch simulation admits while the predicted peak stays under this (1.0)
  * @param watermark fraction of blocks kept free when admitting a prefill (0.02)
  * @param maxNumBatchedTokens prompt limit is {@code min(max_model_len, this)} (2048)
- * @param distributionMemory plan memory on the predicted length distributions
- *     ({@link DistributionMemorySimulation}) instead of the point predictions (off)
+ * @param memoryPlan what the memory simulation forecasts from (the authors': point predictions)
  */
 public record TdPipeOptions(
         boolean greedyPrefill,
@@ -29,7 +28,7 @@ public record TdPipeOptions(
         double admitFraction,
         double watermark,
         int maxNumBatchedTokens,
-        boolean distributionMemory) {
+        MemoryPlan memoryPlan) {
 
     /** The decode → prefill switch rule. */
     public enum SwitchRule {
@@ -39,27 +38,40 @@ public record TdPipeOptions(
         MEMORY_ONLY
     }
 
+    /** What the KV forecast of prefill admission and of the switch rule is built from. */
+    public enum MemoryPlan {
+        /** The predicted peak of the point predictions ({@link MemorySimulation}, the authors'). */
+        PREDICTED_PEAK,
+        /** The expected usage under the predicted length distributions ({@link DistributionMemorySimulation}). */
+        DISTRIBUTION,
+        /**
+         * No predictor: the blocks the requests hold now ({@link CurrentKvFootprint}), so prefill
+         * runs until memory is (nearly) full and decode growth is left to preemption.
+         */
+        CURRENT_FOOTPRINT
+    }
+
     public static TdPipeOptions faithful() {
-        return new TdPipeOptions(true, true, SwitchRule.INTENSITY, 192, 192, 256, 0.9, 1.0, 0.02, 2048, false);
+        return new TdPipeOptions(true, true, SwitchRule.INTENSITY, 192, 192, 256, 0.9, 1.0, 0.02, 2048, MemoryPlan.PREDICTED_PEAK);
     }
 
     public TdPipeOptions withGreedyPrefill(boolean on) {
         return new TdPipeOptions(on, workStealing, switchRule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
-                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, distributionMemory);
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, memoryPlan);
     }
 
     public TdPipeOptions withWorkStealing(boolean on) {
         return new TdPipeOptions(greedyPrefill, on, switchRule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
-                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, distributionMemory);
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, memoryPlan);
     }
 
     public TdPipeOptions withSwitchRule(SwitchRule rule) {
         return new TdPipeOptions(greedyPrefill, workStealing, rule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
-                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, distributionMemory);
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, memoryPlan);
     }
 
-    public TdPipeOptions withDistributionMemory(boolean on) {
+    public TdPipeOptions withMemoryPlan(MemoryPlan plan) {
         return new TdPipeOptions(greedyPrefill, workStealing, switchRule, prefillTokenBudget, peakBatch, intensityReferenceBatch,
-                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, on);
+                prefillStopFraction, admitFraction, watermark, maxNumBatchedTokens, plan);
     }
 }

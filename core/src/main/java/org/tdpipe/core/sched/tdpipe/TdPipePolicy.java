@@ -49,9 +49,11 @@ public final class TdPipePolicy implements SchedulerPolicy {
         this.numStages = ctx.numStages();
         this.options = options;
         this.blocks = new BlockManager(ctx.numBlocks(), ctx.blockSize(), options.watermark());
-        this.usage = options.distributionMemory()
-                ? new DistributionMemorySimulation(ctx.blockSize(), MemorySimulation.FINE_CHECKPOINTS, ctx.predictor())
-                : new MemorySimulation(ctx.blockSize());
+        this.usage = switch (options.memoryPlan()) {
+            case PREDICTED_PEAK -> new MemorySimulation(ctx.blockSize());
+            case DISTRIBUTION -> new DistributionMemorySimulation(ctx.blockSize(), MemorySimulation.FINE_CHECKPOINTS, ctx.predictor());
+            case CURRENT_FOOTPRINT -> new CurrentKvFootprint(ctx.blockSize());
+        };
         this.prefillBatcher = new PrefillBatcher(blocks, options.prefillTokenBudget(),
                 Math.min(ctx.maxModelLen(), options.maxNumBatchedTokens()));
         DecodeSlots slots = new DecodeSlots(blocks);

@@ -10,11 +10,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.core.predict.LengthDistribution;
 import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.predict.LengthPredictors;
+import org.tdpipe.core.predict.RecentAccuracy;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
@@ -42,6 +44,9 @@ class LearnedLengthPredictorTest {
         Request capped = new Request(2, "b", new int[300], SamplingParams.greedy(3), 0);
         assertTrue(p.predictOutputLength(capped) <= 3);
         assertEquals(0.0, p.predictDistribution(capped).orElseThrow().survival(4));
+        Request replayed = new Request(3, "c", new int[300], SamplingParams.fixedLength(3), 0);
+        assertEquals(p.predictOutputLength(r), p.predictOutputLength(replayed),
+                "with ignore_eos max_tokens is the truth: the predictor must not see it");
     }
 
     @Test
@@ -58,6 +63,17 @@ class LearnedLengthPredictorTest {
         assertEquals(100, recent.count());
         assertTrue(recent.bucketAccuracy() >= 0 && recent.bucketAccuracy() <= 1);
         assertTrue(recent.meanAbsoluteError() >= 0);
+    }
+
+    @Test
+    void recentAccuracyIsReadThroughThePredictorInterfaceAsAMetric() {
+        LengthPredictor p = new LearnedLengthPredictor("learned", model, false, 5);
+        DoubleSupplier recentBucketAccuracy = () -> p.recentAccuracy().bucketAccuracy();
+        assertTrue(Double.isNaN(recentBucketAccuracy.getAsDouble()), "nothing scored yet");
+        p.observe(finished(0, 10, 50, 4096));
+        double accuracy = recentBucketAccuracy.getAsDouble();
+        assertTrue(accuracy == 0 || accuracy == 1, "one request scored: " + accuracy);
+        assertEquals(RecentAccuracy.NONE, LengthPredictors.byName("oracle", 0).recentAccuracy());
     }
 
     @Test

@@ -193,6 +193,24 @@ class TdPipeMechanismsTest {
     }
 
     @Test
+    void withoutAPredictorPrefillRunsUntilTheBlocksHeldNowReachTheStopLine() {
+        // The same requests as above: 1 block each now, whatever their predicted 100 tokens. The
+        // stop line is 0.9 × 100 blocks of current footprint: 8 batches of 12 (96 blocks).
+        TdPipePolicy policy = policy(100, TdPipeOptions.faithful().withMemoryPlan(TdPipeOptions.MemoryPlan.CURRENT_FOOTPRINT));
+        for (int i = 0; i < 200; i++) {
+            policy.add(request(i, 16, 100));
+        }
+        int prefilled = 0;
+        for (Optional<StepBatch> b = policy.schedule(0, r -> { }); b.isPresent(); b = policy.schedule(0, r -> { })) {
+            assertEquals(Phase.PREFILL, b.get().phase());
+            prefilled += b.get().seqs().size();
+        }
+        assertEquals(96, prefilled);
+        assertEquals("decode", policy.stats().phase());
+        assertEquals(96, policy.stats().usedBlocks());
+    }
+
+    @Test
     void intensityRuleMatchesTheValuesEvaluatedOnTheAuthorsProfile() {
         Profile l20 = Profile.read(SharedData.require("profiles/L20-Llama-13B.csv"));
         IntensitySwitchRule rule = new IntensitySwitchRule(l20, 4, TdPipeOptions.faithful());
