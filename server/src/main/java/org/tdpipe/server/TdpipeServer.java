@@ -8,7 +8,6 @@ import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.metrics.EngineMetrics;
 import org.tdpipe.core.predict.LengthPredictor;
-import org.tdpipe.core.predict.learned.LearnedLengthPredictor;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.model.llama.StepOutput;
 
@@ -76,9 +75,7 @@ public final class TdpipeServer implements AutoCloseable {
         Duration window = EngineMetrics.DEFAULT_WINDOW;
         executor.timeline().retainOnlyLast(2 * window.toNanos());
         EngineMetrics metrics = new EngineMetrics(model.name(), model.contextLength(), executor.clock(), executor.timeline(), window);
-        if (predictor instanceof LearnedLengthPredictor learned) {
-            metrics.setPredictorAccuracy(() -> learned.recentAccuracy().bucketAccuracy());
-        }
+        metrics.setPredictorAccuracy(() -> predictor.recentAccuracy().bucketAccuracy());
         return metrics;
     }
 
