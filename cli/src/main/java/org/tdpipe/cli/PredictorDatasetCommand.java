@@ -8,7 +8,10 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -34,7 +37,6 @@ import picocli.CommandLine.Option;
                 + "output_tokens, finish_reason and prompt_tokens. The same seed gives the same file."})
 final class PredictorDatasetCommand implements Callable<Integer> {
     private static final int BLOCK_SIZE = 16;
-    private static final int TOKEN_BUDGET = 2048;
 
     @Option(names = "--model", required = true, description = "A .gguf file, a llama2.c .bin checkpoint or a Hugging Face folder.")
     String model;
@@ -64,6 +66,9 @@ final class PredictorDatasetCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
 
+    @Mixin
+    PolicyOptions scheduling;
+
     @Override
     public Integer call() {
         if (numPrompts < 1 || maxTokens < 1) {
@@ -79,10 +84,11 @@ final class PredictorDatasetCommand implements Callable<Integer> {
             Tokenizer tokenizer = source.tokenizer();
             int context = source.config().contextLength();
             List<Integer> storyEnds = storyEnds(tokenizer);
-            List<PromptFile.Entry> entries = new ArrayList<>();
-            List<int[]> prompts = new ArrayList<>();
+            PromptEncoder encoder = new PromptEncoder(tokenizer, Optional.empty(), context);
+            List<GenerationRun.Item> items = new ArrayList<>();
             for (int i = 0; i < texts.size(); i++) {
-                int[] ids = GenerationRun.encode(tokenizer, texts.get(i));
+                PromptInput prompt = new PromptInput.Text(texts.get(i));
+                int[] ids = encoder.encode(prompt);
                 int cap = Math.min(maxTokens, context - ids.length);
                 if (cap < 1) {
                     throw new IllegalArgumentException("prompt " + i + " has " + ids.length + " tokens, the whole context of " + model);
@@ -90,17 +96,21 @@ final class PredictorDatasetCommand implements Callable<Integer> {
                 double temperature = temperatures.get(sampling.nextInt(temperatures.size()));
                 SamplingParams params = new SamplingParams(cap, temperature, topP, -1, 0, sampling.nextLong(), 1, 0, 0, false,
                         storyEnds, List.of(), 0);
-                entries.add(new PromptFile.Entry(String.valueOf(i), texts.get(i), params));
-                prompts.add(ids);
+                items.add(new GenerationRun.Item(new PromptFile.Entry(String.valueOf(i), i + 1, prompt, params), ids));
             }
-            int blocks = GenerationRun.kvBlocks(source.config(), prompts, entries, BLOCK_SIZE, (long) (kvCacheMib * (1 << 20)));
-            GenerationRun.RunResultWithCompletions run = new GenerationRun(source, pipeline, blocks, BLOCK_SIZE, TOKEN_BUDGET, null)
-                    .run(entries, prompts);
-            write(entries, run.completions());
-            RunResult r = run.result();
-            long ended = run.completions().stream().filter(c -> c.finishReason().equals("stop")).count();
+            int blocks = GenerationRun.kvBlocks(source.config(), items, BLOCK_SIZE, (long) (kvCacheMib * (1 << 20)));
+            PolicyOptions.Choice choice = scheduling.choose(source, pipeline.stageThreads(), System.err);
+            Map<String, Completion> completions = new HashMap<>();
+            GenerationRun.Outcome outcome = new GenerationRun(source, pipeline, choice, blocks, BLOCK_SIZE, null)
+                    .run(items, c -> completions.put(c.id(), c), new RunInterruption());
+            if (!outcome.failures().isEmpty()) {
+                throw new IllegalStateException("generation failed: " + outcome.failures().getFirst().error());
+            }
+            write(items, completions);
+            RunResult r = outcome.result();
+            long ended = completions.values().stream().filter(c -> c.finishReason().equals("stop")).count();
             System.out.printf(Locale.ROOT, "Wrote %d examples to %s: %d stories ended, %d reached max_tokens; %d output tokens in %.1f s (%.0f tokens/s)%n",
-                    entries.size(), out, ended, entries.size() - ended, r.outputTokens(), (System.nanoTime() - start) / 1e9,
+                    items.size(), out, ended, items.size() - ended, r.outputTokens(), (System.nanoTime() - start) / 1e9,
                     r.outputTokensPerSecond());
         }
         return 0;
@@ -111,15 +121,16 @@ final class PredictorDatasetCommand implements Callable<Integer> {
         return tokenizer.bosId() >= 0 && tokenizer.bosId() != tokenizer.eosId() ? List.of(tokenizer.bosId()) : List.of();
     }
 
-    private void write(List<PromptFile.Entry> entries, List<Completion> completions) {
+    /** One line per item, in prompt order (completions arrive as they finish). */
+    private void write(List<GenerationRun.Item> items, Map<String, Completion> completions) {
         ObjectMapper json = new ObjectMapper();
         try (Writer w = Files.newBufferedWriter(out)) {
-            for (int i = 0; i < entries.size(); i++) {
-                PromptFile.Entry e = entries.get(i);
-                Completion c = completions.get(i);
+            for (GenerationRun.Item item : items) {
+                PromptFile.Entry e = item.entry();
+                Completion c = completions.get(e.id());
                 ObjectNode o = json.createObjectNode();
                 o.put("id", e.id());
-                o.put("prompt", e.prompt());
+                o.put("prompt", ((PromptInput.Text) e.prompt()).text());
                 o.put("temperature", e.sampling().temperature());
                 o.put("top_p", e.sampling().topP());
                 o.put("max_tokens", e.sampling().maxTokens());
