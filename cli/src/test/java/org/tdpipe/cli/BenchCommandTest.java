@@ -23,7 +23,7 @@ class BenchCommandTest {
         Path json = dir.resolve("bench.json");
         Path chart = dir.resolve("timeline.png");
         SimulateCommandTest.Run run = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
-                "--num-requests", "8", "--seed", "0", "--max-input", "16", "--max-output", "8", "--profile-max-tokens", "32",
+                "--num-requests", "8", "--seed", "0", "--scale-input", "16", "--scale-output", "8", "--profile-max-tokens", "32",
                 "--policies", "td-pipe,pp-vllm,pp-chunked", "--json", json.toString(), "--chart", chart.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("=== td-pipe ===") && run.out().contains("Throughput: "), run.out());
@@ -54,7 +54,7 @@ class BenchCommandTest {
 
         Path json = dir.resolve("bench.json");
         SimulateCommandTest.Run bench = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
-                "--num-requests", "4", "--max-input", "8", "--max-output", "4", "--policies", "td-pipe",
+                "--num-requests", "4", "--scale-input", "8", "--scale-output", "4", "--policies", "td-pipe",
                 "--profile", csv.toString(), "--json", json.toString());
         assertEquals(0, bench.code(), bench.err());
         assertEquals(csv.toString(), new ObjectMapper().readTree(json.toFile()).get("setup").get("profile").asText());
