@@ -3,11 +3,14 @@ package org.tdpipe.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.predict.LengthPredictors;
 import org.tdpipe.core.profile.Profile;
@@ -17,6 +20,8 @@ import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.runtime.ProfileCache;
+import org.tdpipe.runtime.ProfileKey;
 import org.tdpipe.runtime.Profiler;
 import org.tdpipe.runtime.StageProfiler;
 import org.tdpipe.sim.workload.WorkloadItem;
@@ -37,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
     private static final int WARM_UP_TOKENS = 64;
     /** Requests of the untimed run that warms remote workers up before the timed runs. */
     private static final int WARM_UP_REQUESTS = 8;
+    /** Timed runs per batch size of a start-up profile. */
+    private static final int PROFILE_REPEATS = 3;
+    /** Largest decode batch of a start-up stage profile (fewer when the workload has fewer requests). */
+    private static final int MAX_DECODE_PROBE = 64;
 
     @Option(names = "--model", required = true,
             description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name> (e.g. dummy:llama-110m).")
@@ -67,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--block-size", defaultValue = "16", description = "Tokens per KV block (default: ${DEFAULT-VALUE})")
     int blockSize;
 
-    @Option(names = "--profile", description = "TD-Pipe profile CSV of this machine (default: measure one now)")
+    @Option(names = "--profile", description = "TD-Pipe profile CSV of this machine (default: the cached one for this model and hardware, else measure one now and cache it)")
     Path profile;
 
     @Option(names = "--profile-max-tokens", defaultValue = "512", description = "Largest batch measured when profiling (default: ${DEFAULT-VALUE})")
@@ -76,8 +85,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--validate", description = "Also simulate every policy on the same inputs with the stage profile and report predicted vs measured throughput")
     boolean validate;
 
-    @Option(names = "--stage-profile", description = "Stage profile of this pipeline for --validate (tdpipe profile --stage-table; default: measure one now)")
+    @Option(names = "--stage-profile", description = "Stage profile of this pipeline for --validate (tdpipe profile --stage-table; default: the cached one, else measure one now and cache it)")
     Path stageProfile;
+
+    @Mixin
+    ProfileCacheOptions profileCache;
 
     @Mixin
     ReportOutputs outputs;
@@ -106,8 +118,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             List<LayerRange> ranges = pipeline.ranges(loaded);
             int blocks = kvBlocks != null ? kvBlocks : defaultBlocks(config, items);
-            Profile costs = schedulerProfile(loaded, out);
-            StageProfile stages = validate ? stageProfile(loaded, ranges, out) : null;
+            Optional<ProfileCache> cache = profileCache.cache();
+            Profile costs = schedulerProfile(loaded, cache, out);
+            StageProfile stages = validate ? stageProfile(loaded, ranges, cache, Math.min(MAX_DECODE_PROBE, items.size()), out) : null;
             out.printf(Locale.ROOT, "Benchmarking %s on %d %s stage(s) (layers %s, %d kernel thread(s) each), KV cache %d blocks of %d tokens%n",
                     loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
             out.printf(Locale.ROOT, "Workload: %s, predictor: %s%n", work.description(), predictor);
@@ -150,20 +163,47 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The given profile, or one measured now; either way the kernels are warm before the timed runs. */
-    private Profile schedulerProfile(ModelSource source, PrintStream out) {
+    /**
+     * The given profile, the cached one or one measured now (and cached); the kernels are warm before
+     * the timed runs either way.
+     */
+    private Profile schedulerProfile(ModelSource source, Optional<ProfileCache> cache, PrintStream out) {
         if (profile != null) {
-            new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
+            warmUp(source);
             return Profile.read(profile);
         }
-        long start = System.nanoTime();
-        Profile measured = new Profiler(source, pipeline.stageThreads(), 3).measure(profileMaxTokens);
-        out.printf(Locale.ROOT, "Profiled T[n] for n = 1..%d in %.1f s: T[1] = %.2f ms, T[%d] = %.2f ms%n", measured.maxTokens(),
-                (System.nanoTime() - start) / 1e9, measured.forwardMs(1), measured.maxTokens(), measured.forwardMs(measured.maxTokens()));
-        return measured;
+        int threads = pipeline.stageThreads();
+        Supplier<Profile> measure = () -> {
+            long start = System.nanoTime();
+            Profile measured = new Profiler(source, threads, PROFILE_REPEATS).measure(profileMaxTokens);
+            out.printf(Locale.ROOT, "Profiled T[n] for n = 1..%d in %.1f s: T[1] = %.2f ms, T[%d] = %.2f ms%n", measured.maxTokens(),
+                    (System.nanoTime() - start) / 1e9, measured.forwardMs(1), measured.maxTokens(), measured.forwardMs(measured.maxTokens()));
+            return measured;
+        };
+        if (cache.isEmpty()) {
+            return measure.get();
+        }
+        ProfileKey key = ProfileKey.of(model, source.config(), String.format(Locale.ROOT, "T[n] for n = 1..%d, %d repeats, %d thread(s)",
+                profileMaxTokens, PROFILE_REPEATS, threads));
+        ProfileCache.Entry<Profile> entry = cache.get().profile(key, profileCache.refresh, measure);
+        report(entry, "T[n]", out);
+        if (entry.reused()) {
+            warmUp(source);
+        }
+        return entry.profile();
     }
 
-    private StageProfile stageProfile(ModelSource source, List<LayerRange> ranges, PrintStream out) {
+    private void warmUp(ModelSource source) {
+        new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
+    }
+
+    private static void report(ProfileCache.Entry<?> entry, String what, PrintStream out) {
+        out.printf(Locale.ROOT, "%s %s profile %s (--refresh-profile measures again, --no-profile-cache skips the cache)%n",
+                entry.reused() ? "Reused the cached" : "Cached the", what, entry.file());
+    }
+
+    private StageProfile stageProfile(ModelSource source, List<LayerRange> ranges, Optional<ProfileCache> cache, int maxDecodeSeqs,
+            PrintStream out) {
         if (stageProfile != null) {
             StageProfile read = StageProfile.read(stageProfile);
             if (read.numStages() != ranges.size()) {
@@ -171,11 +211,24 @@ final class BenchCommand implements Callable<Integer> {
             }
             return read;
         }
-        long start = System.nanoTime();
-        StageProfile measured = new StageProfiler(source, ranges, pipeline.stageThreads())
-                .measure(StageProfileOptions.DEFAULT_GRID, StageProfileOptions.setup(source, ranges, pipeline.stageThreads()));
-        out.printf(Locale.ROOT, "Profiled the %d stages in %.1f s%n", ranges.size(), (System.nanoTime() - start) / 1e9);
-        return measured;
+        int threads = pipeline.stageThreads();
+        StageProfiler.Grid grid = StageProfileOptions.grid(profileMaxTokens, maxDecodeSeqs);
+        Supplier<StageProfile> measure = () -> {
+            long start = System.nanoTime();
+            StageProfile measured = new StageProfiler(source, ranges, threads).measure(grid, StageProfileOptions.setup(source, ranges, threads));
+            out.printf(Locale.ROOT, "Profiled the %d stages in %.1f s%n", ranges.size(), (System.nanoTime() - start) / 1e9);
+            return measured;
+        };
+        if (cache.isEmpty()) {
+            return measure.get();
+        }
+        ProfileKey key = ProfileKey.of(model, source.config(), String.format(Locale.ROOT,
+                "stage profile, layers %s, %d thread(s) per stage, prefill to %d tokens in prompts of %d, decode to %d sequences at contexts %s, %d repeats",
+                describe(ranges), threads, grid.maxPrefillTokens(), grid.prefillSequence(), grid.maxDecodeSeqs(),
+                Arrays.toString(grid.decodeContexts()), grid.repeats()));
+        ProfileCache.Entry<StageProfile> entry = cache.get().stageProfile(key, profileCache.refresh, measure);
+        report(entry, "stage", out);
+        return entry.profile();
     }
 
     private MeasuredRun runPolicy(ModelSource source, PolicyRunner runner, String name, List<WorkloadItem> items) {

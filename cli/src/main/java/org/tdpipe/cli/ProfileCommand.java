@@ -61,7 +61,7 @@ final class ProfileCommand implements Callable<Integer> {
                     profile.forwardMs(maxTokens), out);
             if (stageTable != null) {
                 List<LayerRange> ranges = pipeline.ranges(source);
-                StageProfiler.Grid grid = new StageProfiler.Grid(maxTokens, StageProfileOptions.DEFAULT_GRID.prefillSequence(),
+                StageProfiler.Grid grid = new StageProfiler.Grid(maxTokens, StageProfileOptions.PREFILL_SEQUENCE,
                         maxDecodeSeqs, decodeContexts, repeats);
                 start = System.nanoTime();
                 StageProfile stages = new StageProfiler(source, ranges, threads).measure(grid,

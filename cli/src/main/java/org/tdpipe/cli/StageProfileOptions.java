@@ -9,11 +9,16 @@ import org.tdpipe.runtime.StageProfiler;
 
 /** What a stage profile measures by default, and the setup it records. */
 final class StageProfileOptions {
-    /**
-     * Prefill up to 512 tokens in prompts of 256; decode up to 64 sequences at contexts 16 and 128
-     * (two contexts separate attention from the LM head); 3 timed launches per probe.
-     */
-    static final StageProfiler.Grid DEFAULT_GRID = new StageProfiler.Grid(512, 256, 64, new int[] {16, 128}, 3);
+    /** Longest prompt of the prefill probes. */
+    static final int PREFILL_SEQUENCE = 256;
+    /** Two contexts separate attention from the LM head. */
+    static final int[] DECODE_CONTEXTS = {16, 128};
+    static final int REPEATS = 3;
+
+    /** Prefill up to {@code maxTokens} tokens; decode up to {@code maxDecodeSeqs} sequences at {@link #DECODE_CONTEXTS}. */
+    static StageProfiler.Grid grid(int maxTokens, int maxDecodeSeqs) {
+        return new StageProfiler.Grid(maxTokens, PREFILL_SEQUENCE, maxDecodeSeqs, DECODE_CONTEXTS, REPEATS);
+    }
 
     private StageProfileOptions() {
     }

@@ -24,9 +24,11 @@ class BenchCommandTest {
         Path chart = dir.resolve("timeline.png");
         SimulateCommandTest.Run run = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
                 "--num-requests", "8", "--seed", "0", "--scale-input", "16", "--scale-output", "8", "--profile-max-tokens", "32",
+                "--profile-cache", dir.resolve("cache").toString(),
                 "--policies", "td-pipe,pp-vllm,pp-chunked", "--json", json.toString(), "--chart", chart.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("=== td-pipe ===") && run.out().contains("Throughput: "), run.out());
+        assertTrue(run.out().contains("Cached the T[n] profile"), run.out());
         assertTrue(Files.size(chart) > 0);
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertTrue(doc.get("setup").get("measured").asBoolean());
@@ -40,6 +42,18 @@ class BenchCommandTest {
             assertTrue(bubble >= 0 && bubble < 1, "bubble ratio " + bubble);
             assertEquals(2, r.get("stage_utilization").size());
         }
+    }
+
+    @Test
+    void aSecondStartReusesTheProfileCachedForTheModelAndHardware() {
+        String[] args = {"bench", "--model", "dummy:llama-260k", "--stages", "2", "--num-requests", "2", "--scale-input", "8",
+            "--scale-output", "4", "--profile-max-tokens", "16", "--policies", "td-pipe", "--profile-cache", dir.resolve("cache").toString()};
+        SimulateCommandTest.Run first = SimulateCommandTest.run(args);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("Profiled T[n]") && first.out().contains("Cached the T[n] profile"), first.out());
+        SimulateCommandTest.Run second = SimulateCommandTest.run(args);
+        assertEquals(0, second.code(), second.err());
+        assertTrue(!second.out().contains("Profiled T[n]") && second.out().contains("Reused the cached T[n] profile"), second.out());
     }
 
     @Test
