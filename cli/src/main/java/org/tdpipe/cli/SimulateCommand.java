@@ -159,7 +159,8 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stage-profile needs --kv-blocks: the KV cache of the profiled pipeline");
         }
         if (policies.stream().anyMatch(p -> p.strip().equals("tp"))) {
-            throw new IllegalArgumentException("policy tp needs tensor-parallel GPUs; a --stage-profile pipeline runs the pipeline policies only");
+            throw new IllegalArgumentException("policy tp needs tensor-parallel GPUs; a --stage-profile pipeline runs the pipeline policies only "
+                    + "(e.g. --policies td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked)");
         }
         StageProfile stages = StageProfile.read(stageProfile);
         Profile belief = Profile.read(profile);

@@ -51,15 +51,41 @@ public final class StageProfileCost implements StageCostModel {
         return stages.get(stage);
     }
 
-    /**
-     * One stage's fitted model.
-     *
-     * @param rowMs time of one extra sampled row
-     * @param pairMs time of one extra attention pair
-     * @param decodeRmsError root-mean-square relative error of the model on the measured decode batches
-     */
-    public record StageFit(int[] tokens, double[] ms, double[] sampled, double[] pairs, double rowMs, double pairMs,
-            double decodeRmsError) {
+    /** One stage's fitted model: the measured prefill curve and the two fitted corrections. */
+    public static final class StageFit {
+        private final int[] tokens;
+        private final double[] ms;
+        private final double[] sampled;
+        private final double[] pairs;
+        private final double rowMs;
+        private final double pairMs;
+        private final double decodeRmsError;
+
+        private StageFit(int[] tokens, double[] ms, double[] sampled, double[] pairs, double rowMs, double pairMs,
+                double decodeRmsError) {
+            this.tokens = tokens;
+            this.ms = ms;
+            this.sampled = sampled;
+            this.pairs = pairs;
+            this.rowMs = rowMs;
+            this.pairMs = pairMs;
+            this.decodeRmsError = decodeRmsError;
+        }
+
+        /** Time of one extra sampled row, ms. */
+        public double rowMs() {
+            return rowMs;
+        }
+
+        /** Time of one extra attention pair, ms. */
+        public double pairMs() {
+            return pairMs;
+        }
+
+        /** Root-mean-square relative error of the model on the measured decode batches. */
+        public double decodeRmsError() {
+            return decodeRmsError;
+        }
 
         static StageFit of(List<StageTiming> prefill, List<StageTiming> decode) {
             List<StageTiming> sorted = new ArrayList<>(prefill);
