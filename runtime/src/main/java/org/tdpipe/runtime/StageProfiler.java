@@ -77,8 +77,10 @@ public final class StageProfiler {
         for (int n : Profiler.grid(grid.maxPrefillTokens())) {
             probes.add(prefill(n, seqLen));
         }
-        for (int c : grid.decodeContexts()) {
-            for (int b : Profiler.grid(grid.maxDecodeSeqs())) {
+        // contexts side by side for each size, so that a machine getting slower or faster over the
+        // run does not pass for attention cost
+        for (int b : Profiler.grid(grid.maxDecodeSeqs())) {
+            for (int c : grid.decodeContexts()) {
                 probes.add(decode(b, Math.min(c, maxLen)));
             }
         }

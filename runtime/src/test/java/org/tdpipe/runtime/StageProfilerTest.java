@@ -30,7 +30,8 @@ class StageProfilerTest {
                 assertEquals(2 * (4 * 5 / 2), eight.attentionPairs());
                 List<StageTiming> decode = p.timings(s, Phase.DECODE);
                 assertEquals(2 * 3, decode.size());
-                StageTiming last = decode.getLast();
+                StageTiming last = decode.getLast(); // sizes in order, each at every context
+                assertEquals(4 * 4, decode.get(decode.size() - 2).attentionPairs());
                 assertEquals(4, last.tokens());
                 assertEquals(4, last.sampled());
                 assertEquals(4 * 8, last.attentionPairs());
