@@ -15,9 +15,14 @@ import org.tdpipe.core.profile.StageTiming;
  * sampling, on the last stage) and each extra attention (query, key) pair (decode reads the KV of
  * its whole context).
  *
- * <p>{@code t_s(batch) = prefill_s(n) + rowMs_s·(sampled − sampled_ref(n)) + pairMs_s·(pairs − pairs_ref(n))},
- * where the references are those of the measured prefill batches. Like every {@link StageCostModel}
- * it is the simulator's ground truth; policies still plan with their own {@code T[n]} table.
+ * <p>{@code t_s(batch) = prefill_s(n) + rowMs_s·(sampled − sampled_ref(n)) + pairMs_s·max(0, pairs − pairs_ref(n))},
+ * where the references are those of the measured prefill batches. Only attention beyond the
+ * reference is priced, at the decode rate: a decode token streams the K and V of its whole context
+ * from memory, while a prompt's queries share their sequence's keys in cache, so a pair costs far
+ * less in prefill — a batch of prompts shorter than the reference's is not credited at the decode
+ * rate (the validation found that crediting it made large prefill batches 3× too cheap). Like every
+ * {@link StageCostModel} it is the simulator's ground truth; policies still plan with their own
+ * {@code T[n]} table.
  */
 public final class StageProfileCost implements StageCostModel {
     /** A corrected time never drops below this share of the prefill curve's time for the same tokens. */
@@ -116,7 +121,7 @@ public final class StageProfileCost implements StageCostModel {
             double sxx = 0, sxy = 0, syy = 0, sxr = 0, syr = 0;
             for (StageTiming t : decode) {
                 double x = t.sampled() - interpolate(sampled, t.tokens());
-                double y = t.attentionPairs() - interpolate(pairs, t.tokens());
+                double y = extraPairs(t.tokens(), t.attentionPairs());
                 double r = t.ms() - interpolate(ms, t.tokens());
                 sxx += x * x;
                 sxy += x * y;
@@ -153,8 +158,13 @@ public final class StageProfileCost implements StageCostModel {
         public double ms(int numTokens, int numSampled, long attentionPairs) {
             double base = interpolate(ms, numTokens);
             double corrected = base + rowMs * (numSampled - interpolate(sampled, numTokens))
-                    + pairMs * (attentionPairs - interpolate(pairs, numTokens));
+                    + pairMs * extraPairs(numTokens, attentionPairs);
             return Math.max(FLOOR_SHARE * base, corrected);
+        }
+
+        /** Attention pairs beyond those of the measured prefill batch of the same size (0 when fewer). */
+        private double extraPairs(int numTokens, long attentionPairs) {
+            return Math.max(0, attentionPairs - interpolate(pairs, numTokens));
         }
 
         /** {@code values} at {@code n} tokens: linear between measured sizes, flat below, proportional past the largest. */

@@ -50,10 +50,18 @@ class StageProfileCostTest {
         BatchLoad decode = new BatchLoad(12, 12, 12 * 50, 12 * 50);
         assertEquals(Math.round(truth(1, 12, 12, 600) * 1e6), cost.stageNanos(decode, 1, 2));
         assertEquals(Math.round(truth(0, 12, 12, 600) * 1e6), cost.stageNanos(decode, 0, 2));
-        // past the largest prefill, time grows in proportion to the tokens
+        // past the largest prefill, time grows in proportion to the tokens (attention beyond the reference at the decode rate)
         BatchLoad big = BatchLoad.prefill(128);
-        assertEquals(truth(0, 64, 1, 64 * 65 / 2) * 2 + 0.001 * (128L * 129 / 2 - 2L * 64 * 65 / 2) - 0.0,
+        assertEquals(truth(0, 64, 1, 64 * 65 / 2) * 2 + 0.001 * (128L * 129 / 2 - 2L * 64 * 65 / 2),
                 cost.stageNanos(big, 0, 2) / 1e6, 1e-6);
+    }
+
+    @Test
+    void promptsShorterThanTheMeasuredOnesAreNotCreditedAtTheDecodeRate() {
+        StageProfileCost cost = new StageProfileCost(measured());
+        // 64 tokens in 8 prompts of 8: fewer pairs than the measured 64-token prompt, more sampled rows
+        BatchLoad shortPrompts = new BatchLoad(64, 8, 8L * 36, 64);
+        assertEquals(truth(1, 64, 1, 64 * 65 / 2) + 0.2 * 7, cost.stageNanos(shortPrompts, 1, 2) / 1e6, 1e-6);
     }
 
     @Test
