@@ -9,7 +9,7 @@ OUT=docs/results
 mkdir -p "$OUT"
 PROFILE=$OUT/bench-predictor-llama110m-profile.csv
 BENCH=(--model dummy:llama-110m --stages 2 --executor local --num-requests 48 --seed 0 --kv-blocks 48
-  --max-input 64 --max-output 64 --profile "$PROFILE")
+  --scale-input 64 --scale-output 64 --profile "$PROFILE")
 
 ./tdpipe profile --model dummy:llama-110m --stages 2 --out "$PROFILE" > "$OUT/bench-predictor-profile.txt"
 # Two passes: on a shared machine single runs vary by far more than the policies differ.

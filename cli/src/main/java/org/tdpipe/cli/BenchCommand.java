@@ -3,46 +3,49 @@ package org.tdpipe.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.tdpipe.core.engine.Engine;
-import org.tdpipe.core.engine.EngineListener;
+import java.util.function.Supplier;
 import org.tdpipe.core.engine.RunResult;
-import org.tdpipe.core.engine.StopChecker;
-import org.tdpipe.core.exec.PipelineExecutor;
-import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.predict.LengthPredictors;
 import org.tdpipe.core.profile.Profile;
+import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.sched.Policies;
-import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.runtime.ProfileCache;
+import org.tdpipe.runtime.ProfileKey;
 import org.tdpipe.runtime.Profiler;
-import org.tdpipe.sim.workload.ArrivalProcess;
-import org.tdpipe.sim.workload.LengthFilter;
+import org.tdpipe.runtime.StageProfiler;
 import org.tdpipe.sim.workload.WorkloadItem;
-import org.tdpipe.sim.workload.WorkloadRequests;
-import org.tdpipe.sim.workload.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tdpipe bench}: runs the policies on the real CPU pipeline, one after the other, and compares them. */
+/** {@code tdpipe bench}: runs the policies on the real CPU pipeline, interleaved, and compares them. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the scheduling policies on the real model pipeline of this machine and compare their measured throughput.",
-            "Requests are sampled from a trace (paper filter), scaled down to --max-input / --max-output tokens, all arriving at once;",
-            "prompts are placeholder tokens and every request generates exactly its output length (ignore_eos)."})
+            "Requests are sampled from a trace (paper filter), scaled down to --scale-input / --scale-output tokens, all arriving at once",
+            "by default; prompts are placeholder tokens and every request generates exactly its output length (ignore_eos).",
+            "With --repeat N the policies run N times interleaved (A, B, C, A, B, C, ...) and the median run counts.",
+            "With --validate the simulator predicts every policy on the same inputs from a stage profile, and the errors are reported."})
 final class BenchCommand implements Callable<Integer> {
+    private static final WorkloadOptions.Defaults WORKLOAD_DEFAULTS = new WorkloadOptions.Defaults(32, 64, 64);
     /** Largest batch run to warm the kernels up when a profile is given. */
     private static final int WARM_UP_TOKENS = 64;
     /** Requests of the untimed run that warms remote workers up before the timed runs. */
     private static final int WARM_UP_REQUESTS = 8;
+    /** Timed runs per batch size of a start-up profile. */
+    private static final int PROFILE_REPEATS = 3;
+    /** Largest decode batch of a start-up stage profile (fewer when the workload has fewer requests). */
+    private static final int MAX_DECODE_PROBE = 64;
 
     @Option(names = "--model", required = true,
             description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name> (e.g. dummy:llama-110m).")
@@ -51,24 +54,15 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
 
-    @Option(names = "--workload", description = "Trace CSV (ShareGPT stats or Azure format) (default: the ShareGPT trace in the shared data folder, else a synthetic ShareGPT-like workload)")
-    Path workload;
-
-    @Option(names = "--num-requests", defaultValue = "32", description = "Requests sampled from the trace (default: ${DEFAULT-VALUE})")
-    int numRequests;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    WorkloadOptions workload;
 
     @Option(names = "--policies", defaultValue = "td-pipe,pp-vllm,pp-chunked", split = ",",
             description = "Policies to compare, run one after the other (default: ${DEFAULT-VALUE})")
     List<String> policies;
 
-    @Option(names = "--max-input", defaultValue = "64", description = "Scale prompts so the longest has this many tokens (default: ${DEFAULT-VALUE})")
-    int maxInput;
-
-    @Option(names = "--max-output", defaultValue = "64", description = "Scale outputs so the longest has this many tokens (default: ${DEFAULT-VALUE})")
-    int maxOutput;
+    @Option(names = "--repeat", defaultValue = "1", description = "Runs of every policy, interleaved; tables and charts show each policy's median run (default: ${DEFAULT-VALUE})")
+    int repeat;
 
     @Option(names = "--predictor", defaultValue = "oracle", description = "Output-length predictor: " + LengthPredictors.NAMES + " (default: ${DEFAULT-VALUE})")
     String predictor;
@@ -82,77 +76,147 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--block-size", defaultValue = "16", description = "Tokens per KV block (default: ${DEFAULT-VALUE})")
     int blockSize;
 
-    @Option(names = "--profile", description = "TD-Pipe profile CSV of this machine (default: measure one now)")
+    @Option(names = "--profile", description = "TD-Pipe profile CSV of this machine (default: the cached one for this model and hardware, else measure one now and cache it)")
     Path profile;
 
     @Option(names = "--profile-max-tokens", defaultValue = "512", description = "Largest batch measured when profiling (default: ${DEFAULT-VALUE})")
     int profileMaxTokens;
+
+    @Option(names = "--validate", description = "Also simulate every policy on the same inputs with the stage profile and report predicted vs measured throughput")
+    boolean validate;
+
+    @Option(names = "--stage-profile", description = "Stage profile of this pipeline for --validate (tdpipe profile --stage-table; default: the cached one, else measure one now and cache it)")
+    Path stageProfile;
+
+    @Mixin
+    ProfileCacheOptions profileCache;
 
     @Mixin
     ReportOutputs outputs;
 
     @Override
     public Integer call() throws IOException {
-        if (numRequests < 1) {
-            throw new IllegalArgumentException("--num-requests must be >= 1, got " + numRequests);
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
+        }
+        if (stageProfile != null && !validate) {
+            throw new IllegalArgumentException("--stage-profile is read only with --validate");
         }
         for (String name : policies) {
             Policies.parse(name);
         }
         outputs.validate();
         PrintStream out = System.out;
-        WorkloadTrace workloadTrace = WorkloadTrace.load(workload, numRequests, seed);
-        List<WorkloadItem> items = new LengthScaling(maxInput, maxOutput).apply(
-                Workloads.build(workloadTrace.trace(), LengthFilter.PAPER, numRequests, seed, new ArrivalProcess.Offline()));
+        WorkloadOptions.Workload work = workload.build(WORKLOAD_DEFAULTS);
+        List<WorkloadItem> items = work.items();
         try (ModelSource loaded = ModelSources.open(model)) {
             ModelConfig config = loaded.config();
-            if (maxInput + maxOutput > config.contextLength()) {
-                throw new IllegalArgumentException("--max-input + --max-output = " + (maxInput + maxOutput)
-                        + " exceeds the model's context length " + config.contextLength());
+            int longest = items.stream().mapToInt(WorkloadItem::totalTokens).max().orElseThrow();
+            if (longest > config.contextLength()) {
+                throw new IllegalArgumentException("the longest request has " + longest + " tokens (prompt + output), more than the model's context length "
+                        + config.contextLength() + "; lower --scale-input / --scale-output or --max-total");
             }
             List<LayerRange> ranges = pipeline.ranges(loaded);
             int blocks = kvBlocks != null ? kvBlocks : defaultBlocks(config, items);
+            Optional<ProfileCache> cache = profileCache.cache();
             Profile costs = schedulerProfile(loaded, out);
+            StageProfile stages = validate ? stageProfile(loaded, ranges, cache, Math.min(MAX_DECODE_PROBE, items.size()), out) : null;
             out.printf(Locale.ROOT, "Benchmarking %s on %d %s stage(s) (layers %s, %d kernel thread(s) each), KV cache %d blocks of %d tokens%n",
                     loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
-            out.printf(Locale.ROOT, "Workload: %s, %d requests (seed %d, offline), scaled to prompts <= %d and outputs <= %d tokens, predictor: %s%n",
-                    workloadTrace.description(), items.size(), seed, maxInput, maxOutput, predictor);
+            out.printf(Locale.ROOT, "Workload: %s, predictor: %s%n", work.description(), predictor);
+            PolicyRunner runner = new PolicyRunner(blocks, blockSize, config.contextLength(), costs, predictor, workload.seed);
             if (pipeline.executor == PipelineOptions.ExecutorKind.grpc) {
                 // the profile warmed this process's kernels only: give the workers' JIT an untimed run too
-                runPolicy(loaded, policies.getFirst().strip(), items.subList(0, Math.min(items.size(), WARM_UP_REQUESTS)),
-                        blocks, costs);
-                out.printf(Locale.ROOT, "Warmed up the workers with %d untimed requests%n", Math.min(items.size(), WARM_UP_REQUESTS));
+                int n = Math.min(items.size(), WARM_UP_REQUESTS);
+                runPolicy(loaded, runner, policies.getFirst().strip(), items.subList(0, n));
+                out.printf(Locale.ROOT, "Warmed up the workers with %d untimed requests%n", n);
             }
-            List<RunResult> results = new ArrayList<>();
-            for (String name : policies) {
-                RunResult result = runPolicy(loaded, name.strip(), items, blocks, costs);
-                ThroughputReport.printRun(out, result);
-                results.add(result);
+            RepeatedRuns runs = new RepeatedRuns();
+            for (int r = 1; r <= repeat; r++) {
+                for (String name : policies) {
+                    MeasuredRun run = runPolicy(loaded, runner, name.strip(), items);
+                    if (repeat > 1) {
+                        out.printf(Locale.ROOT, "(run %d of %d)%n", r, repeat);
+                    }
+                    ThroughputReport.printRun(out, run.result());
+                    runs.add(name.strip(), run);
+                }
             }
-            ThroughputReport report = new ThroughputReport(results);
+            List<RunResult> medians = runs.representatives();
+            ThroughputReport report = new ThroughputReport(medians);
             report.printTable(out);
-            outputs.write(report, results, setupJson(loaded, workloadTrace, ranges, blocks, costs, items.size()), out);
+            Map<String, Object> sections = new LinkedHashMap<>();
+            if (repeat > 1) {
+                runs.printSpread(out);
+                sections.put("repeats", runs.json());
+            }
+            Map<String, Object> setup = setupJson(loaded, work, ranges, blocks, costs);
+            if (validate) {
+                SimulatorValidation validation = SimulatorValidation.of(runs, new ProfiledPipeline(stages, runner), items);
+                validation.print(out);
+                setup.put("stage_profile", stageProfile != null ? stageProfile.toString() : "measured at start-up");
+                setup.put("stage_profile_setup", stages.setup());
+                sections.put("validation", validation.json());
+            }
+            outputs.write(report, medians, setup, sections, out);
         }
         return 0;
     }
 
-    /** The given profile, or one measured now; either way the kernels are warm before the timed runs. */
+    /**
+     * The given profile, the cached one or one measured now (and cached); the kernels are warm before
+     * the timed runs either way.
+     */
     private Profile schedulerProfile(ModelSource source, PrintStream out) {
         if (profile != null) {
-            new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
+            warmUp(source);
             return Profile.read(profile);
         }
-        return SchedulerProfile.measure(source, pipeline.stageThreads(), 3, profileMaxTokens, out);
+        ProfileCache.Entry<Profile> entry = SchedulerProfile.cachedOrMeasured(model, source, pipeline.stageThreads(),
+                PROFILE_REPEATS, profileMaxTokens, profileCache, out);
+        if (entry.reused()) {
+            warmUp(source);
+        }
+        return entry.profile();
     }
 
-    private RunResult runPolicy(ModelSource source, String name, List<WorkloadItem> items, int blocks, Profile costs) {
-        LengthPredictor lengthPredictor = LengthPredictors.byName(predictor, seed);
-        int maxModelLen = source.config().contextLength();
-        try (PipelineExecutor executor = pipeline.open(source, blocks, blockSize, sampled -> { })) {
-            PolicyContext ctx = new PolicyContext(executor.numStages(), blocks, blockSize, maxModelLen, costs, lengthPredictor);
-            Engine engine = new Engine(executor, Policies.create(name, ctx), lengthPredictor,
-                    new StopChecker(StopChecker.NO_EOS, maxModelLen), EngineListener.NONE);
-            return engine.run(WorkloadRequests.toRequests(items, "req"));
+    private void warmUp(ModelSource source) {
+        new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
+    }
+
+    private StageProfile stageProfile(ModelSource source, List<LayerRange> ranges, Optional<ProfileCache> cache, int maxDecodeSeqs,
+            PrintStream out) {
+        if (stageProfile != null) {
+            StageProfile read = StageProfile.read(stageProfile);
+            if (read.numStages() != ranges.size()) {
+                throw new IllegalArgumentException(stageProfile + " profiles " + read.numStages() + " stages but the pipeline has " + ranges.size());
+            }
+            return read;
+        }
+        int threads = pipeline.stageThreads();
+        StageProfiler.Grid grid = StageProfileOptions.grid(profileMaxTokens, maxDecodeSeqs);
+        Supplier<StageProfile> measure = () -> {
+            long start = System.nanoTime();
+            StageProfile measured = new StageProfiler(source, ranges, threads).measure(grid, StageProfileOptions.setup(source, ranges, threads));
+            out.printf(Locale.ROOT, "Profiled the %d stages in %.1f s%n", ranges.size(), (System.nanoTime() - start) / 1e9);
+            return measured;
+        };
+        if (cache.isEmpty()) {
+            return measure.get();
+        }
+        ProfileKey key = ProfileKey.of(model, source.config(), String.format(Locale.ROOT,
+                "stage profile, layers %s, %d thread(s) per stage, prefill to %d tokens in prompts of %d, decode to %d sequences at contexts %s, %d repeats",
+                describe(ranges), threads, grid.maxPrefillTokens(), grid.prefillSequence(), grid.maxDecodeSeqs(),
+                Arrays.toString(grid.decodeContexts()), grid.repeats()));
+        ProfileCache.Entry<StageProfile> entry = cache.get().stageProfile(key, profileCache.refresh, measure);
+        ProfileCacheOptions.report(entry, "stage", out);
+        return entry.profile();
+    }
+
+    private MeasuredRun runPolicy(ModelSource source, PolicyRunner runner, String name, List<WorkloadItem> items) {
+        try (LoadRecordingExecutor executor = new LoadRecordingExecutor(pipeline.open(source, runner.numBlocks(), blockSize, sampled -> { }))) {
+            RunResult result = runner.run(executor, name, items);
+            return new MeasuredRun(result, executor.loads());
         }
     }
 
@@ -166,12 +230,12 @@ final class BenchCommand implements Callable<Integer> {
         return (int) Math.max(1, Math.min(needed, (long) (kvCacheMib * (1 << 20)) / perBlock));
     }
 
-    private static String describe(List<LayerRange> ranges) {
+    static String describe(List<LayerRange> ranges) {
         return String.join(",", ranges.stream().map(r -> String.valueOf(r.size())).toList());
     }
 
-    private Map<String, Object> setupJson(ModelSource source, WorkloadTrace workloadTrace, List<LayerRange> ranges, int blocks,
-            Profile costs, int requests) {
+    private Map<String, Object> setupJson(ModelSource source, WorkloadOptions.Workload work, List<LayerRange> ranges, int blocks,
+            Profile costs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("measured", true);
         m.put("model", source.location());
@@ -181,14 +245,11 @@ final class BenchCommand implements Callable<Integer> {
         m.put("threads_per_stage", pipeline.stageThreads());
         m.put("kv_blocks", blocks);
         m.put("block_size", blockSize);
+        m.put("max_model_len", source.config().contextLength());
         m.put("profile", costs.source());
-        m.put("workload", workloadTrace.description());
-        m.put("num_requests", requests);
-        m.put("seed", seed);
-        m.put("max_input", maxInput);
-        m.put("max_output", maxOutput);
-        m.put("arrival", "offline");
+        m.putAll(work.json());
         m.put("predictor", predictor);
+        m.put("repeat", repeat);
         return m;
     }
 }

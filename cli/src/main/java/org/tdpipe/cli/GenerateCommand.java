@@ -272,7 +272,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     private GenerationRun newRun(ModelSource model, List<GenerationRun.Item> items, PrintStream stream) {
         int blocks = GenerationRun.kvBlocks(model.config(), items, blockSize, (long) (kvCacheMib * (1 << 20)));
-        PolicyOptions.Choice choice = scheduling.choose(model, pipeline.stageThreads(), System.err);
+        PolicyOptions.Choice choice = scheduling.choose(this.model, model, pipeline.stageThreads(), System.err);
         return new GenerationRun(model, pipeline, choice, blocks, blockSize, stream);
     }
 

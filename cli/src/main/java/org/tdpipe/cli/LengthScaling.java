@@ -11,7 +11,7 @@ import org.tdpipe.sim.workload.WorkloadItem;
 record LengthScaling(int maxInput, int maxOutput) {
     LengthScaling {
         if (maxInput < 1 || maxOutput < 1) {
-            throw new IllegalArgumentException("--max-input and --max-output must be >= 1, got " + maxInput + " and " + maxOutput);
+            throw new IllegalArgumentException("--scale-input and --scale-output must be >= 1, got " + maxInput + " and " + maxOutput);
         }
     }
 

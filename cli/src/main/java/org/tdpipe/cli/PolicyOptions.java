@@ -12,6 +12,7 @@ import org.tdpipe.core.sched.SchedulerPolicy;
 import org.tdpipe.core.sched.vllm.VllmOptions;
 import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.model.format.ModelSource;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,7 +29,7 @@ final class PolicyOptions {
     record Choice(Function<PolicyContext, SchedulerPolicy> policy, Profile profile, LengthPredictor predictor) {
     }
 
-    @Option(names = "--policy", defaultValue = "td-pipe-adaptive",
+    @Option(names = "--policy",
             description = "Scheduling policy: " + "td-pipe-adaptive, td-pipe, pp-vllm, pp-chunked, tp and the ablations of 'simulate' (default: ${DEFAULT-VALUE}).")
     String policy;
 
@@ -43,14 +44,27 @@ final class PolicyOptions {
     @Option(names = "--max-batched-tokens", defaultValue = "2048", description = "Token budget of one step of the vLLM policies (default ${DEFAULT-VALUE}).")
     int maxBatchedTokens;
 
+    /** Options whose {@code --policy} defaults to td-pipe-adaptive, the throughput choice. */
+    PolicyOptions() {
+        this("td-pipe-adaptive");
+    }
+
+    /** Options with another default policy (e.g. {@code serve}'s latency-friendly pp-chunked); picocli keeps it as the default. */
+    PolicyOptions(String defaultPolicy) {
+        this.policy = defaultPolicy;
+    }
+
     /** Checks the names before any work. */
     void validate() {
         Policies.parse(policy);
         LengthPredictors.byName(predictor, 0);
     }
 
-    /** Builds the choice for {@code model}; profiling (when needed) is reported on {@code log}. */
-    Choice choose(ModelSource model, int stageThreads, PrintStream log) {
+    @Mixin
+    ProfileCacheOptions profileCache;
+
+    /** Builds the choice for {@code model} ({@code modelSpec} as given on the command line); profiling is reported on {@code log}. */
+    Choice choose(String modelSpec, ModelSource model, int stageThreads, PrintStream log) {
         LengthPredictor lengths = LengthPredictors.byName(predictor, 0);
         String name = policy.strip();
         if (VllmPolicies.NAMES.contains(name)) {
@@ -59,7 +73,8 @@ final class PolicyOptions {
             return new Choice(ctx -> VllmPolicies.create(name, ctx, options), null, lengths);
         }
         Profile costs = profile != null ? Profile.read(profile)
-                : SchedulerProfile.measure(model, stageThreads, PROFILE_REPEATS, Math.min(PROFILE_TOKENS, maxBatchedTokens), log);
+                : SchedulerProfile.cachedOrMeasured(modelSpec, model, stageThreads, PROFILE_REPEATS,
+                        Math.min(PROFILE_TOKENS, maxBatchedTokens), profileCache, log).profile();
         return new Choice(Policies.parse(name), costs, lengths);
     }
 }

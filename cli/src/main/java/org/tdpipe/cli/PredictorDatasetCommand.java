@@ -99,7 +99,7 @@ final class PredictorDatasetCommand implements Callable<Integer> {
                 items.add(new GenerationRun.Item(new PromptFile.Entry(String.valueOf(i), i + 1, prompt, params), ids));
             }
             int blocks = GenerationRun.kvBlocks(source.config(), items, BLOCK_SIZE, (long) (kvCacheMib * (1 << 20)));
-            PolicyOptions.Choice choice = scheduling.choose(source, pipeline.stageThreads(), System.err);
+            PolicyOptions.Choice choice = scheduling.choose(model, source, pipeline.stageThreads(), System.err);
             Map<String, Completion> completions = new HashMap<>();
             GenerationRun.Outcome outcome = new GenerationRun(source, pipeline, choice, blocks, BLOCK_SIZE, null)
                     .run(items, c -> completions.put(c.id(), c), new RunInterruption());

@@ -2,21 +2,27 @@ package org.tdpipe.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tdpipe.core.profile.Profile;
+import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.runtime.Profiler;
+import org.tdpipe.runtime.StageProfiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tdpipe profile}: measures this machine's T[n] and writes it as a TD-Pipe profile CSV. */
+/** {@code tdpipe profile}: measures this machine's T[n] (TD-Pipe CSV) and, optionally, the per-stage table of the pipeline. */
 @Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure the full-model forward time T[n] of a batch of n tokens on this machine, with the threads",
             "one pipeline stage gets (--threads-per-stage, default --threads / --stages), and write it in the TD-Pipe",
-            "profile format (Total Length,Execute Time) that simulate --profile and bench --profile read."})
+            "profile format (Total Length,Execute Time) that simulate --profile and bench --profile read.",
+            "With --stage-table it also runs the --stages pipeline and measures every stage's time for prefill and decode",
+            "batches of several sizes and context lengths (all stages busy), the table simulate --stage-profile reads."})
 final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,
             description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name> (e.g. dummy:llama-110m).")
@@ -34,6 +40,15 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per measured batch size; the median counts (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--stage-table", description = "Also measure the per-stage table of the pipeline and write it here.")
+    Path stageTable;
+
+    @Option(names = "--max-decode-seqs", defaultValue = "64", description = "Largest decode batch of the stage table (default: ${DEFAULT-VALUE}).")
+    int maxDecodeSeqs;
+
+    @Option(names = "--decode-contexts", split = ",", defaultValue = "16,128", description = "Context lengths of the stage table's decode batches (default: ${DEFAULT-VALUE}).")
+    int[] decodeContexts;
+
     @Override
     public Integer call() throws IOException {
         try (ModelSource source = ModelSources.open(model)) {
@@ -44,6 +59,17 @@ final class ProfileCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "Profiled %s with %d thread(s) in %.1f s: T[1] = %.2f ms, T[%d] = %.2f ms%nWrote %s%n",
                     source.location(), threads, (System.nanoTime() - start) / 1e9, profile.forwardMs(1), maxTokens,
                     profile.forwardMs(maxTokens), out);
+            if (stageTable != null) {
+                List<LayerRange> ranges = pipeline.ranges(source);
+                StageProfiler.Grid grid = new StageProfiler.Grid(maxTokens, StageProfileOptions.PREFILL_SEQUENCE,
+                        maxDecodeSeqs, decodeContexts, repeats);
+                start = System.nanoTime();
+                StageProfile stages = new StageProfiler(source, ranges, threads).measure(grid,
+                        StageProfileOptions.setup(source, ranges, threads));
+                stages.write(stageTable);
+                System.out.printf(Locale.ROOT, "Profiled %d stages (layers %s) in %.1f s%nWrote %s%n", ranges.size(),
+                        BenchCommand.describe(ranges), (System.nanoTime() - start) / 1e9, stageTable);
+            }
         }
         return 0;
     }

@@ -30,8 +30,14 @@ final class ReportOutputs {
     }
 
     void write(ThroughputReport report, List<RunResult> results, Map<String, Object> setup, PrintStream out) throws IOException {
+        write(report, results, setup, Map.of(), out);
+    }
+
+    /** {@code sections}: more top-level JSON entries after {@code setup} and {@code runs}. */
+    void write(ThroughputReport report, List<RunResult> results, Map<String, Object> setup, Map<String, Object> sections,
+            PrintStream out) throws IOException {
         if (json != null) {
-            report.writeJson(json, setup);
+            report.writeJson(json, setup, sections);
             out.println("Wrote " + json);
         }
         if (chart != null) {

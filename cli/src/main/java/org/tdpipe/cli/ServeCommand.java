@@ -9,18 +9,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
 import org.tdpipe.core.engine.EngineListener;
-import org.tdpipe.core.predict.LengthPredictors;
-import org.tdpipe.core.profile.Profile;
-import org.tdpipe.core.sched.Policies;
-import org.tdpipe.core.sched.PolicyContext;
-import org.tdpipe.core.sched.SchedulerPolicy;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.chat.ChatTemplate;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.runtime.Profiler;
 import org.tdpipe.server.EngineSetup;
 import org.tdpipe.server.ServedModel;
 import org.tdpipe.server.ServerConfig;
@@ -30,11 +23,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tdpipe serve}: the OpenAI-compatible HTTP server on a real pipeline. The default policy is
- * {@code pp-chunked} (vLLM V1's decode-first chunked prefill): online requests arrive one at a time,
- * and it admits each at the next step without a cost profile or output-length predictions, which
- * keeps time to first token short; the TD-Pipe policies batch prefills into phases for throughput
- * and are chosen with {@code --policy} (they plan with a profile, measured at start-up unless given).
+ * {@code tdpipe serve}: the OpenAI-compatible HTTP server on a real pipeline, under the policy of
+ * {@link PolicyOptions} (default {@code pp-chunked}; the TD-Pipe policies plan with a profile, given,
+ * cached or measured at start-up).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves the model over an OpenAI-compatible HTTP API (/v1/completions, /v1/chat/completions,",
@@ -66,21 +57,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--chat-template", description = "Jinja chat template file (default: the model's own).")
     Path chatTemplate;
 
-    @Option(names = "--policy", defaultValue = "pp-chunked",
-            description = "Scheduler policy: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
-            completionCandidates = PolicyNames.class)
-    String policy;
-
-    @Option(names = "--predictor", defaultValue = "oracle",
-            description = "Output-length predictor of the TD-Pipe policies: " + LengthPredictors.NAMES
-                    + "; 'oracle' predicts max_tokens (default ${DEFAULT-VALUE}).")
-    String predictor;
-
-    @Option(names = "--profile", description = "TD-Pipe profile CSV of this machine for the TD-Pipe policies (default: measure one at start-up).")
-    Path profile;
-
-    @Option(names = "--profile-max-tokens", defaultValue = "256", description = "Largest batch measured when profiling (default ${DEFAULT-VALUE}).")
-    int profileMaxTokens;
+    /**
+     * Online requests arrive one at a time: pp-chunked admits each at the next step without a profile or
+     * length predictions (and a chat request's default max_tokens, the rest of the context, would make the
+     * TD-Pipe memory plans pessimistic), which keeps time to first token short.
+     */
+    @Mixin
+    PolicyOptions scheduling = new PolicyOptions("pp-chunked");
 
     @Option(names = "--block-size", defaultValue = "16", description = "Tokens per KV block (default ${DEFAULT-VALUE}).")
     int blockSize;
@@ -92,16 +75,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds requests in flight may run on after SIGTERM before they are aborted (default ${DEFAULT-VALUE}).")
     double shutdownTimeout;
 
-    /** The policy names for the help text. */
-    static final class PolicyNames extends java.util.ArrayList<String> {
-        PolicyNames() {
-            super(Policies.NAMES);
-        }
-    }
-
     @Override
     public Integer call() throws InterruptedException {
-        Function<PolicyContext, SchedulerPolicy> policyFactory = Policies.parse(policy);
+        scheduling.validate();
         ServerConfig config = new ServerConfig(host, port, Optional.ofNullable(apiKey), maxWaiting,
                 Duration.ofMillis((long) (shutdownTimeout * 1000)));
         try (ModelSource source = ModelSources.open(model)) {
@@ -109,8 +85,8 @@ final class ServeCommand implements Callable<Integer> {
             ServedModel served = new ServedModel(servedModelName != null ? servedModelName : model, source.location(),
                     source.tokenizer(), source.config().contextLength(), ChatTemplate.forModel(source, templateOverride),
                     Instant.now().getEpochSecond());
-            EngineSetup setup = new EngineSetup(policyFactory, LengthPredictors.byName(predictor, 0), schedulerProfile(source),
-                    kvBlocks(source.config()), blockSize);
+            PolicyOptions.Choice choice = scheduling.choose(model, source, pipeline.stageThreads(), System.err);
+            EngineSetup setup = new EngineSetup(choice.policy(), choice.predictor(), choice.profile(), kvBlocks(source.config()), blockSize);
             TdpipeServer server = TdpipeServer.start(served, (blocks, size, onOutput) -> pipeline.open(source, blocks, size, onOutput),
                     setup, EngineListener.NONE, config);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -125,21 +101,10 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }, "tdpipe-shutdown"));
             System.err.printf("tdpipe serve: %s (%s) on http://%s:%d with %d stage(s), policy %s%n", served.name(),
-                    source.location(), host, server.port(), pipeline.stages(), policy);
+                    source.location(), host, server.port(), pipeline.stages(), scheduling.policy);
             stopped.await();
         }
         return 0;
-    }
-
-    /** The profile the TD-Pipe policies plan with: the given one, or one measured now; none for the vLLM baselines. */
-    private Profile schedulerProfile(ModelSource source) {
-        if (!policy.strip().startsWith("td-pipe")) {
-            return null;
-        }
-        if (profile != null) {
-            return Profile.read(profile);
-        }
-        return new Profiler(source, pipeline.stageThreads(), 1).measure(profileMaxTokens);
     }
 
     private int kvBlocks(ModelConfig c) {

@@ -13,37 +13,32 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.tdpipe.core.engine.Engine;
-import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.RunResult;
-import org.tdpipe.core.engine.StopChecker;
-import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.predict.LengthPredictors;
 import org.tdpipe.core.profile.Profile;
+import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.sched.Policies;
-import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.sim.ClusterSpec;
-import org.tdpipe.sim.KvCapacity;
 import org.tdpipe.sim.CostMode;
+import org.tdpipe.sim.KvCapacity;
 import org.tdpipe.sim.SimulatedCluster;
 import org.tdpipe.sim.SimulatedDeployment;
 import org.tdpipe.sim.hw.AllReduceCost;
 import org.tdpipe.sim.hw.GpuCatalog;
 import org.tdpipe.sim.model.ModelCatalog;
-import org.tdpipe.sim.workload.ArrivalProcess;
-import org.tdpipe.sim.workload.LengthFilter;
-import org.tdpipe.sim.workload.WorkloadItem;
-import org.tdpipe.sim.workload.WorkloadRequests;
-import org.tdpipe.sim.workload.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tdpipe simulate}: runs the policies on a simulated PCIe GPU cluster and compares them. */
+/** {@code tdpipe simulate}: runs the policies on a simulated PCIe GPU cluster (or a profiled CPU pipeline) and compares them. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Simulate the scheduling policies on a PCIe multi-GPU node and compare their throughput.",
-            "Defaults: L20 x 4, Llama-2-13B (roofline cost), ShareGPT 5,000 requests (paper filter), offline arrivals."})
+            "Defaults: L20 x 4, Llama-2-13B (roofline cost), ShareGPT 5,000 requests (paper filter), offline arrivals.",
+            "With --stage-profile it simulates the real pipeline that profile was measured on (tdpipe profile --stage-table)."})
 public final class SimulateCommand implements Callable<Integer> {
+    private static final WorkloadOptions.Defaults WORKLOAD_DEFAULTS = new WorkloadOptions.Defaults(5000, null, null);
+    private static final int GPU_MAX_MODEL_LEN = 4096;
+
     @Option(names = "--gpu", defaultValue = "l20", description = "GPU type: ${COMPLETION-CANDIDATES:-l20, a100-pcie-80gb, l40s, rtx4090, h100-pcie, h100-sxm} (default: ${DEFAULT-VALUE})")
     String gpu;
 
@@ -59,14 +54,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--cost", description = "Ground-truth cost model: profile (T[n]/P, the authors' model) or roofline (default: profile when --profile is given, else roofline)")
     String cost;
 
-    @Option(names = "--workload", description = "Trace CSV (ShareGPT stats or Azure format) (default: the ShareGPT trace in the shared data folder, else a synthetic ShareGPT-like workload)")
-    Path workload;
+    @Option(names = "--stage-profile", description = "Per-stage profile of a real pipeline (tdpipe profile --stage-table): simulate that pipeline instead of GPUs; "
+            + "stage times fitted on it, P from it; needs --profile (the schedulers' T[n]) and --kv-blocks")
+    Path stageProfile;
 
-    @Option(names = "--num-requests", defaultValue = "5000", description = "Requests sampled from the trace (default: ${DEFAULT-VALUE})")
-    int numRequests;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling / noise seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Mixin
+    WorkloadOptions workload;
 
     @Option(names = "--policies", defaultValue = "td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked,tp", split = ",",
             description = "Policies to compare (default: ${DEFAULT-VALUE}); ablations: td-pipe/no-greedy, td-pipe/no-stealing, td-pipe/memory-only, td-pipe/dist-memory, td-pipe/no-predictor, td-pipe-adaptive/no-lookahead")
@@ -74,9 +67,6 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--predictor", defaultValue = "oracle", description = "Output-length predictor: " + LengthPredictors.NAMES + " (default: ${DEFAULT-VALUE})")
     String predictor;
-
-    @Option(names = "--arrival", defaultValue = "offline", description = "offline (all at t=0), trace (trace timestamps) or poisson:RATE (requests/s) (default: ${DEFAULT-VALUE})")
-    String arrival;
 
     @Option(names = "--kv-blocks", description = "Override the KV cache size in blocks (default: from GPU memory)")
     Integer kvBlocks;
@@ -87,20 +77,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--gpu-memory-utilization", defaultValue = "0.9", description = "Fraction of GPU memory for weights + KV (default: ${DEFAULT-VALUE})")
     double gpuMemoryUtilization;
 
-    @Option(names = "--max-model-len", defaultValue = "4096", description = "Longest sequence the model accepts (default: ${DEFAULT-VALUE})")
-    int maxModelLen;
-
-    @Option(names = "--min-input", defaultValue = "4", description = "Filter: shortest prompt (default: ${DEFAULT-VALUE})")
-    int minInput;
-
-    @Option(names = "--max-input", defaultValue = "1024", description = "Filter: longest prompt (default: ${DEFAULT-VALUE})")
-    int maxInput;
-
-    @Option(names = "--min-output", defaultValue = "4", description = "Filter: shortest output (default: ${DEFAULT-VALUE})")
-    int minOutput;
-
-    @Option(names = "--max-total", defaultValue = "2048", description = "Filter: longest prompt + output (default: ${DEFAULT-VALUE})")
-    int maxTotal;
+    @Option(names = "--max-model-len", description = "Longest sequence the model accepts (default: 4096, or the profiled model's with --stage-profile)")
+    Integer maxModelLen;
 
     @Option(names = "--allreduce-busbw", description = "TP all-reduce bus bandwidth in GB/s (default: 23.7, NCCL ring over PCIe 4.0)")
     Double allReduceBusBw;
@@ -116,8 +94,13 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintStream out = System.out;
         long wallStart = System.nanoTime();
         outputs.validate();
-        SimulationSetup setup = setup();
-        out.println(setup.describe());
+        for (String name : policies) {
+            Policies.parse(name);
+        }
+        WorkloadOptions.Workload work = workload.build(WORKLOAD_DEFAULTS);
+        Target target = stageProfile != null ? profiledPipeline() : gpuCluster();
+        out.println(target.describe());
+        out.println("Workload: " + work.description() + ", predictor: " + predictor);
 
         // Runs are independent (own executor, virtual clock, policy and requests): use the cores.
         List<RunResult> results = new ArrayList<>();
@@ -125,7 +108,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<RunResult>> runs = new ArrayList<>();
             for (String name : policies) {
-                runs.add(pool.submit(() -> runPolicy(setup, name.strip())));
+                runs.add(pool.submit(() -> target.run(name.strip(), work)));
             }
             for (Future<RunResult> run : runs) {
                 RunResult result = await(run);
@@ -137,8 +120,11 @@ public final class SimulateCommand implements Callable<Integer> {
         report.printTable(out);
         double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
         out.printf(Locale.ROOT, "%nSimulated %d policies x %d requests in %.2f s wall.%n", results.size(),
-                setup.items().size(), wallSeconds);
-        outputs.write(report, results, setup.asJson(), out);
+                work.items().size(), wallSeconds);
+        Map<String, Object> setup = target.json();
+        setup.putAll(work.json());
+        setup.put("predictor", predictor);
+        outputs.write(report, results, setup, out);
         return 0;
     }
 
@@ -156,32 +142,65 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private RunResult runPolicy(SimulationSetup setup, String name) {
-        boolean tensorParallel = name.equals("tp");
-        SimulatedDeployment deployment = tensorParallel
-                ? setup.cluster().tensorParallel(setup.costMode(), setup.profile())
-                : setup.cluster().pipeline(setup.costMode(), setup.profile());
-        int blocks = kvBlocks != null ? kvBlocks : deployment.kvCapacity().numBlocks();
-        LengthPredictor lengthPredictor = LengthPredictors.byName(predictor, seed);
-        PolicyContext ctx = new PolicyContext(deployment.numStages(), blocks, blockSize, maxModelLen,
-                deployment.schedulerProfile(), lengthPredictor);
-        Engine engine = new Engine(deployment.executor(), Policies.create(name, ctx), lengthPredictor,
-                new StopChecker(StopChecker.NO_EOS, maxModelLen), EngineListener.NONE);
-        return engine.run(WorkloadRequests.toRequests(setup.items(), "req"));
+    /** What the policies run on: fixed before they run, identical for each of them. */
+    private interface Target {
+        RunResult run(String policy, WorkloadOptions.Workload work);
+
+        String describe();
+
+        Map<String, Object> json();
     }
 
-    private SimulationSetup setup() {
+    private Target profiledPipeline() {
+        if (profile == null) {
+            throw new IllegalArgumentException("--stage-profile needs --profile: the T[n] table the policies plan with");
+        }
+        if (kvBlocks == null) {
+            throw new IllegalArgumentException("--stage-profile needs --kv-blocks: the KV cache of the profiled pipeline");
+        }
+        if (policies.stream().anyMatch(p -> p.strip().equals("tp"))) {
+            throw new IllegalArgumentException("policy tp needs tensor-parallel GPUs; a --stage-profile pipeline runs the pipeline policies only "
+                    + "(e.g. --policies td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked)");
+        }
+        StageProfile stages = StageProfile.read(stageProfile);
+        Profile belief = Profile.read(profile);
+        int len = maxModelLen != null ? maxModelLen : stages.setupInt(StageProfile.MAX_MODEL_LEN, GPU_MAX_MODEL_LEN);
+        ProfiledPipeline pipeline = new ProfiledPipeline(stages, new PolicyRunner(kvBlocks, blockSize, len, belief, predictor, workload.seed));
+        return new Target() {
+            @Override
+            public RunResult run(String policy, WorkloadOptions.Workload work) {
+                return pipeline.simulate(policy, work.items());
+            }
+
+            @Override
+            public String describe() {
+                return String.format(Locale.ROOT, "Simulating the profiled pipeline %s (%d stages, %s), scheduler profile %s%nKV cache: %d blocks of %d tokens (--kv-blocks)",
+                        stageProfile, stages.numStages(), stages.setup().getOrDefault("model", "model unknown"), belief.source(),
+                        kvBlocks, blockSize);
+            }
+
+            @Override
+            public Map<String, Object> json() {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("stage_profile", stageProfile.toString());
+                m.put("stage_profile_setup", stages.setup());
+                m.put("stages", stages.numStages());
+                m.put("cost_mode", "stage-profile");
+                m.put("profile", belief.source());
+                m.put("kv_blocks", kvBlocks);
+                m.put("block_size", blockSize);
+                m.put("max_model_len", len);
+                return m;
+            }
+        };
+    }
+
+    private Target gpuCluster() {
         if (gpus < 1) {
             throw new IllegalArgumentException("--gpus must be >= 1, got " + gpus);
         }
-        if (numRequests < 1) {
-            throw new IllegalArgumentException("--num-requests must be >= 1, got " + numRequests);
-        }
-        for (String name : policies) {
-            Policies.parse(name);
-        }
-        ClusterSpec spec = ClusterSpec.pcie(GpuCatalog.standard().get(gpu), gpus, ModelCatalog.standard().get(model));
-        spec = spec.withKvCache(spec.kvCache().withGpuMemoryUtilization(gpuMemoryUtilization).withBlockSize(blockSize));
+        ClusterSpec base = ClusterSpec.pcie(GpuCatalog.standard().get(gpu), gpus, ModelCatalog.standard().get(model));
+        ClusterSpec spec = base.withKvCache(base.kvCache().withGpuMemoryUtilization(gpuMemoryUtilization).withBlockSize(blockSize));
         if (allReduceBusBw != null || allReduceLatencyUs != null) {
             AllReduceCost c = spec.collectives();
             spec = spec.withCollectives(new AllReduceCost(allReduceLatencyUs != null ? allReduceLatencyUs : c.alphaMicros(),
@@ -189,70 +208,49 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         Profile measured = profile == null ? null : Profile.read(profile);
         CostMode mode = cost != null ? CostMode.byName(cost) : measured != null ? CostMode.PROFILE : CostMode.ROOFLINE;
-
-        WorkloadTrace source = WorkloadTrace.load(workload, numRequests, seed);
-        List<WorkloadItem> items = Workloads.build(source.trace(), new LengthFilter(minInput, maxInput, minOutput, maxTotal),
-                numRequests, seed, arrivalProcess());
-        return new SimulationSetup(new SimulatedCluster(spec), mode, measured, items, source.description(), this);
-    }
-
-    private ArrivalProcess arrivalProcess() {
-        String a = arrival.strip();
-        if (a.equals("offline")) {
-            return new ArrivalProcess.Offline();
-        }
-        if (a.equals("trace")) {
-            return new ArrivalProcess.TraceTimestamps();
-        }
-        if (a.startsWith("poisson:")) {
-            try {
-                return new ArrivalProcess.Poisson(Double.parseDouble(a.substring("poisson:".length())), seed);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--arrival " + a + ": the rate is not a number");
+        SimulatedCluster cluster = new SimulatedCluster(spec);
+        int len = maxModelLen != null ? maxModelLen : GPU_MAX_MODEL_LEN;
+        return new Target() {
+            @Override
+            public RunResult run(String policy, WorkloadOptions.Workload work) {
+                SimulatedDeployment deployment = policy.equals("tp")
+                        ? cluster.tensorParallel(mode, measured)
+                        : cluster.pipeline(mode, measured);
+                int blocks = kvBlocks != null ? kvBlocks : deployment.kvCapacity().numBlocks();
+                return new PolicyRunner(blocks, blockSize, len, deployment.schedulerProfile(), predictor, workload.seed)
+                        .run(deployment.executor(), policy, work.items());
             }
-        }
-        throw new IllegalArgumentException("--arrival must be offline, trace or poisson:RATE, got '" + arrival + "'");
-    }
 
-    /** Everything fixed before the policies run: identical for each of them. */
-    private record SimulationSetup(SimulatedCluster cluster, CostMode costMode, Profile profile,
-            List<WorkloadItem> items, String workloadName, SimulateCommand options) {
-
-        String describe() {
-            ClusterSpec s = cluster.spec();
-            return String.format(Locale.ROOT,
-                    "Simulating %s x %d (PCIe), %s, cost model: %s%s%nKV cache: %s%nWorkload: %s, %d requests (seed %d, %s arrivals), predictor: %s",
-                    s.gpu().name(), s.numGpus(), s.model().name(), costMode.label(),
-                    profile != null ? " (scheduler profile " + profile.source() + ")" : "",
-                    kvDescription(),
-                    workloadName, items.size(), options.seed, options.arrival, options.predictor);
-        }
-
-        private String kvDescription() {
-            if (options.kvBlocks != null) {
-                return options.kvBlocks + " blocks of " + options.blockSize + " tokens (--kv-blocks)";
+            @Override
+            public String describe() {
+                ClusterSpec s = cluster.spec();
+                return String.format(Locale.ROOT, "Simulating %s x %d (PCIe), %s, cost model: %s%s%nKV cache: %s",
+                        s.gpu().name(), s.numGpus(), s.model().name(), mode.label(),
+                        measured != null ? " (scheduler profile " + measured.source() + ")" : "", kvDescription());
             }
-            KvCapacity kv = cluster.pipeline(costMode, profile).kvCapacity();
-            return String.format(Locale.ROOT, "%d blocks of %d tokens = %d tokens (from GPU memory; pipeline deployment)",
-                    kv.numBlocks(), kv.blockSize(), kv.tokenCapacity());
-        }
 
-        Map<String, Object> asJson() {
-            ClusterSpec s = cluster.spec();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("gpu", s.gpu().name());
-            m.put("gpus", s.numGpus());
-            m.put("model", s.model().name());
-            m.put("cost_mode", costMode.label());
-            m.put("profile", profile != null ? profile.source() : null);
-            m.put("workload", workloadName);
-            m.put("num_requests", items.size());
-            m.put("seed", options.seed);
-            m.put("arrival", options.arrival);
-            m.put("predictor", options.predictor);
-            m.put("allreduce_busbw_gbps", s.collectives().busBandwidthGBps());
-            m.put("allreduce_latency_us", s.collectives().alphaMicros());
-            return m;
-        }
+            private String kvDescription() {
+                if (kvBlocks != null) {
+                    return kvBlocks + " blocks of " + blockSize + " tokens (--kv-blocks)";
+                }
+                KvCapacity kv = cluster.pipeline(mode, measured).kvCapacity();
+                return String.format(Locale.ROOT, "%d blocks of %d tokens = %d tokens (from GPU memory; pipeline deployment)",
+                        kv.numBlocks(), kv.blockSize(), kv.tokenCapacity());
+            }
+
+            @Override
+            public Map<String, Object> json() {
+                ClusterSpec s = cluster.spec();
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("gpu", s.gpu().name());
+                m.put("gpus", s.numGpus());
+                m.put("model", s.model().name());
+                m.put("cost_mode", mode.label());
+                m.put("profile", measured != null ? measured.source() : null);
+                m.put("allreduce_busbw_gbps", s.collectives().busBandwidthGBps());
+                m.put("allreduce_latency_us", s.collectives().alphaMicros());
+                return m;
+            }
+        };
     }
 }

@@ -83,7 +83,7 @@ final class ThroughputReport {
         return breakdown;
     }
 
-    void writeJson(Path file, Map<String, Object> setup) throws IOException {
+    void writeJson(Path file, Map<String, Object> setup, Map<String, Object> sections) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (RunResult r : runs) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -105,6 +105,7 @@ final class ThroughputReport {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("setup", setup);
         doc.put("runs", rows);
+        doc.putAll(sections);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
     }
 }

@@ -23,10 +23,12 @@ class BenchCommandTest {
         Path json = dir.resolve("bench.json");
         Path chart = dir.resolve("timeline.png");
         SimulateCommandTest.Run run = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
-                "--num-requests", "8", "--seed", "0", "--max-input", "16", "--max-output", "8", "--profile-max-tokens", "32",
+                "--num-requests", "8", "--seed", "0", "--scale-input", "16", "--scale-output", "8", "--profile-max-tokens", "32",
+                "--profile-cache", dir.resolve("cache").toString(),
                 "--policies", "td-pipe,pp-vllm,pp-chunked", "--json", json.toString(), "--chart", chart.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("=== td-pipe ===") && run.out().contains("Throughput: "), run.out());
+        assertTrue(run.out().contains("Cached the T[n] profile"), run.out());
         assertTrue(Files.size(chart) > 0);
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertTrue(doc.get("setup").get("measured").asBoolean());
@@ -43,6 +45,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void aSecondStartReusesTheProfileCachedForTheModelAndHardware() {
+        String[] args = {"bench", "--model", "dummy:llama-260k", "--stages", "2", "--num-requests", "2", "--scale-input", "8",
+            "--scale-output", "4", "--profile-max-tokens", "16", "--policies", "td-pipe", "--profile-cache", dir.resolve("cache").toString()};
+        SimulateCommandTest.Run first = SimulateCommandTest.run(args);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("Profiled T[n]") && first.out().contains("Cached the T[n] profile"), first.out());
+        SimulateCommandTest.Run second = SimulateCommandTest.run(args);
+        assertEquals(0, second.code(), second.err());
+        assertTrue(!second.out().contains("Profiled T[n]") && second.out().contains("Reused the cached T[n] profile"), second.out());
+    }
+
+    @Test
     void aMeasuredProfileIsWrittenInTheTdPipeFormatAndDrivesABench() throws IOException {
         Path csv = dir.resolve("profile.csv");
         SimulateCommandTest.Run profiled = SimulateCommandTest.run("profile", "--model", "dummy:llama-260k", "--stages", "2",
@@ -54,7 +68,7 @@ class BenchCommandTest {
 
         Path json = dir.resolve("bench.json");
         SimulateCommandTest.Run bench = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
-                "--num-requests", "4", "--max-input", "8", "--max-output", "4", "--policies", "td-pipe",
+                "--num-requests", "4", "--scale-input", "8", "--scale-output", "4", "--policies", "td-pipe",
                 "--profile", csv.toString(), "--json", json.toString());
         assertEquals(0, bench.code(), bench.err());
         assertEquals(csv.toString(), new ObjectMapper().readTree(json.toFile()).get("setup").get("profile").asText());

@@ -3,9 +3,9 @@ package org.tdpipe.sim;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.exec.VirtualPipelineExecutor;
-import org.tdpipe.sim.cost.ActivationTransfer;
 import org.tdpipe.sim.cost.BatchLoad;
 import org.tdpipe.sim.cost.StageCostModel;
+import org.tdpipe.sim.cost.StageHop;
 
 /**
  * A simulated GPU pipeline on virtual time (DESIGN §4): a {@link VirtualPipelineExecutor} whose stage
@@ -20,7 +20,7 @@ public final class SimulatedExecutor extends VirtualPipelineExecutor {
     public static final int SAMPLED_TOKEN = 0;
 
     private final StageCostModel cost;
-    private final ActivationTransfer transfer;
+    private final StageHop transfer;
     private final long returnNanos;
 
     /**
@@ -30,7 +30,7 @@ public final class SimulatedExecutor extends VirtualPipelineExecutor {
      * @param transfer activation hand-off between consecutive stages
      * @param returnNanos from the end of the last stage to the controller receiving the tokens
      */
-    public SimulatedExecutor(int numStages, int maxInFlight, StageCostModel cost, ActivationTransfer transfer,
+    public SimulatedExecutor(int numStages, int maxInFlight, StageCostModel cost, StageHop transfer,
             long returnNanos) {
         super(numStages, maxInFlight);
         if (returnNanos < 0) {

@@ -7,7 +7,7 @@ import org.tdpipe.sim.model.ModelShape;
  * The hand-off between pipeline stages: vLLM sends hidden states and residual,
  * {@code 2 × tokens × hidden × 2 B}, over the link between the two GPUs.
  */
-public final class ActivationTransfer {
+public final class ActivationTransfer implements StageHop {
     private final LinkSpec link;
     private final ModelShape model;
 
@@ -16,6 +16,7 @@ public final class ActivationTransfer {
         this.model = model;
     }
 
+    @Override
     public long nanos(int numTokens) {
         return link.transferNanos(2.0 * numTokens * model.hidden() * ModelShape.BYTES_PER_VALUE);
     }

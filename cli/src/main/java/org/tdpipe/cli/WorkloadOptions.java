@@ -1,0 +1,109 @@
+package org.tdpipe.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tdpipe.sim.workload.ArrivalProcess;
+import org.tdpipe.sim.workload.LengthFilter;
+import org.tdpipe.sim.workload.WorkloadItem;
+import org.tdpipe.sim.workload.Workloads;
+import picocli.CommandLine.Option;
+
+/**
+ * The workload of a policy comparison (a picocli mixin shared by {@code simulate} and {@code bench},
+ * so that the same flags give the same requests): a trace, the paper's length filter, N requests
+ * sampled with a seed, optionally scaled down, and their arrival times.
+ */
+final class WorkloadOptions {
+    @Option(names = "--workload", description = "Trace CSV (ShareGPT stats or Azure format) (default: the ShareGPT trace in the shared data folder, else a synthetic ShareGPT-like workload)")
+    Path workload;
+
+    @Option(names = "--num-requests", description = "Requests sampled from the trace (default: 5000 for simulate, 32 for bench)")
+    Integer numRequests;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Sampling / noise seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--arrival", defaultValue = "offline", description = "offline (all at t=0), trace (trace timestamps) or poisson:RATE (requests/s) (default: ${DEFAULT-VALUE})")
+    String arrival;
+
+    @Option(names = "--min-input", defaultValue = "4", description = "Filter: shortest prompt (default: ${DEFAULT-VALUE})")
+    int minInput;
+
+    @Option(names = "--max-input", defaultValue = "1024", description = "Filter: longest prompt (default: ${DEFAULT-VALUE})")
+    int maxInput;
+
+    @Option(names = "--min-output", defaultValue = "4", description = "Filter: shortest output (default: ${DEFAULT-VALUE})")
+    int minOutput;
+
+    @Option(names = "--max-total", defaultValue = "2048", description = "Filter: longest prompt + output (default: ${DEFAULT-VALUE})")
+    int maxTotal;
+
+    @Option(names = "--scale-input", description = "After sampling, scale prompts so the longest has this many tokens (default: no scaling for simulate, 64 for bench)")
+    Integer scaleInput;
+
+    @Option(names = "--scale-output", description = "After sampling, scale outputs so the longest has this many tokens (default: no scaling for simulate, 64 for bench)")
+    Integer scaleOutput;
+
+    /**
+     * What a command uses for the options the user left out.
+     *
+     * @param scaleInput null: no scaling
+     * @param scaleOutput null: no scaling
+     */
+    record Defaults(int numRequests, Integer scaleInput, Integer scaleOutput) {
+    }
+
+    /** The sampled workload and how it was made. */
+    record Workload(List<WorkloadItem> items, String description, Map<String, Object> json) {
+    }
+
+    Workload build(Defaults defaults) {
+        int n = numRequests != null ? numRequests : defaults.numRequests();
+        if (n < 1) {
+            throw new IllegalArgumentException("--num-requests must be >= 1, got " + n);
+        }
+        Integer in = scaleInput != null ? scaleInput : defaults.scaleInput();
+        Integer out = scaleOutput != null ? scaleOutput : defaults.scaleOutput();
+        LengthFilter filter = new LengthFilter(minInput, maxInput, minOutput, maxTotal);
+        ArrivalProcess arrivals = arrivalProcess();
+        WorkloadTrace trace = WorkloadTrace.load(workload, n, seed);
+        List<WorkloadItem> items = Workloads.build(trace.trace(), filter, n, seed, arrivals);
+        if (in != null || out != null) {
+            items = new LengthScaling(in != null ? in : Integer.MAX_VALUE, out != null ? out : Integer.MAX_VALUE).apply(items);
+        }
+        String scaling = in == null && out == null ? "" : ", scaled to prompts <= " + (in != null ? in : "any")
+                + " and outputs <= " + (out != null ? out : "any") + " tokens";
+        String description = String.format("%s, %d requests (seed %d, %s arrivals)%s", trace.description(), items.size(), seed,
+                arrival, scaling);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("workload", trace.description());
+        json.put("num_requests", items.size());
+        json.put("seed", seed);
+        json.put("arrival", arrival);
+        json.put("length_filter", Map.of("min_input", minInput, "max_input", maxInput, "min_output", minOutput,
+                "max_total", maxTotal));
+        json.put("scale_input", in);
+        json.put("scale_output", out);
+        return new Workload(items, description, json);
+    }
+
+    private ArrivalProcess arrivalProcess() {
+        String a = arrival.strip();
+        if (a.equals("offline")) {
+            return new ArrivalProcess.Offline();
+        }
+        if (a.equals("trace")) {
+            return new ArrivalProcess.TraceTimestamps();
+        }
+        if (a.startsWith("poisson:")) {
+            try {
+                return new ArrivalProcess.Poisson(Double.parseDouble(a.substring("poisson:".length())), seed);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--arrival " + a + ": the rate is not a number");
+            }
+        }
+        throw new IllegalArgumentException("--arrival must be offline, trace or poisson:RATE, got '" + arrival + "'");
+    }
+}

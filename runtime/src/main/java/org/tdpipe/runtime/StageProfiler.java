@@ -1,0 +1,180 @@
+package org.tdpipe.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.exec.StepResult;
+import org.tdpipe.core.kv.BlockManager;
+import org.tdpipe.core.profile.StageProfile;
+import org.tdpipe.core.profile.StageTiming;
+import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.core.timeline.Span;
+import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.LayerRange;
+
+/**
+ * Measures a {@link StageProfile} on the real pipeline: the layer split runs as a
+ * {@link LocalExecutor} (the stage workers the benchmarks use) and every probe batch is launched
+ * several times in a row with all stages busy, as in a full pipeline, so the stage times include
+ * what stages running at once cost each other (shared cores and memory bandwidth). Each stage's
+ * time is the median of its spans. Probes: prefill batches of doubling sizes (sequences of at most
+ * {@link Grid#prefillSequence} tokens, each sampling once) and decode batches of doubling sizes at
+ * each of {@link Grid#decodeContexts}.
+ */
+public final class StageProfiler {
+    private static final int BLOCK_SIZE = 16;
+
+    /**
+     * What to measure.
+     *
+     * @param maxPrefillTokens largest prefill batch
+     * @param prefillSequence longest prompt in a prefill batch
+     * @param maxDecodeSeqs largest decode batch
+     * @param decodeContexts context lengths of the decode batches (two or more tell attention from the LM head)
+     * @param repeats timed launches per probe
+     */
+    public record Grid(int maxPrefillTokens, int prefillSequence, int maxDecodeSeqs, int[] decodeContexts, int repeats) {
+        public Grid {
+            decodeContexts = decodeContexts.clone();
+            if (maxPrefillTokens < 1 || prefillSequence < 1 || maxDecodeSeqs < 1 || repeats < 1 || decodeContexts.length == 0) {
+                throw new IllegalArgumentException("stage profile grid needs positive sizes, contexts and repeats");
+            }
+            for (int c : decodeContexts) {
+                if (c < 2) {
+                    throw new IllegalArgumentException("decode contexts must be >= 2 tokens, got " + c);
+                }
+            }
+        }
+    }
+
+    private final ModelSource source;
+    private final List<LayerRange> ranges;
+    private final int threads;
+    private long nextBatchId;
+
+    public StageProfiler(ModelSource source, List<LayerRange> ranges, int threadsPerStage) {
+        if (threadsPerStage < 1) {
+            throw new IllegalArgumentException("profiling needs >= 1 thread per stage, got " + threadsPerStage);
+        }
+        this.source = source;
+        this.ranges = List.copyOf(ranges);
+        this.threads = threadsPerStage;
+    }
+
+    /** Measures every probe of {@code grid}; {@code setup} is recorded with the timings. */
+    public StageProfile measure(Grid grid, Map<String, String> setup) {
+        int maxLen = source.config().contextLength();
+        int seqLen = Math.min(grid.prefillSequence(), maxLen);
+        List<Probe> probes = new ArrayList<>();
+        for (int n : Profiler.grid(grid.maxPrefillTokens())) {
+            probes.add(prefill(n, seqLen));
+        }
+        // contexts side by side for each size, so that a machine getting slower or faster over the
+        // run does not pass for attention cost
+        for (int b : Profiler.grid(grid.maxDecodeSeqs())) {
+            for (int c : grid.decodeContexts()) {
+                probes.add(decode(b, Math.min(c, maxLen)));
+            }
+        }
+        int blocks = probes.stream().mapToInt(Probe::blocks).max().orElseThrow();
+        List<StageTiming> timings = new ArrayList<>();
+        try (LocalExecutor executor = LocalExecutor.open(source, ranges, new StageResources(blocks, BLOCK_SIZE, threads, 0),
+                BatchDeadline.AUTO, out -> { })) {
+            for (Probe p : probes) {
+                run(executor, p, 1); // warm-up: kernels and the probe's memory
+            }
+            for (Probe p : probes) {
+                Set<Long> ids = run(executor, p, grid.repeats() + ranges.size() - 1);
+                for (int s = 0; s < ranges.size(); s++) {
+                    timings.add(new StageTiming(s, p.phase(), p.tokens(), p.sampled(), p.pairs(),
+                            medianMs(executor.timeline().spans(), s, ids)));
+                }
+            }
+        }
+        Map<String, String> recorded = new LinkedHashMap<>(setup);
+        recorded.put(StageProfile.MAX_MODEL_LEN, String.valueOf(maxLen));
+        recorded.put("block_size", String.valueOf(BLOCK_SIZE));
+        recorded.put("repeats", String.valueOf(grid.repeats()));
+        return new StageProfile(recorded, ranges.size(), timings);
+    }
+
+    /** Launches {@code copies} copies of the probe, keeping every stage busy; returns their batch ids. */
+    private Set<Long> run(LocalExecutor executor, Probe probe, int copies) {
+        Set<Long> ids = new HashSet<>();
+        int submitted = 0;
+        int done = 0;
+        while (done < copies) {
+            while (submitted < copies && executor.hasFreeSlot()) {
+                StepBatch batch = new StepBatch(nextBatchId++, probe.phase(), probe.seqs(), 0);
+                ids.add(batch.id());
+                executor.submit(batch);
+                submitted++;
+            }
+            StepResult result = executor.next(Long.MAX_VALUE).orElseThrow();
+            if (result.failed()) {
+                throw new IllegalStateException("profiling batch " + result.batch().id() + " failed: " + result.error());
+            }
+            done++;
+        }
+        return ids;
+    }
+
+    private static double medianMs(List<Span> spans, int stage, Set<Long> ids) {
+        double[] ms = spans.stream().filter(s -> s.stage() == stage && ids.contains(s.batchId()))
+                .mapToDouble(s -> s.durationNanos() / 1e6).sorted().toArray();
+        return Math.max(ms[ms.length / 2], 1e-3);
+    }
+
+    /** A probe batch with the load the cost model sees. */
+    private record Probe(Phase phase, List<ScheduledSeq> seqs, int tokens, int sampled, long pairs, int blocks) {
+    }
+
+    /** Prompts of {@code seqLen} tokens (the last one shorter) adding up to {@code tokens}, from an empty cache. */
+    private static Probe prefill(int tokens, int seqLen) {
+        List<Integer> lengths = new ArrayList<>();
+        for (int from = 0; from < tokens; from += seqLen) {
+            lengths.add(Math.min(seqLen, tokens - from));
+        }
+        BlockManager blocks = new BlockManager(blocksFor(tokens, lengths.size()), BLOCK_SIZE, 0);
+        List<ScheduledSeq> seqs = new ArrayList<>();
+        long pairs = 0;
+        for (int i = 0; i < lengths.size(); i++) {
+            int len = lengths.get(i);
+            Request r = request(i, len);
+            blocks.ensureCapacity(r, len);
+            seqs.add(new ScheduledSeq(r, 0, len, true));
+            pairs += (long) len * (len + 1) / 2;
+        }
+        return new Probe(Phase.PREFILL, seqs, tokens, seqs.size(), pairs, blocks.numUsedBlocks());
+    }
+
+    /** {@code seqs} sequences each feeding its token at position {@code context − 1}. */
+    private static Probe decode(int seqs, int context) {
+        BlockManager blocks = new BlockManager(blocksFor(seqs * context, seqs), BLOCK_SIZE, 0);
+        List<ScheduledSeq> list = new ArrayList<>();
+        for (int i = 0; i < seqs; i++) {
+            Request r = request(i, context);
+            blocks.ensureCapacity(r, context);
+            list.add(new ScheduledSeq(r, context - 1, 1, true));
+        }
+        return new Probe(Phase.DECODE, list, seqs, seqs, (long) seqs * context, blocks.numUsedBlocks());
+    }
+
+    private static int blocksFor(int tokens, int seqs) {
+        return (tokens + BLOCK_SIZE - 1) / BLOCK_SIZE + seqs;
+    }
+
+    private static Request request(int id, int promptTokens) {
+        int[] prompt = new int[promptTokens];
+        Arrays.fill(prompt, 1);
+        return new Request(id, "profile-" + id, prompt, SamplingParams.greedy(1), 0);
+    }
+}
