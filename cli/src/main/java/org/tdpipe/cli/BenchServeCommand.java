@@ -59,8 +59,8 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", description = "Cap on each request's max_tokens (default: the dataset's output length)")
     Integer maxTokens;
 
-    @Option(names = "--max-input", description = "Scale ShareGPT prompts so the longest has this many tokens (for small-context models)")
-    Integer maxInput;
+    @Option(names = "--scale-input", description = "Scale ShareGPT prompts so the longest has this many tokens, as bench does (for small-context models)")
+    Integer scaleInput;
 
     @Option(names = "--random-input-len", defaultValue = "1024", description = "Prompt tokens of --dataset random (default: ${DEFAULT-VALUE})")
     int randomInputLen;
@@ -133,9 +133,9 @@ final class BenchServeCommand implements Callable<Integer> {
             return BenchDataset.random(numPrompts, randomInputLen, Math.min(cap, randomOutputLen), randomRangeRatio, seed);
         }
         WorkloadTrace trace = WorkloadTrace.load(datasetPath, numPrompts, seed);
-        LengthScaling scaling = new LengthScaling(maxInput != null ? maxInput : Integer.MAX_VALUE, Integer.MAX_VALUE);
+        LengthScaling scaling = new LengthScaling(scaleInput != null ? scaleInput : Integer.MAX_VALUE, Integer.MAX_VALUE);
         out.printf(Locale.ROOT, "Dataset: sharegpt lengths from %s, %d prompts (seed %d)%s%n", trace.description(), numPrompts, seed,
-                maxInput != null ? ", prompts scaled to <= " + maxInput + " tokens" : "");
+                scaleInput != null ? ", prompts scaled to <= " + scaleInput + " tokens" : "");
         return BenchDataset.shareGpt(trace, numPrompts, seed, scaling, cap);
     }
 
