@@ -5,15 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.tdpipe.core.exec.Clock;
-import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.ForwardingPipelineExecutor;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.RequestStatus;
 import org.tdpipe.core.testing.FakePipelineExecutor;
-import org.tdpipe.core.timeline.Timeline;
 
 /**
  * Wraps the fake pipeline and checks, at every launch, what a policy hands the engine: the batch
@@ -22,8 +20,7 @@ import org.tdpipe.core.timeline.Timeline;
  * the KV blocks in use stay within the cache, each owned by one request, as the policy reports.
  * It also records every launch so two runs can be compared, and fails a run that does not end.
  */
-final class CheckingExecutor implements PipelineExecutor {
-    private final FakePipelineExecutor delegate;
+final class CheckingExecutor extends ForwardingPipelineExecutor {
     private final SchedulerPolicy policy;
     private final PolicyContext ctx;
     private final List<Request> requests;
@@ -34,7 +31,7 @@ final class CheckingExecutor implements PipelineExecutor {
 
     CheckingExecutor(FakePipelineExecutor delegate, SchedulerPolicy policy, PolicyContext ctx, List<Request> requests,
             int maxLaunches) {
-        this.delegate = delegate;
+        super(delegate);
         this.policy = policy;
         this.ctx = ctx;
         this.requests = requests;
@@ -54,7 +51,7 @@ final class CheckingExecutor implements PipelineExecutor {
         }
         check(batch.id() > lastBatchId, "batch ids must increase: " + batch.id() + " after " + lastBatchId);
         lastBatchId = batch.id();
-        StringBuilder line = new StringBuilder().append(delegate.clock().nanos()).append(" #").append(batch.id())
+        StringBuilder line = new StringBuilder().append(clock().nanos()).append(" #").append(batch.id())
                 .append(" s").append(batch.stream()).append(' ').append(batch.phase());
         for (ScheduledSeq seq : batch.seqs()) {
             checkSeq(batch, seq);
@@ -63,7 +60,7 @@ final class CheckingExecutor implements PipelineExecutor {
         }
         launches.add(line.toString());
         checkBlocks();
-        delegate.submit(batch);
+        super.submit(batch);
     }
 
     private void checkSeq(StepBatch batch, ScheduledSeq seq) {
@@ -102,37 +99,12 @@ final class CheckingExecutor implements PipelineExecutor {
 
     @Override
     public Optional<StepResult> next(long deadlineNanos) {
-        Optional<StepResult> done = delegate.next(deadlineNanos);
+        Optional<StepResult> done = super.next(deadlineNanos);
         done.ifPresent(result -> {
             for (ScheduledSeq seq : result.batch().seqs()) {
                 inFlight.remove(seq.request());
             }
         });
         return done;
-    }
-
-    @Override
-    public int numStages() {
-        return delegate.numStages();
-    }
-
-    @Override
-    public int maxInFlight() {
-        return delegate.maxInFlight();
-    }
-
-    @Override
-    public int inFlight() {
-        return delegate.inFlight();
-    }
-
-    @Override
-    public Clock clock() {
-        return delegate.clock();
-    }
-
-    @Override
-    public Timeline timeline() {
-        return delegate.timeline();
     }
 }
