@@ -19,6 +19,7 @@ import org.tdpipe.core.sched.Policies;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.KvCache;
 import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.runtime.ProfileCache;
 import org.tdpipe.runtime.ProfileKey;
@@ -226,8 +227,8 @@ final class BenchCommand implements Callable<Integer> {
         for (WorkloadItem i : items) {
             needed += (i.totalTokens() + blockSize - 1) / blockSize;
         }
-        long perBlock = 2L * c.numLayers() * blockSize * c.numKvHeads() * c.headDim() * Float.BYTES;
-        return (int) Math.max(1, Math.min(needed, (long) (kvCacheMib * (1 << 20)) / perBlock));
+        int fit = KvCache.blocksForBytes((long) (kvCacheMib * (1 << 20)), c.numLayers(), blockSize, c.numKvHeads() * c.headDim());
+        return (int) Math.max(1, Math.min(needed, fit));
     }
 
     static String describe(List<LayerRange> ranges) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -16,7 +15,6 @@ import java.util.function.Supplier;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.ModelSources;
-import org.tdpipe.model.chat.ChatTemplate;
 import org.tdpipe.model.format.ModelSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -95,8 +93,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--logprobs", defaultValue = "0", description = "Top log-probabilities to report per token (JSONL output).")
     int logprobs;
 
-    @Option(names = "--chat-template", description = "Jinja chat template file for \"messages\" lines (default: the model's own).")
-    Path chatTemplate;
+    @Mixin
+    ChatTemplateOption chatTemplate;
 
     @Option(names = "--strict", description = "Refuse the whole input, before any work, when a line is malformed (default: report and skip it).")
     boolean strict;
@@ -266,8 +264,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private PromptEncoder encoder(ModelSource model) {
-        Optional<String> override = Optional.ofNullable(chatTemplate).map(GenerateCommand::read);
-        return new PromptEncoder(model.tokenizer(), ChatTemplate.forModel(model, override), model.config().contextLength());
+        return new PromptEncoder(model.tokenizer(), chatTemplate.resolve(model), model.config().contextLength());
     }
 
     private GenerationRun newRun(ModelSource model, List<GenerationRun.Item> items, PrintStream stream) {
@@ -279,14 +276,6 @@ final class GenerateCommand implements Callable<Integer> {
     private static void printFlushed(String line) {
         System.out.println(line);
         System.out.flush();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
-        }
     }
 
     private static void write(Path file, String text) {

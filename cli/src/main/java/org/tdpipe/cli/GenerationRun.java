@@ -15,6 +15,7 @@ import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.KvCache;
 import org.tdpipe.model.llama.StepOutput;
 import org.tdpipe.model.sampling.SampledToken;
 import org.tdpipe.model.sampling.StopStrings;
@@ -94,8 +95,8 @@ final class GenerationRun {
             int tokens = Math.min(c.contextLength(), item.promptTokens().length + item.entry().sampling().maxTokens());
             needed += (tokens + blockSize - 1) / blockSize;
         }
-        long perBlock = 2L * c.numLayers() * blockSize * c.numKvHeads() * c.headDim() * Float.BYTES;
-        return (int) Math.max(1, Math.min(needed, maxBytes / perBlock));
+        int fit = KvCache.blocksForBytes(maxBytes, c.numLayers(), blockSize, c.numKvHeads() * c.headDim());
+        return (int) Math.max(1, Math.min(needed, fit));
     }
 
     /**

@@ -1,9 +1,5 @@
 package org.tdpipe.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -11,9 +7,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.model.ModelSources;
-import org.tdpipe.model.chat.ChatTemplate;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.KvCache;
 import org.tdpipe.server.EngineSetup;
 import org.tdpipe.server.ServedModel;
 import org.tdpipe.server.ServerConfig;
@@ -54,8 +50,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most requests waiting to start; more get 429 with Retry-After (default ${DEFAULT-VALUE}).")
     int maxWaiting;
 
-    @Option(names = "--chat-template", description = "Jinja chat template file (default: the model's own).")
-    Path chatTemplate;
+    @Mixin
+    ChatTemplateOption chatTemplate;
 
     /**
      * Online requests arrive one at a time: pp-chunked admits each at the next step without a profile or
@@ -81,9 +77,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(host, port, Optional.ofNullable(apiKey), maxWaiting,
                 Duration.ofMillis((long) (shutdownTimeout * 1000)));
         try (ModelSource source = ModelSources.open(model)) {
-            Optional<String> templateOverride = Optional.ofNullable(chatTemplate).map(ServeCommand::readTemplate);
             ServedModel served = new ServedModel(servedModelName != null ? servedModelName : model, source.location(),
-                    source.tokenizer(), source.config().contextLength(), ChatTemplate.forModel(source, templateOverride),
+                    source.tokenizer(), source.config().contextLength(), chatTemplate.resolve(source),
                     Instant.now().getEpochSecond());
             PolicyOptions.Choice choice = scheduling.choose(model, source, pipeline.stageThreads(), System.err);
             EngineSetup setup = new EngineSetup(choice.policy(), choice.predictor(), choice.profile(), kvBlocks(source.config()), blockSize);
@@ -108,15 +103,6 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int kvBlocks(ModelConfig c) {
-        long perBlock = 2L * c.numLayers() * blockSize * c.numKvHeads() * c.headDim() * Float.BYTES;
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (long) (kvCacheMib * (1 << 20)) / perBlock));
-    }
-
-    private static String readTemplate(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read --chat-template " + file + ": " + e.getMessage(), e);
-        }
+        return KvCache.blocksForBytes((long) (kvCacheMib * (1 << 20)), c.numLayers(), blockSize, c.numKvHeads() * c.headDim());
     }
 }
