@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
     String servedModelName;
 
     @Option(names = "--max-waiting", defaultValue = "1024",
-            description = "Most requests waiting to start; more get 429 with Retry-After (default ${DEFAULT-VALUE}).")
+            description = "Most requests waiting to run (not yet started, or preempted); more get 429 with Retry-After (default ${DEFAULT-VALUE}).")
     int maxWaiting;
 
     @Mixin

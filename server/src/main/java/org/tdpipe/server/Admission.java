@@ -8,7 +8,7 @@ import org.tdpipe.core.request.Request;
 
 /**
  * Admits the engine requests of one API call all together or not at all: refused with 429 when
- * they would make the waiting queue (requests submitted but not started) longer than
+ * they would make the waiting queue (requests not yet started, or preempted) longer than
  * {@code maxWaiting}, with 503 when the engine no longer accepts work.
  */
 final class Admission {
@@ -24,7 +24,7 @@ final class Admission {
     }
 
     synchronized void submit(List<Request> requests, List<? extends EngineListener> listeners) {
-        int waiting = engine.numNotStarted();
+        int waiting = engine.numWaiting();
         if (waiting + requests.size() > maxWaiting) {
             throw ApiException.tooManyRequests("the waiting queue is full (" + waiting + " of " + maxWaiting
                     + " requests waiting); retry later", RETRY_AFTER_SECONDS);

@@ -14,7 +14,7 @@ import org.tdpipe.core.engine.OnlineEngine;
 /**
  * {@code POST /v1/completions} or {@code /v1/chat/completions}: validates the body, submits one engine
  * request per choice, and answers with the whole response or streams it as server-sent events. A
- * streaming client that disconnects has its requests aborted (their KV blocks are freed).
+ * client that disconnects, streaming or not, has its requests aborted (their KV blocks are freed).
  */
 final class GenerationHandler {
     private final ObjectMapper json;
@@ -24,9 +24,11 @@ final class GenerationHandler {
     private final LogprobRouter router;
     private final ResponseFormat format;
     private final Function<JsonNode, GenerationRequest> parser;
+    private final DisconnectWatcher disconnects;
 
     GenerationHandler(ObjectMapper json, ServedModel model, OnlineEngine engine, Admission admission,
-            LogprobRouter router, ResponseFormat format, Function<JsonNode, GenerationRequest> parser) {
+            LogprobRouter router, ResponseFormat format, Function<JsonNode, GenerationRequest> parser,
+            DisconnectWatcher disconnects) {
         this.json = json;
         this.model = model;
         this.engine = engine;
@@ -34,13 +36,14 @@ final class GenerationHandler {
         this.router = router;
         this.format = format;
         this.parser = parser;
+        this.disconnects = disconnects;
     }
 
     void handle(Context ctx) throws InterruptedException {
         GenerationRequest request = parser.apply(JsonBody.read(json, ctx));
         String id = format.idPrefix() + "-" + UUID.randomUUID().toString().replace("-", "");
         Generation generation = Generation.start(engine, admission, router, model, request, id);
-        try {
+        try (DisconnectWatcher.Watch watch = disconnects.watch(ctx, generation::abort)) {
             if (request.stream()) {
                 stream(ctx, request, generation, id);
             } else {

@@ -25,6 +25,7 @@ final class OpenAiServer {
     private final EngineMetrics metrics;
     private final ServerConfig config;
     private final AtomicInteger activeGenerations = new AtomicInteger();
+    private final DisconnectWatcher disconnects = new DisconnectWatcher();
     private final Javalin app;
 
     /** Starts listening at once; {@code router} must be the executor's sample consumer. */
@@ -39,9 +40,9 @@ final class OpenAiServer {
         LogprobsJson logprobs = new LogprobsJson(model.tokenizer());
         Admission admission = new Admission(engine, config.maxWaiting());
         GenerationHandler completions = new GenerationHandler(json, model, engine, admission, router,
-                new CompletionFormat(envelope, logprobs), parser::completion);
+                new CompletionFormat(envelope, logprobs), parser::completion, disconnects);
         GenerationHandler chat = new GenerationHandler(json, model, engine, admission, router,
-                new ChatFormat(envelope, logprobs), parser::chat);
+                new ChatFormat(envelope, logprobs), parser::chat, disconnects);
         TokenizeHandler tokenizer = new TokenizeHandler(json, model, parser);
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
@@ -79,6 +80,7 @@ final class OpenAiServer {
             Thread.sleep(5); // the last responses are being written; nothing to wake us when they are
         }
         app.stop();
+        disconnects.close();
     }
 
     private Handler generating(Handler handler) {

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param port 0 picks a free port
  * @param apiKey when present, every request needs {@code Authorization: Bearer <key>}
- * @param maxWaiting most engine requests submitted but not yet started; beyond, 429
+ * @param maxWaiting most engine requests waiting to run (not yet started, or preempted); beyond, 429
  * @param shutdownTimeout how long in-flight requests may run on after SIGTERM before they are aborted
  */
 public record ServerConfig(String host, int port, Optional<String> apiKey, int maxWaiting, Duration shutdownTimeout) {

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -14,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +54,7 @@ class FlowControlTest {
         Stories260KServer.await(server.gate::engineWaiting, "the first request is launched");
         CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
                 completion("{\"prompt\": \"Once\", \"max_tokens\": 4, \"n\": 2}"), HttpResponse.BodyHandlers.ofString());
-        Stories260KServer.await(() -> server.server.engine().numNotStarted() == 2, "two requests wait");
+        Stories260KServer.await(() -> server.server.engine().numWaiting() == 2, "two requests wait");
 
         HttpResponse<String> refused = http.send(completion("{\"prompt\": \"Hi\", \"max_tokens\": 4}"),
                 HttpResponse.BodyHandlers.ofString());
@@ -73,8 +78,7 @@ class FlowControlTest {
         String body = "{\"prompt\": \"Once upon a time\", \"max_tokens\": 1000, \"ignore_eos\": true, \"stream\": true}";
         try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.write(post(body));
             out.flush();
             server.gate.release(3); // the prefill and two decode steps
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -95,6 +99,92 @@ class FlowControlTest {
         assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
         Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
         assertEquals(0, server.server.engine().numUnfinished());
+    }
+
+    @Test
+    void aClientThatDisconnectsFromANonStreamingRequestHasItAbortedAndItsBlocksFreed() throws Exception {
+        server = Stories260KServer.start(Optional.empty(), 16);
+        server.gate.hold();
+        try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+            socket.getOutputStream().write(post("{\"prompt\": \"Once upon a time\", \"max_tokens\": 1000, \"ignore_eos\": true}"));
+            server.gate.release(3); // the prefill and two decode steps
+            Stories260KServer.await(() -> server.gate.engineWaiting() && server.server.engine().stats().usedBlocks() > 0,
+                    "the request is running");
+        }
+        // nothing is written to a non-streaming client before its response, so only a read notices it left
+        for (int step = 0; step < 1000 && server.finished.isEmpty(); step++) {
+            Stories260KServer.await(() -> server.gate.engineWaiting() || !server.finished.isEmpty(), "the engine waits for a step");
+            server.gate.release(1);
+            Thread.sleep(2);
+        }
+        Request request = server.finished.values().iterator().next();
+        assertEquals(FinishReason.ABORT, request.finishReason());
+        assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
+        Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
+        assertEquals(0, server.server.engine().numUnfinished());
+    }
+
+    @Test
+    void aRequestPipelinedBehindARunningOneIsAnsweredToo() throws Exception {
+        server = Stories260KServer.start(Optional.empty(), 16);
+        server.gate.hold();
+        try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(post("{\"prompt\": \"Once\", \"max_tokens\": 3, \"ignore_eos\": true}"));
+            Stories260KServer.await(server.gate::engineWaiting, "the first request is launched");
+            out.write(post("{\"prompt\": \"Lily\", \"max_tokens\": 2, \"ignore_eos\": true}"));
+            Thread.sleep(200); // the watcher of the first request reads the second one and hands it back
+            server.gate.open();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            JsonNode first = JSON.readTree(readResponseBody(in));
+            JsonNode second = JSON.readTree(readResponseBody(in));
+            assertEquals(3, first.get("usage").get("completion_tokens").asInt(), first.toString());
+            assertEquals(2, second.get("usage").get("completion_tokens").asInt(), second.toString());
+        }
+    }
+
+    private static byte[] post(String body) {
+        return ("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One HTTP/1.1 response with a status of 200 and a body of known length or chunked. */
+    private static String readResponseBody(InputStream in) throws IOException {
+        String status = readLine(in);
+        assertTrue(status.startsWith("HTTP/1.1 200"), status);
+        int length = -1;
+        boolean chunked = false;
+        for (String header; !(header = readLine(in)).isEmpty();) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Integer.parseInt(lower.substring("content-length:".length()).trim());
+            }
+            chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+        }
+        if (!chunked) {
+            return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        }
+        StringBuilder body = new StringBuilder();
+        for (int size; (size = Integer.parseInt(readLine(in).trim(), 16)) > 0;) {
+            body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+            readLine(in);
+        }
+        readLine(in);
+        return body.toString();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n';) {
+            if (c < 0) {
+                throw new EOFException("connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     @Test

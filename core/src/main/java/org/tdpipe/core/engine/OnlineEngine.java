@@ -80,6 +80,10 @@ public final class OnlineEngine {
     private final AtomicInteger unfinished = new AtomicInteger();
     private final Thread thread;
     private volatile SchedulerStats stats;
+    /** Preempted requests waiting to run again (loop-published); {@link #notStarted} counts the others. */
+    private volatile int waitingAgain;
+    /** Requests handed to the policy and not yet started (loop thread only). */
+    private int admittedNotStarted;
     private volatile Throwable failure;
     private boolean accepting = true;
     private long shutdownDeadline = Long.MAX_VALUE;
@@ -163,9 +167,12 @@ public final class OnlineEngine {
         return stats;
     }
 
-    /** Requests submitted and not yet launched in a batch (nor finished): the admission queue. */
-    public int numNotStarted() {
-        return notStarted.get();
+    /**
+     * Requests waiting to run: submitted and not yet launched in a batch, plus those preempted and
+     * waiting to run again (vLLM's {@code num_requests_waiting}). This is the admission queue.
+     */
+    public int numWaiting() {
+        return notStarted.get() + waitingAgain;
     }
 
     /** Requests submitted and not yet finished. */
@@ -194,7 +201,7 @@ public final class OnlineEngine {
                     shutdownDeadline = Long.MAX_VALUE;
                 }
                 steps.launchWhileSlotsFree();
-                stats = policy.stats();
+                publish(policy.stats());
                 if (executor.inFlight() == 0) {
                     steps.requireProgress();
                     if (shuttingDown && live.isEmpty()) {
@@ -209,9 +216,7 @@ public final class OnlineEngine {
                 }
                 long deadline = executor.hasFreeSlot() ? clock.nanos() + FREE_SLOT_WAIT_NANOS : Long.MAX_VALUE;
                 if (steps.completeNext(Math.min(deadline, shutdownDeadline))) {
-                    SchedulerStats now = policy.stats();
-                    stats = now;
-                    onStepStats.accept(now);
+                    onStepStats.accept(publish(policy.stats()));
                 }
             }
         } catch (InterruptedException e) {
@@ -221,10 +226,18 @@ public final class OnlineEngine {
         }
     }
 
+    /** The policy's waiting requests that were admitted and are not new are the preempted ones. */
+    private SchedulerStats publish(SchedulerStats now) {
+        stats = now;
+        waitingAgain = Math.max(0, now.waiting() - admittedNotStarted);
+        return now;
+    }
+
     private void handle(Command command) {
         switch (command) {
             case Submit s -> {
                 live.put(s.request().id(), new Live(s.request(), s.listener()));
+                admittedNotStarted++;
                 steps.admit(s.request());
             }
             case Abort a -> {
@@ -252,6 +265,7 @@ public final class OnlineEngine {
             if (l != null && !l.started) {
                 l.started = true;
                 notStarted.decrementAndGet();
+                admittedNotStarted--;
             }
         }
     }
@@ -270,6 +284,7 @@ public final class OnlineEngine {
                 Live l = live.remove(request.id());
                 if (!l.started) {
                     notStarted.decrementAndGet();
+                    admittedNotStarted--;
                 }
                 unfinished.decrementAndGet();
                 engineListener.onFinished(request);

@@ -129,7 +129,7 @@ class OnlineEngineTest {
             assertEquals(1, rec.finishes.get());
         }
         await(() -> engine.numUnfinished() == 0 && engine.stats().usedBlocks() == 0, "every block freed");
-        assertEquals(0, engine.numNotStarted());
+        assertEquals(0, engine.numWaiting());
     }
 
     @ParameterizedTest
@@ -291,6 +291,41 @@ class OnlineEngineTest {
         }
         assertEquals(0, e.stats().usedBlocks());
         assertEquals(0, e.numUnfinished());
+    }
+
+    @Test
+    void aPreemptedRequestCountsAsWaitingAgain() throws Exception {
+        PausingExecutor executor = new PausingExecutor(new FakePipelineExecutor(2, 1000, 10));
+        // 6 blocks of 16 tokens: of three requests that grow to 44 tokens, one waits for the others
+        PolicyContext ctx = new PolicyContext(2, 6, 16, MAX_LEN, TdPipeSmokeTest.linearProfile(), new OraclePredictor());
+        List<int[]> waitingSeen = new ArrayList<>();
+        OnlineEngine[] self = new OnlineEngine[1];
+        engine = OnlineEngine.start(executor, Policies.create("pp-chunked", ctx), new OraclePredictor(),
+                new StopChecker(2, MAX_LEN), EngineListener.NONE, stats -> {
+                    if (stats.preemptions() > 0) {
+                        waitingSeen.add(new int[] {stats.waiting(), self[0].numWaiting()});
+                    }
+                });
+        self[0] = engine;
+        executor.pauseNextWait();
+        List<Recorder> recs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Recorder rec = new Recorder();
+            recs.add(rec);
+            engine.submit(engine.newRequest("r" + i, prompt(i), SamplingParams.fixedLength(40)), rec);
+            if (i == 0) {
+                executor.awaitPaused(); // the others arrive while the first one's prefill is in flight
+            }
+        }
+        executor.resume();
+        for (Recorder rec : recs) {
+            rec.await();
+        }
+        assertTrue(engine.stats().preemptions() > 0, "the KV cache is too small for all three");
+        assertTrue(waitingSeen.stream().anyMatch(w -> w[0] == 1 && w[1] == 1),
+                "a step where the preempted request waits and is counted: " + waitingSeen.stream()
+                        .map(java.util.Arrays::toString).toList());
+        assertEquals(0, engine.numWaiting());
     }
 
     @Test
