@@ -125,7 +125,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Benchmarking %s on %d %s stage(s) (layers %s, %d kernel thread(s) each), KV cache %d blocks of %d tokens%n",
                     loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
             out.printf(Locale.ROOT, "Workload: %s, predictor: %s%n", work.description(), predictor);
-            PolicyRunner runner = new PolicyRunner(blocks, blockSize, config.contextLength(), costs, predictor, workload.seed);
+            PolicyRunner runner = new PolicyRunner(blocks, blockSize, config.contextLength(), costs, predictor, workload.seed,
+                    work.scale());
             if (pipeline.executor == PipelineOptions.ExecutorKind.grpc) {
                 // the profile warmed this process's kernels only: give the workers' JIT an untimed run too
                 int n = Math.min(items.size(), WARM_UP_REQUESTS);

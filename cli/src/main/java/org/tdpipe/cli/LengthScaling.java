@@ -1,6 +1,7 @@
 package org.tdpipe.cli;
 
 import java.util.List;
+import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.sim.workload.WorkloadItem;
 
 /**
@@ -15,12 +16,16 @@ record LengthScaling(int maxInput, int maxOutput) {
         }
     }
 
-    List<WorkloadItem> apply(List<WorkloadItem> items) {
+    /** The factors that {@link #apply} uses on {@code items}. */
+    LengthScale factors(List<WorkloadItem> items) {
         int longestPrompt = items.stream().mapToInt(WorkloadItem::promptTokens).max().orElse(1);
         int longestOutput = items.stream().mapToInt(WorkloadItem::outputTokens).max().orElse(1);
-        double in = Math.min(1.0, (double) maxInput / longestPrompt);
-        double out = Math.min(1.0, (double) maxOutput / longestOutput);
-        return items.stream().map(i -> new WorkloadItem(scale(i.promptTokens(), in), scale(i.outputTokens(), out),
+        return new LengthScale(Math.min(1.0, (double) maxInput / longestPrompt), Math.min(1.0, (double) maxOutput / longestOutput));
+    }
+
+    List<WorkloadItem> apply(List<WorkloadItem> items) {
+        LengthScale f = factors(items);
+        return items.stream().map(i -> new WorkloadItem(scale(i.promptTokens(), f.prompt()), scale(i.outputTokens(), f.output()),
                 i.arrivalNanos())).toList();
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.predict.LengthPredictors;
+import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.sched.Policies;
@@ -98,7 +99,7 @@ public final class SimulateCommand implements Callable<Integer> {
             Policies.parse(name);
         }
         WorkloadOptions.Workload work = workload.build(WORKLOAD_DEFAULTS);
-        Target target = stageProfile != null ? profiledPipeline() : gpuCluster();
+        Target target = stageProfile != null ? profiledPipeline(work.scale()) : gpuCluster();
         out.println(target.describe());
         out.println("Workload: " + work.description() + ", predictor: " + predictor);
 
@@ -151,7 +152,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Map<String, Object> json();
     }
 
-    private Target profiledPipeline() {
+    private Target profiledPipeline(LengthScale lengthScale) {
         if (profile == null) {
             throw new IllegalArgumentException("--stage-profile needs --profile: the T[n] table the policies plan with");
         }
@@ -165,7 +166,8 @@ public final class SimulateCommand implements Callable<Integer> {
         StageProfile stages = StageProfile.read(stageProfile);
         Profile belief = Profile.read(profile);
         int len = maxModelLen != null ? maxModelLen : stages.setupInt(StageProfile.MAX_MODEL_LEN, GPU_MAX_MODEL_LEN);
-        ProfiledPipeline pipeline = new ProfiledPipeline(stages, new PolicyRunner(kvBlocks, blockSize, len, belief, predictor, workload.seed));
+        ProfiledPipeline pipeline = new ProfiledPipeline(stages, new PolicyRunner(kvBlocks, blockSize, len, belief, predictor, workload.seed,
+                lengthScale));
         return new Target() {
             @Override
             public RunResult run(String policy, WorkloadOptions.Workload work) {
@@ -217,7 +219,8 @@ public final class SimulateCommand implements Callable<Integer> {
                         ? cluster.tensorParallel(mode, measured)
                         : cluster.pipeline(mode, measured);
                 int blocks = kvBlocks != null ? kvBlocks : deployment.kvCapacity().numBlocks();
-                return new PolicyRunner(blocks, blockSize, len, deployment.schedulerProfile(), predictor, workload.seed)
+                return new PolicyRunner(blocks, blockSize, len, deployment.schedulerProfile(), predictor, workload.seed,
+                        work.scale())
                         .run(deployment.executor(), policy, work.items());
             }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.sim.workload.ArrivalProcess;
 import org.tdpipe.sim.workload.LengthFilter;
 import org.tdpipe.sim.workload.WorkloadItem;
@@ -55,8 +56,8 @@ final class WorkloadOptions {
     record Defaults(int numRequests, Integer scaleInput, Integer scaleOutput) {
     }
 
-    /** The sampled workload and how it was made. */
-    record Workload(List<WorkloadItem> items, String description, Map<String, Object> json) {
+    /** The sampled workload, how it was made, and how its lengths relate to the trace's. */
+    record Workload(List<WorkloadItem> items, String description, Map<String, Object> json, LengthScale scale) {
     }
 
     Workload build(Defaults defaults) {
@@ -70,8 +71,11 @@ final class WorkloadOptions {
         ArrivalProcess arrivals = arrivalProcess();
         WorkloadTrace trace = WorkloadTrace.load(workload, n, seed);
         List<WorkloadItem> items = Workloads.build(trace.trace(), filter, n, seed, arrivals);
+        LengthScale scale = LengthScale.IDENTITY;
         if (in != null || out != null) {
-            items = new LengthScaling(in != null ? in : Integer.MAX_VALUE, out != null ? out : Integer.MAX_VALUE).apply(items);
+            LengthScaling scaling = new LengthScaling(in != null ? in : Integer.MAX_VALUE, out != null ? out : Integer.MAX_VALUE);
+            scale = scaling.factors(items);
+            items = scaling.apply(items);
         }
         String scaling = in == null && out == null ? "" : ", scaled to prompts <= " + (in != null ? in : "any")
                 + " and outputs <= " + (out != null ? out : "any") + " tokens";
@@ -86,7 +90,8 @@ final class WorkloadOptions {
                 "max_total", maxTotal));
         json.put("scale_input", in);
         json.put("scale_output", out);
-        return new Workload(items, description, json);
+        json.put("length_scale", Map.of("prompt", scale.prompt(), "output", scale.output()));
+        return new Workload(items, description, json, scale);
     }
 
     private ArrivalProcess arrivalProcess() {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.sim.workload.WorkloadItem;
 
@@ -80,5 +81,8 @@ class BenchCommandTest {
                 new WorkloadItem(100, 5, 0), new WorkloadItem(4, 40, 0)));
         assertEquals(List.of(new WorkloadItem(50, 10, 0), new WorkloadItem(13, 1, 0), new WorkloadItem(1, 4, 0)), scaled);
         assertEquals(List.of(new WorkloadItem(4, 5, 0)), new LengthScaling(50, 10).apply(List.of(new WorkloadItem(4, 5, 0))));
+        assertEquals(new LengthScale(50 / 400.0, 10 / 100.0), new LengthScaling(50, 10).factors(List.of(new WorkloadItem(400, 100, 0),
+                new WorkloadItem(100, 5, 0))), "what a learned predictor is told");
+        assertEquals(LengthScale.IDENTITY, new LengthScaling(50, 10).factors(List.of(new WorkloadItem(4, 5, 0))));
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.profile.StageTiming;
@@ -56,7 +57,7 @@ class SimulatorValidationTest {
     @Test
     void aReplayOfARunWithItsOwnStageTimesReproducesIt() {
         StageProfile stages = stageProfile();
-        PolicyRunner runner = new PolicyRunner(24, 16, 512, new Profile("synthetic", new double[] {4, 5, 6}), "oracle", 0);
+        PolicyRunner runner = new PolicyRunner(24, 16, 512, new Profile("synthetic", new double[] {4, 5, 6}), "oracle", 0, LengthScale.IDENTITY);
         ProfiledPipeline pipeline = new ProfiledPipeline(stages, runner);
         List<WorkloadItem> items = List.of(new WorkloadItem(40, 30, 0), new WorkloadItem(12, 50, 0), new WorkloadItem(60, 8, 0),
                 new WorkloadItem(33, 33, 0), new WorkloadItem(7, 64, 0));

@@ -168,6 +168,47 @@ public record LengthDistribution(int[] edges, double[] probabilities) {
         return new LengthDistribution(e, normalized(p));
     }
 
+    /**
+     * The distribution of {@code round(length × factor)} (at least 1 where the length was): every
+     * edge is scaled; a bucket that shrinks to no length gives its probability to the next bucket
+     * (the last one to the one before).
+     */
+    public LengthDistribution scaled(double factor) {
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("scale factor must be > 0, got " + factor);
+        }
+        if (factor == 1) {
+            return this;
+        }
+        int[] e = new int[edges.length];
+        double[] p = new double[probabilities.length];
+        int n = 0;
+        double carried = 0;
+        for (int b = 0; b < probabilities.length; b++) {
+            int lo = scaledEdge(edges[b], factor);
+            int hi = scaledEdge(edges[b + 1], factor);
+            if (hi <= lo) {
+                carried += probabilities[b];
+                continue;
+            }
+            if (n == 0) {
+                e[0] = lo;
+            }
+            p[n] = probabilities[b] + carried;
+            e[++n] = hi;
+            carried = 0;
+        }
+        if (n == 0) {
+            return pointMass(scaledEdge(edges[0], factor));
+        }
+        p[n - 1] += carried;
+        return new LengthDistribution(Arrays.copyOf(e, n + 1), normalized(Arrays.copyOf(p, n)));
+    }
+
+    private static int scaledEdge(int edge, double factor) {
+        return edge == 0 ? 0 : (int) Math.max(1, Math.round(edge * factor));
+    }
+
     private static int[] removeAt(int[] a, int i) {
         int[] out = new int[a.length - 1];
         System.arraycopy(a, 0, out, 0, i);

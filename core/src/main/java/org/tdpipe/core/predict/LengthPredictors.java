@@ -12,6 +12,14 @@ public final class LengthPredictors {
     }
 
     public static LengthPredictor byName(String spec, long seed) {
+        return byName(spec, seed, LengthScale.IDENTITY);
+    }
+
+    /**
+     * The predictor named {@code spec} for a workload that is {@code scale} times the trace; only the
+     * learned ones use it (the others predict in the workload's own lengths).
+     */
+    public static LengthPredictor byName(String spec, long seed, LengthScale scale) {
         String name = spec.strip();
         String arg = null;
         int colon = name.indexOf(':');
@@ -34,7 +42,7 @@ public final class LengthPredictors {
                         throw new IllegalArgumentException("predictor '" + name + "' needs a model file, e.g. " + name + ":model.bin");
                     }
                     yield new LearnedLengthPredictor(spec.strip(), LengthModelFile.read(Path.of(arg)),
-                            name.equals("learned-online"), LearnedLengthPredictor.DEFAULT_WINDOW);
+                            name.equals("learned-online"), LearnedLengthPredictor.DEFAULT_WINDOW, scale);
                 }
                 default -> throw new IllegalArgumentException("unknown predictor '" + spec + "'; known: " + NAMES);
             };

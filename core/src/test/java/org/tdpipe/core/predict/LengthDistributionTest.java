@@ -32,6 +32,24 @@ class LengthDistributionTest {
     }
 
     @Test
+    void scalingMovesTheEdgesAndMergesBucketsThatShrinkToNothing() {
+        assertSame(twoBuckets, twoBuckets.scaled(1));
+        LengthDistribution half = twoBuckets.scaled(0.5);
+        assertArrayEquals(new int[] {1, 6, 11}, half.edges());
+        assertArrayEquals(new double[] {0.5, 0.5}, half.probabilities(), 1e-12);
+        assertEquals(5, half.quantile(0.5));
+
+        // at 0.2, [1, 2) and [2, 3) shrink to nothing (no length is below 1); their mass joins [3, 9) -> [1, 2)
+        LengthDistribution geometric = new LengthDistribution(new int[] {1, 2, 3, 9, 30}, new double[] {0.1, 0.2, 0.3, 0.4});
+        LengthDistribution fifth = geometric.scaled(0.2);
+        assertArrayEquals(new int[] {1, 2, 6}, fifth.edges());
+        assertArrayEquals(new double[] {0.6, 0.4}, fifth.probabilities(), 1e-12);
+        LengthDistribution point = new LengthDistribution(new int[] {20, 21}, new double[] {1}).scaled(0.1);
+        assertArrayEquals(new int[] {2, 3}, point.edges(), "a single bucket that shrinks to a point");
+        assertThrows(IllegalArgumentException.class, () -> twoBuckets.scaled(0));
+    }
+
+    @Test
     void skipsEmptyBucketsInQuantiles() {
         LengthDistribution d = new LengthDistribution(new int[] {1, 5, 9, 13}, new double[] {0.5, 0, 0.5});
         assertEquals(4, d.quantile(0.5));

@@ -3,6 +3,7 @@ package org.tdpipe.core.predict.learned;
 import java.util.Optional;
 import org.tdpipe.core.predict.LengthDistribution;
 import org.tdpipe.core.predict.LengthPredictor;
+import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.predict.RecentAccuracy;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
@@ -13,6 +14,8 @@ import org.tdpipe.core.request.Request;
  * mean absolute error). Every finished request is scored against what the model predicts for it
  * before learning from it (prequential accuracy over a bounded window); when {@code online}, the
  * model then takes one SGD step towards the request's true bucket. Holds its own copy of the model.
+ * With a {@link LengthScale} other than identity, requests are lengths of a scaled-down copy of the
+ * trace the model learned: they are predicted, and learned from, at the trace's scale.
  */
 public final class LearnedLengthPredictor implements LengthPredictor {
     /** Finished requests in the recent-accuracy window. */
@@ -25,12 +28,18 @@ public final class LearnedLengthPredictor implements LengthPredictor {
     private final LengthModel model;
     private final boolean online;
     private final AccuracyWindow recent;
+    private final LengthScale scale;
 
     public LearnedLengthPredictor(String name, LengthModel model, boolean online, int window) {
+        this(name, model, online, window, LengthScale.IDENTITY);
+    }
+
+    public LearnedLengthPredictor(String name, LengthModel model, boolean online, int window, LengthScale scale) {
         this.name = name;
         this.model = model.copy();
         this.online = online;
         this.recent = new AccuracyWindow(window);
+        this.scale = scale;
     }
 
     @Override
@@ -40,12 +49,22 @@ public final class LearnedLengthPredictor implements LengthPredictor {
 
     @Override
     public int predictOutputLength(Request request) {
-        return pointPrediction(model.distribution(LengthQuery.of(request)));
+        return pointPrediction(distribution(request));
     }
 
     @Override
     public Optional<LengthDistribution> predictDistribution(Request request) {
-        return Optional.of(model.distribution(LengthQuery.of(request)));
+        return Optional.of(distribution(request));
+    }
+
+    private LengthDistribution distribution(Request request) {
+        return scale.toWorkload(model.distribution(traceQuery(request)));
+    }
+
+    private LengthQuery traceQuery(Request request) {
+        LengthQuery q = LengthQuery.of(request);
+        return scale.equals(LengthScale.IDENTITY) ? q
+                : new LengthQuery(scale.tracePromptTokens(q.promptTokens()), q.text(), q.maxTokens(), q.temperature());
     }
 
     @Override
@@ -54,12 +73,14 @@ public final class LearnedLengthPredictor implements LengthPredictor {
                 || finished.numOutputTokens() < 1) {
             return;
         }
-        LengthExample example = new LengthExample(LengthQuery.of(finished), finished.numOutputTokens());
+        LengthExample example = new LengthExample(traceQuery(finished), scale.traceOutputTokens(finished.numOutputTokens()));
         LengthDistribution predicted = online
                 ? model.distribution(example.query(), model.learn(example, ONLINE_LEARNING_RATE, ONLINE_L2))
                 : model.distribution(example.query());
         int truth = example.outputTokens();
-        recent.record(predicted.mostLikelyBucket() == predicted.bucketOf(truth), pointPrediction(predicted), truth);
+        // scored at the trace's scale, where the buckets are the model's own
+        recent.record(predicted.mostLikelyBucket() == predicted.bucketOf(truth),
+                pointPrediction(scale.toWorkload(predicted)), finished.numOutputTokens());
     }
 
     /** Accuracy over the last finished requests (up to the window size); safe to call from any thread. */

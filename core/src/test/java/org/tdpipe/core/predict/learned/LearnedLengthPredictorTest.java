@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.core.predict.LengthDistribution;
 import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.predict.LengthPredictors;
+import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.predict.RecentAccuracy;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
@@ -47,6 +48,32 @@ class LearnedLengthPredictorTest {
         Request replayed = new Request(3, "c", new int[300], SamplingParams.fixedLength(3), 0);
         assertEquals(p.predictOutputLength(r), p.predictOutputLength(replayed),
                 "with ignore_eos max_tokens is the truth: the predictor must not see it");
+    }
+
+    @Test
+    void aScaledWorkloadIsPredictedAndLearnedAtTheTracesScale() {
+        LengthScale quarter = new LengthScale(0.25, 0.5);
+        LearnedLengthPredictor trace = new LearnedLengthPredictor("learned", model, true, 100);
+        LearnedLengthPredictor scaled = new LearnedLengthPredictor("learned", model, true, 100, quarter);
+        for (int prompt : new int[] {8, 40, 120, 400}) {
+            LengthDistribution atTrace = trace.predictDistribution(unfinished(prompt * 4)).orElseThrow();
+            LengthDistribution atWorkload = scaled.predictDistribution(unfinished(prompt)).orElseThrow();
+            assertEquals(atTrace.mean() / 2, atWorkload.mean(), 1.0, "prompt " + prompt);
+            assertEquals(Math.max(1, Math.round(trace.predictOutputLength(unfinished(prompt * 4)) / 2.0)),
+                    scaled.predictOutputLength(unfinished(prompt)), 1, "prompt " + prompt);
+        }
+        for (int i = 0; i < 200; i++) {
+            int prompt = 1 + i % 100;
+            int output = 1 + (i * 37) % 300;
+            trace.observe(finished(i, 4 * prompt, 2 * output, 4096));
+            scaled.observe(finished(i, prompt, output, 4096));
+        }
+        assertArrayEquals(trace.model().weights(), scaled.model().weights(), 1e-12,
+                "online learning sees the trace's lengths either way");
+    }
+
+    private static Request unfinished(int prompt) {
+        return new Request(0, "q", new int[prompt], SamplingParams.fixedLength(4096), 0);
     }
 
     @Test
