@@ -50,8 +50,9 @@ final class BatchProgress implements GenerationRun.Observer {
         this.total = items.size();
         this.maxTokens = new HashMap<>();
         for (GenerationRun.Item item : items) {
-            maxTokens.put(item.entry().id(), item.entry().sampling().maxTokens());
-            budget += item.entry().sampling().maxTokens();
+            int lineBudget = item.entry().n() * item.entry().sampling().maxTokens();
+            maxTokens.put(item.entry().id(), lineBudget);
+            budget += lineBudget;
         }
         this.nanos = nanos;
         this.start = nanos.getAsLong();

@@ -11,6 +11,8 @@ import org.tdpipe.model.sampling.TokenLogprob;
 /**
  * One line of {@code generate}'s JSONL output: {@code id}, the prompt or messages (with echo),
  * {@code text}, {@code token_ids}, {@code finish_reason}, {@code usage} and, when asked, {@code logprobs}.
+ * A line with {@code n} > 1 has a {@code choices} list of {@code {index, text, token_ids,
+ * finish_reason, logprobs}} instead, and its usage counts the prompt once and every choice's tokens.
  */
 final class CompletionJson {
     private final ObjectMapper json = new ObjectMapper();
@@ -43,16 +45,28 @@ final class CompletionJson {
                 }
             }
         }
+        if (c.choices().size() == 1) {
+            putChoice(o, c.choices().getFirst());
+        } else {
+            ArrayNode choices = o.putArray("choices");
+            for (int i = 0; i < c.choices().size(); i++) {
+                putChoice(choices.addObject().put("index", i), c.choices().get(i));
+            }
+        }
+        o.putObject("usage")
+                .put("prompt_tokens", c.promptTokens())
+                .put("completion_tokens", c.completionTokens())
+                .put("total_tokens", c.promptTokens() + c.completionTokens());
+        return o;
+    }
+
+    private static void putChoice(ObjectNode o, Completion.Choice c) {
         o.put("text", c.text());
         ArrayNode ids = o.putArray("token_ids");
         for (int t : c.tokenIds()) {
             ids.add(t);
         }
         o.put("finish_reason", c.finishReason());
-        o.putObject("usage")
-                .put("prompt_tokens", c.promptTokens())
-                .put("completion_tokens", c.completionTokens())
-                .put("total_tokens", c.promptTokens() + c.completionTokens());
         if (!c.logprobs().isEmpty()) {
             ArrayNode lp = o.putArray("logprobs");
             for (SampledToken s : c.logprobs()) {
@@ -65,6 +79,5 @@ final class CompletionJson {
                 }
             }
         }
-        return o;
     }
 }

@@ -43,7 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
         @Option(names = "--prompt", description = "One prompt (\"\" starts from BOS).")
         String prompt;
 
-        @Option(names = "--input", description = "JSONL file, one {\"prompt\": ...} or {\"messages\": [{\"role\": ..., \"content\": ...}]} per line, with optional \"id\" (default: the line number) and sampling fields (max_tokens, temperature, top_p, top_k, min_p, seed, stop, stop_token_ids, presence_penalty, frequency_penalty, repetition_penalty, logprobs, ignore_eos).")
+        @Option(names = "--input", description = "JSONL file, one {\"prompt\": ...} or {\"messages\": [{\"role\": ..., \"content\": ...}]} per line, with optional \"id\" (default: the line number), \"n\" (completions of the prompt) and sampling fields (max_tokens, temperature, top_p, top_k, min_p, seed, stop, stop_token_ids, presence_penalty, frequency_penalty, repetition_penalty, logprobs, ignore_eos).")
         Path input;
     }
 
@@ -141,7 +141,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private Integer generateOne(SamplingParams defaults) {
-        PromptFile.Entry entry = new PromptFile.Entry("0", 1, new PromptInput.Text(source.prompt), defaults);
+        PromptFile.Entry entry = new PromptFile.Entry("0", 1, new PromptInput.Text(source.prompt), defaults, 1);
         try (ModelSource model = ModelSources.open(this.model)) {
             List<GenerationRun.Item> items = List.of(new GenerationRun.Item(entry, encoder(model).encode(entry.prompt())));
             boolean streaming = output == null && stop.isEmpty();
@@ -157,7 +157,7 @@ final class GenerateCommand implements Callable<Integer> {
             } else if (streaming) {
                 System.out.println();
             } else {
-                System.out.println(completion.text());
+                System.out.println(completion.choices().getFirst().text());
             }
             summarize(outcome.result(), System.err);
         }

@@ -39,11 +39,11 @@ final class GenerationRun {
         default void onToken() {
         }
 
-        /** A request completed; it is not mentioned again. */
+        /** A line completed (all its choices); it is not mentioned again. */
         void onCompletion(Completion completion);
     }
 
-    /** A request that failed (a worker fault): it has no completion and can be retried. */
+    /** A line that failed (a worker fault in one of its choices): it has no completion and can be retried. */
     record Failure(String id, String error) {
     }
 
@@ -51,8 +51,23 @@ final class GenerationRun {
     record Outcome(RunResult result, List<Failure> failures) {
     }
 
-    /** Text and bookkeeping of one request while it runs. */
+    /** The choices of one line as they finish; complete when all {@code n} have. */
+    private static final class Line {
+        final PromptFile.Entry entry;
+        final Completion.Choice[] choices;
+        int finished;
+        boolean failed;
+
+        Line(PromptFile.Entry entry) {
+            this.entry = entry;
+            this.choices = new Completion.Choice[entry.n()];
+        }
+    }
+
+    /** Text and bookkeeping of one engine request (one choice of a line) while it runs. */
     private static final class Tracked {
+        final Line line;
+        final int choice;
         final PromptFile.Entry entry;
         final StreamingDetokenizer detokenizer;
         final StopStrings stops;
@@ -60,8 +75,10 @@ final class GenerationRun {
         final List<SampledToken> logprobs = new ArrayList<>();
         boolean stopped;
 
-        Tracked(PromptFile.Entry entry, Tokenizer tokenizer, int[] prompt) {
-            this.entry = entry;
+        Tracked(Line line, int choice, Tokenizer tokenizer, int[] prompt) {
+            this.line = line;
+            this.choice = choice;
+            this.entry = line.entry;
             this.stops = new StopStrings(entry.sampling().stop());
             this.detokenizer = new StreamingDetokenizer(tokenizer);
             for (int t : prompt) {
@@ -88,31 +105,35 @@ final class GenerationRun {
         this.stream = stream;
     }
 
-    /** Blocks to hold every request at once, but no more than {@code maxBytes} of KV cache. */
+    /** Blocks to hold every request (each choice of each line) at once, but no more than {@code maxBytes} of KV cache. */
     static int kvBlocks(ModelConfig c, List<Item> items, int blockSize, long maxBytes) {
         long needed = 0;
         for (Item item : items) {
             int tokens = Math.min(c.contextLength(), item.promptTokens().length + item.entry().sampling().maxTokens());
-            needed += (tokens + blockSize - 1) / blockSize;
+            needed += (long) item.entry().n() * ((tokens + blockSize - 1) / blockSize);
         }
         int fit = KvCache.blocksForBytes(maxBytes, c.numLayers(), blockSize, c.numKvHeads() * c.headDim());
         return (int) Math.max(1, Math.min(needed, fit));
     }
 
     /**
-     * Runs every item, all arriving at once. An {@code interruption} stops the run after the step
-     * under way: it throws {@link RunInterruption.Interrupted}, and completions already handed over are all there is.
+     * Runs every item, one engine request per choice, all arriving at once. An {@code interruption}
+     * stops the run after the step under way: it throws {@link RunInterruption.Interrupted}, and
+     * completions already handed over are all there is.
      */
     Outcome run(List<Item> items, Observer observer, RunInterruption interruption) {
         Tokenizer tokenizer = source.tokenizer();
         ModelConfig config = source.config();
         Map<Request, Tracked> tracked = new HashMap<>();
         List<Request> requests = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            Item item = items.get(i);
-            Request r = new Request(i, item.entry().id(), item.promptTokens(), item.entry().sampling(), 0);
-            requests.add(r);
-            tracked.put(r, new Tracked(item.entry(), tokenizer, item.promptTokens()));
+        for (Item item : items) {
+            Line line = new Line(item.entry());
+            for (int choice = 0; choice < item.entry().n(); choice++) {
+                Request r = new Request(requests.size(), item.entry().id(), item.promptTokens(),
+                        item.entry().sampling().forChoice(choice), 0);
+                requests.add(r);
+                tracked.put(r, new Tracked(line, choice, tokenizer, item.promptTokens()));
+            }
         }
         List<Failure> failures = new ArrayList<>();
         EngineListener listener = new EngineListener() {
@@ -132,16 +153,24 @@ final class GenerationRun {
             @Override
             public void onFinished(Request request) {
                 Tracked t = tracked.get(request);
+                Line line = t.line;
+                line.finished++;
                 if (request.error() != null) {
-                    failures.add(new Failure(request.externalId(), request.error()));
+                    if (!line.failed) {
+                        failures.add(new Failure(line.entry.id(), request.error()));
+                    }
+                    line.failed = true;
                     return;
                 }
                 if (!t.stopped) {
                     append(t, t.detokenizer.flush());
                 }
-                observer.onCompletion(new Completion(request.externalId(), t.entry.prompt(), t.text.toString(),
-                        request.outputTokens(), request.finishReason().openAiName(), request.promptLength(),
-                        request.numOutputTokens(), t.logprobs));
+                line.choices[t.choice] = new Completion.Choice(t.text.toString(), request.outputTokens(),
+                        request.finishReason().openAiName(), request.numOutputTokens(), t.logprobs);
+                if (line.finished == line.choices.length && !line.failed) {
+                    observer.onCompletion(new Completion(line.entry.id(), line.entry.prompt(), request.promptLength(),
+                            List.of(line.choices)));
+                }
             }
         };
         try (PipelineExecutor executor = pipeline.open(source, numBlocks, blockSize, out -> recordLogprobs(out, tracked))) {

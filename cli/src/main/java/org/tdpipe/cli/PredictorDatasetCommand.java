@@ -96,7 +96,7 @@ final class PredictorDatasetCommand implements Callable<Integer> {
                 double temperature = temperatures.get(sampling.nextInt(temperatures.size()));
                 SamplingParams params = new SamplingParams(cap, temperature, topP, -1, 0, sampling.nextLong(), 1, 0, 0, false,
                         storyEnds, List.of(), 0);
-                items.add(new GenerationRun.Item(new PromptFile.Entry(String.valueOf(i), i + 1, prompt, params), ids));
+                items.add(new GenerationRun.Item(new PromptFile.Entry(String.valueOf(i), i + 1, prompt, params, 1), ids));
             }
             int blocks = GenerationRun.kvBlocks(source.config(), items, BLOCK_SIZE, (long) (kvCacheMib * (1 << 20)));
             PolicyOptions.Choice choice = scheduling.choose(model, source, pipeline.stageThreads(), System.err);
@@ -108,7 +108,7 @@ final class PredictorDatasetCommand implements Callable<Integer> {
             }
             write(items, completions);
             RunResult r = outcome.result();
-            long ended = completions.values().stream().filter(c -> c.finishReason().equals("stop")).count();
+            long ended = completions.values().stream().filter(c -> c.choices().getFirst().finishReason().equals("stop")).count();
             System.out.printf(Locale.ROOT, "Wrote %d examples to %s: %d stories ended, %d reached max_tokens; %d output tokens in %.1f s (%.0f tokens/s)%n",
                     items.size(), out, ended, items.size() - ended, r.outputTokens(), (System.nanoTime() - start) / 1e9,
                     r.outputTokensPerSecond());
@@ -136,7 +136,7 @@ final class PredictorDatasetCommand implements Callable<Integer> {
                 o.put("max_tokens", e.sampling().maxTokens());
                 o.put("seed", e.sampling().seed());
                 o.put("output_tokens", c.completionTokens());
-                o.put("finish_reason", c.finishReason());
+                o.put("finish_reason", c.choices().getFirst().finishReason());
                 o.put("prompt_tokens", c.promptTokens());
                 w.write(json.writeValueAsString(o));
                 w.write('\n');

@@ -14,14 +14,22 @@ import org.tdpipe.model.chat.ChatMessage;
 /**
  * Reads a JSONL prompt file for {@code generate}: one object per line with a {@code prompt} string
  * or chat {@code messages} (a list of {@code {"role", "content"}}), optionally an {@code id} (default:
- * the line number) and per-request sampling fields (OpenAI / vLLM names) that override the command
- * line's defaults. Unknown fields are refused, naming the line; two lines with one id are an error
+ * the line number), {@code n} (completions of the prompt) and per-request sampling fields (OpenAI /
+ * vLLM names) that override the command line's defaults. Unknown fields are refused, naming the line; two lines with one id are an error
  * naming both.
  */
 final class PromptFile {
-    /** One request to generate; {@code line} is where it is in the file (1-based). */
-    record Entry(String id, int line, PromptInput prompt, SamplingParams sampling) {
+    /** One request to generate, {@code n} completions of its prompt; {@code line} is where it is in the file (1-based). */
+    record Entry(String id, int line, PromptInput prompt, SamplingParams sampling, int n) {
+        Entry {
+            if (n < 1 || n > MAX_N) {
+                throw new IllegalArgumentException("field n must be in [1, " + MAX_N + "], got " + n);
+            }
+        }
     }
+
+    /** The most completions one line may ask for (as the server's limit). */
+    static final int MAX_N = 128;
 
     /** The file's good entries in file order, and its malformed lines. */
     record Contents(List<Entry> entries, List<JsonLines.LineError> malformed) {
@@ -61,9 +69,6 @@ final class PromptFile {
                 throw new IllegalArgumentException("unknown field '" + field + "'; known: " + String.join(", ", FIELDS.stream().sorted().toList()));
             }
         }
-        if (intField(node, "n", 1) != 1) {
-            throw new IllegalArgumentException("n must be 1: generate writes one completion per line (repeat the line with other ids and seeds)");
-        }
         String id = node.has("id") ? id(node.get("id")) : String.valueOf(line);
         SamplingParams p = new SamplingParams(
                 intField(node, "max_tokens", d.maxTokens()),
@@ -79,7 +84,7 @@ final class PromptFile {
                 node.has("stop_token_ids") ? intList(node, "stop_token_ids") : d.stopTokenIds(),
                 node.has("stop") ? stringList(node, "stop") : d.stop(),
                 intField(node, "logprobs", d.logprobs()));
-        return new Entry(id, line, prompt(node), p);
+        return new Entry(id, line, prompt(node), p, intField(node, "n", 1));
     }
 
     private static String id(JsonNode id) {

@@ -168,6 +168,40 @@ class BatchGenerateTest {
     }
 
     @Test
+    void aLineWithNHasNChoicesEachTheSampleOfItsOwnSeed() throws Exception {
+        String sampled = "\"prompt\": \"once\", \"max_tokens\": 8, \"temperature\": 1.0";
+        Path in = write("in.jsonl", List.of(
+                "{\"id\": \"three\", " + sampled + ", \"n\": 3, \"seed\": 5}",
+                "{\"id\": \"s5\", " + sampled + ", \"seed\": 5}",
+                "{\"id\": \"s6\", " + sampled + ", \"seed\": 6}",
+                "{\"id\": \"s7\", " + sampled + ", \"seed\": 7}",
+                "{\"id\": \"none\", " + sampled + ", \"n\": 0}"));
+        Path out = dir.resolve("out.jsonl");
+        Run run = generate(in, out);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("skipping " + in + " line 5: field n must be in [1, 128], got 0"), run.err());
+        java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(out)) {
+            JsonNode r = JSON.readTree(line);
+            byId.put(r.get("id").asText(), r);
+        }
+        JsonNode three = byId.get("three");
+        assertEquals(3, three.get("choices").size(), three.toString());
+        int completionTokens = 0;
+        for (int i = 0; i < 3; i++) {
+            JsonNode choice = three.get("choices").get(i);
+            JsonNode alone = byId.get("s" + (5 + i));
+            assertEquals(i, choice.get("index").asInt());
+            assertEquals(alone.get("token_ids"), choice.get("token_ids"), "choice " + i + " samples with seed " + (5 + i));
+            assertEquals(alone.get("text"), choice.get("text"));
+            completionTokens += choice.get("token_ids").size();
+        }
+        assertEquals(completionTokens, three.get("usage").get("completion_tokens").asInt());
+        assertEquals(byId.get("s5").get("usage").get("prompt_tokens"), three.get("usage").get("prompt_tokens"), "the prompt counts once");
+        assertFalse(byId.get("s5").has("choices"), "n = 1 keeps the flat line");
+    }
+
+    @Test
     void duplicateIdsNameBothLines() throws Exception {
         Path in = write("in.jsonl", List.of("{\"id\": \"a\", \"prompt\": \"x\"}", "{\"id\": \"b\", \"prompt\": \"y\"}",
                 "{\"id\": \"a\", \"prompt\": \"z\"}"));

@@ -20,7 +20,7 @@ class BatchProgressTest {
 
     private BatchProgress progress(BatchProgress.Style style, int requests, int maxTokens) {
         for (int i = 0; i < requests; i++) {
-            PromptFile.Entry entry = new PromptFile.Entry("r" + i, i + 1, new PromptInput.Text("x"), SamplingParams.greedy(maxTokens));
+            PromptFile.Entry entry = new PromptFile.Entry("r" + i, i + 1, new PromptInput.Text("x"), SamplingParams.greedy(maxTokens), 1);
             items.add(new GenerationRun.Item(entry, new int[] {1}));
         }
         return new BatchProgress(new PrintStream(err, true, StandardCharsets.UTF_8), style, items, () -> now);
@@ -30,7 +30,8 @@ class BatchProgressTest {
         for (int i = 0; i < tokens; i++) {
             progress.onToken();
         }
-        progress.onCompletion(new Completion("r" + request, new PromptInput.Text("x"), "", new int[tokens], "stop", 1, tokens, List.of()));
+        progress.onCompletion(new Completion("r" + request, new PromptInput.Text("x"), 1,
+                List.of(new Completion.Choice("", new int[tokens], "stop", tokens, List.of()))));
     }
 
     @Test

@@ -24,13 +24,6 @@ record GenerationRequest(List<int[]> prompts, SamplingParams sampling, int n, bo
 
     /** Sampling for choice {@code index}: with a seed, each choice draws its own reproducible sample. */
     SamplingParams samplingOf(int index) {
-        if (sampling.seed() == null) {
-            return sampling;
-        }
-        long seed = sampling.seed() + index % n;
-        return new SamplingParams(sampling.maxTokens(), sampling.temperature(), sampling.topP(), sampling.topK(),
-                sampling.minP(), seed, sampling.repetitionPenalty(), sampling.presencePenalty(),
-                sampling.frequencyPenalty(), sampling.ignoreEos(), sampling.stopTokenIds(), sampling.stop(),
-                sampling.logprobs());
+        return sampling.forChoice(index % n);
     }
 }

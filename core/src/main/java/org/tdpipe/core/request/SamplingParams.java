@@ -53,6 +53,22 @@ public record SamplingParams(
         return temperature == 0;
     }
 
+    /**
+     * The parameters of choice {@code index} of a request asking for several completions of one
+     * prompt (OpenAI's {@code n}): with a seed, choice i samples with seed + i, so that each choice
+     * is a different but reproducible sample; without one, all choices draw fresh randomness.
+     */
+    public SamplingParams forChoice(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("choice index must be >= 0, got " + index);
+        }
+        if (seed == null || index == 0) {
+            return this;
+        }
+        return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed + index, repetitionPenalty,
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs);
+    }
+
     public SamplingParams withIgnoreEos(boolean value) {
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
                 presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs);
