@@ -3,6 +3,7 @@ package org.tdpipe.core.timeline;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Records per-stage spans as executors run batches, and the engine's late launches
@@ -26,6 +27,7 @@ public final class Timeline {
     /** Batches with ids up to this one were dropped whole; a late span of one of them is not kept. */
     private long droppedThroughBatch = Long.MIN_VALUE;
     private int compactAtSize = MIN_COMPACTION_SIZE;
+    private Span lastRecorded;
 
     public Timeline(int numStages) {
         this.numStages = numStages;
@@ -43,7 +45,13 @@ public final class Timeline {
             return;
         }
         spans.add(span);
+        lastRecorded = span;
         advanceTo(span.endNanos());
+    }
+
+    /** The span kept most recently, without copying the timeline. */
+    public synchronized Optional<Span> lastRecorded() {
+        return Optional.ofNullable(lastRecorded);
     }
 
     /** The engine had a free slot and launched nothing until it launched {@code starvation.batchId()}. */

@@ -34,6 +34,7 @@ class TimelineRetentionTest {
         assertEquals(Timeline.KEEP_ALL, t.retentionNanos());
         assertEquals(10_000 * P, t.spans().size());
         assertEquals((10_000 + 6) / 7, t.starvations().size());
+        assertTrue(new Timeline(P).lastRecorded().isEmpty());
     }
 
     @Test
@@ -51,6 +52,9 @@ class TimelineRetentionTest {
         List<Span> kept = t.spans();
         assertTrue(kept.stream().anyMatch(s -> s.batchId() == 199_999), "the newest batch is kept");
         assertTrue(kept.stream().allMatch(s -> s.endNanos() >= (199_999 - 100 - 2 * 1024) * MS), "old batches are gone");
+        Span last = t.lastRecorded().orElseThrow();
+        assertEquals(199_999, last.batchId());
+        assertEquals(P - 1, last.stage());
     }
 
     @Test

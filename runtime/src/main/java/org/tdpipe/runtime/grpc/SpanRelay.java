@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.tdpipe.core.timeline.Span;
 import org.tdpipe.core.timeline.Timeline;
 import org.tdpipe.runtime.grpc.proto.StageSpan;
 
@@ -28,12 +27,8 @@ final class SpanRelay {
     List<StageSpan> through(long batchId) {
         List<StageSpan> out = new ArrayList<>(upstream.getOrDefault(batchId, List.of()));
         upstream.remove(batchId);
-        List<Span> own = timeline.spans();
-        if (!own.isEmpty() && own.getLast().batchId() == batchId) {
-            Span s = own.getLast();
-            out.add(StageSpan.newBuilder().setStage(s.stage()).setStartEpochNanos(s.startNanos()).setEndEpochNanos(s.endNanos())
-                    .build());
-        }
+        timeline.lastRecorded().filter(s -> s.batchId() == batchId).ifPresent(s -> out.add(StageSpan.newBuilder()
+                .setStage(s.stage()).setStartEpochNanos(s.startNanos()).setEndEpochNanos(s.endNanos()).build()));
         return out;
     }
 }

@@ -31,6 +31,7 @@ import org.tdpipe.runtime.grpc.proto.SubmitBatch;
  * last stage the results for the controller.
  */
 final class WorkerSession implements AutoCloseable {
+    private static final long SPAN_RETENTION_NANOS = 10_000_000_000L;
     private final String name;
     private final ModelSource model;
     private final StageWorker worker;
@@ -53,6 +54,9 @@ final class WorkerSession implements AutoCloseable {
         Optional<WorkerAddress> successor = range.isLast() ? Optional.empty() : Optional.of(WorkerAddress.parse(h.getSuccessor()));
         StageComputation computation = stages.load(model, range, resources);
         Timeline timeline = new Timeline(h.getNumStages());
+        // spans go to the controller with each batch, which keeps the run's timeline: a worker that
+        // serves for days keeps only the last few seconds of its own
+        timeline.retainOnlyLast(SPAN_RETENTION_NANOS);
         this.spans = new SpanRelay(timeline);
         this.inbound = range.isFirst() ? Optional.empty() : Optional.of(new InProcessLink(h.getNumStages()));
         this.successorChannel = successor.map(address -> StageChannels.open(address, token));
