@@ -2,7 +2,6 @@ package org.tdpipe.cli;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.model.format.ModelSource;
@@ -20,6 +19,7 @@ import org.tdpipe.runtime.WorkerFailurePolicy;
 import org.tdpipe.runtime.grpc.FaultTimeouts;
 import org.tdpipe.runtime.grpc.RemoteExecutor;
 import org.tdpipe.runtime.grpc.WorkerAddress;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,8 +61,8 @@ final class PipelineOptions {
             description = "The stage workers of --executor grpc (started with 'tdpipe worker --listen HOST:PORT'), in pipeline order.")
     List<String> workers;
 
-    @Option(names = "--token", description = "Secret the --executor grpc workers were started with (their --token).")
-    String token;
+    @Mixin
+    WorkerSecurityOptions security = new WorkerSecurityOptions();
 
     @Option(names = "--threads", description = "Kernel threads in all (default: all processors).")
     Integer threads;
@@ -174,7 +174,7 @@ final class PipelineOptions {
         BatchDeadline deadline = batchDeadline();
         WorkerFailurePolicy onFailure = workerFailurePolicy();
         if (executor == ExecutorKind.grpc) {
-            return new RemoteExecutor(model, ranges, workers(), resources, Optional.ofNullable(token),
+            return new RemoteExecutor(model, ranges, workers(), resources, security.forCaller(),
                     FaultTimeouts.DEFAULT.withBatchDeadline(deadline), onFailure, onOutput);
         }
         if (ranges.size() == 1) {

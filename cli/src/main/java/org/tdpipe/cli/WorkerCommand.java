@@ -1,11 +1,12 @@
 package org.tdpipe.cli;
 
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tdpipe.runtime.LlamaStageComputation;
 import org.tdpipe.runtime.grpc.StageWorkerServer;
 import org.tdpipe.runtime.grpc.WorkerAddress;
+import org.tdpipe.runtime.grpc.WorkerSecurity;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tdpipe worker}: a pipeline stage worker process for a controller's {@code --executor grpc}. */
@@ -17,14 +18,15 @@ final class WorkerCommand implements Callable<Integer> {
             description = "The only address to listen on, e.g. 127.0.0.1:9101 (port 0: any free port).")
     String listen;
 
-    @Option(names = "--token", description = "Secret every caller must send; calls without it are rejected.")
-    String token;
+    @Mixin
+    WorkerSecurityOptions security = new WorkerSecurityOptions();
 
     @Override
     public Integer call() throws InterruptedException {
-        try (StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(listen), Optional.ofNullable(token),
+        WorkerSecurity secured = security.forWorker();
+        try (StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(listen), secured,
                 LlamaStageComputation::load, message -> System.err.println("tdpipe worker: " + message))) {
-            System.err.println("tdpipe worker listening on " + server.address() + (token != null ? " (token required)" : ""));
+            System.err.println("tdpipe worker listening on " + server.address() + " (" + secured.describe() + ")");
             server.awaitTermination();
         }
         return 0;

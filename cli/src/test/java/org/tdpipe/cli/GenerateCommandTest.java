@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.runtime.LlamaStageComputation;
 import org.tdpipe.runtime.grpc.StageWorkerServer;
 import org.tdpipe.runtime.grpc.WorkerAddress;
+import org.tdpipe.runtime.grpc.WorkerSecurity;
 
 class GenerateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -153,7 +154,7 @@ class GenerateCommandTest {
     }
 
     private static StageWorkerServer worker() {
-        return StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), Optional.of("t0k"), LlamaStageComputation::load,
+        return StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), new WorkerSecurity(Optional.of("t0k"), Optional.empty()), LlamaStageComputation::load,
                 message -> { });
     }
 

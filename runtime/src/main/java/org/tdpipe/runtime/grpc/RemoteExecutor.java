@@ -46,7 +46,7 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     private final List<LayerRange> ranges;
     private final List<WorkerAddress> workers;
     private final StageResources resources;
-    private final Optional<String> token;
+    private final WorkerSecurity security;
     private final FaultTimeouts timeouts;
     private final String modelPath;
     private final ModelIdentity identity;
@@ -80,12 +80,12 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
      * @throws IllegalArgumentException when a worker is unreachable or refuses (e.g. another model file)
      */
     public RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, StageResources resources,
-            Optional<String> token, FaultTimeouts timeouts, WorkerFailurePolicy onFailure, Consumer<StepOutput> onOutput) {
+            WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure, Consumer<StepOutput> onOutput) {
         super(checkedStages(ranges, workers), timeouts.batchDeadline(), onFailure);
         this.ranges = List.copyOf(ranges);
         this.workers = List.copyOf(workers);
         this.resources = resources;
-        this.token = token;
+        this.security = security;
         this.timeouts = timeouts;
         this.modelPath = modelPath(model);
         this.identity = ModelIdentity.of(modelPath, model.config());
@@ -124,7 +124,7 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     private void connect(int generation) {
         List<RemoteStage> stages = new ArrayList<>();
         for (int s = 0; s < workers.size(); s++) {
-            stages.add(new RemoteStage(s, workers.get(s), token));
+            stages.add(new RemoteStage(s, workers.get(s), security));
         }
         try {
             for (int s = stages.size() - 1; s >= 0; s--) {

@@ -8,7 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.Optional;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
@@ -23,14 +23,16 @@ final class RemoteStage implements AutoCloseable {
     private final int stage;
     private final WorkerAddress address;
     private final ManagedChannel channel;
+    private final boolean tls;
     private StreamObserver<SubmitBatch> submits;
     private ClientCall<Empty, BatchResult> results;
     private volatile long lastDone = Long.MIN_VALUE;
 
-    RemoteStage(int stage, WorkerAddress address, Optional<String> token) {
+    RemoteStage(int stage, WorkerAddress address, WorkerSecurity security) {
         this.stage = stage;
         this.address = address;
-        this.channel = StageChannels.open(address, token);
+        this.channel = StageChannels.open(address, security);
+        this.tls = security.tls().isPresent();
     }
 
     WorkerAddress address() {
@@ -49,8 +51,27 @@ final class RemoteStage implements AutoCloseable {
                     CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), request);
             return reply.getWorker();
         } catch (StatusRuntimeException e) {
-            throw new IllegalArgumentException("handshake with " + name() + " failed: " + describe(e.getStatus()), e);
+            throw new IllegalArgumentException("handshake with " + name() + " failed: " + describe(e.getStatus())
+                    + tlsHint(e.getStatus()), e);
         }
+    }
+
+    /** An unreachable worker may be one that speaks TLS to a plaintext caller, or one whose certificate is not trusted. */
+    private String tlsHint(Status status) {
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
+            return "";
+        }
+        for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                Throwable root = t;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                return "; TLS failed: " + root.getMessage() + " (is the worker's certificate signed by --tls-ca, and does it name "
+                        + address.host() + "?)";
+            }
+        }
+        return tls ? "" : "; if the worker serves TLS, give --tls-ca";
     }
 
     /** Opens the batch stream; {@code onLost} hears why it broke. */

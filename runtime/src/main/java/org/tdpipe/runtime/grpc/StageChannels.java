@@ -2,10 +2,9 @@ package org.tdpipe.runtime.grpc;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** Plaintext channels to stage workers, carrying the token when there is one. */
+/** Channels to stage workers: TLS or plaintext, carrying the token when there is one. */
 final class StageChannels {
     /** Activations can be large: a batch of 2048 tokens of a 4096-wide model is 32 MiB. */
     static final int MAX_MESSAGE_BYTES = 256 << 20;
@@ -13,10 +12,12 @@ final class StageChannels {
     private StageChannels() {
     }
 
-    static ManagedChannel open(WorkerAddress address, Optional<String> token) {
-        NettyChannelBuilder b = NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext()
+    static ManagedChannel open(WorkerAddress address, WorkerSecurity security) {
+        NettyChannelBuilder b = security.tls()
+                .map(tls -> tls.channelBuilder(address))
+                .orElseGet(() -> NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
-        token.ifPresent(t -> b.intercept(TokenCheck.sending(t)));
+        security.token().ifPresent(t -> b.intercept(TokenCheck.sending(t)));
         return b.build();
     }
 

@@ -25,18 +25,19 @@ import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 /**
  * A stage worker process's gRPC server ({@code tdpipe worker}): bound only to the address given,
  * it waits for a controller's handshake, then runs that controller's session until its batch
- * stream ends; a new handshake replaces the session. With a token, calls without it are rejected.
+ * stream ends; a new handshake replaces the session. With a token, calls without it are rejected;
+ * with TLS, it serves only TLS and reaches the next stage's worker over TLS.
  */
 public final class StageWorkerServer implements AutoCloseable {
     private final WorkerAddress address;
-    private final Optional<String> token;
+    private final WorkerSecurity security;
     private final Server server;
     private final StageFactory stages;
     private final Consumer<String> log;
     private WorkerSession session;
 
-    private StageWorkerServer(WorkerAddress listen, Optional<String> token, StageFactory stages, Consumer<String> log) {
-        this.token = token;
+    private StageWorkerServer(WorkerAddress listen, WorkerSecurity security, StageFactory stages, Consumer<String> log) {
+        this.security = security;
         this.stages = stages;
         this.log = log;
         ServerServiceDefinition service = ServerServiceDefinition.builder(StageRpc.SERVICE)
@@ -46,9 +47,13 @@ public final class StageWorkerServer implements AutoCloseable {
                 .addMethod(StageRpc.RESULTS, ServerCalls.asyncServerStreamingCall(this::results))
                 .addMethod(StageRpc.HEARTBEAT, ServerCalls.asyncUnaryCall(this::heartbeat))
                 .build();
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+        InetSocketAddress bind = new InetSocketAddress(listen.host(), listen.port());
+        NettyServerBuilder builder = security.tls()
+                .map(tls -> tls.serverBuilder(bind))
+                .orElseGet(() -> NettyServerBuilder.forAddress(bind))
                 .maxInboundMessageSize(StageChannels.MAX_MESSAGE_BYTES);
-        builder.addService(token.isPresent() ? ServerInterceptors.intercept(service, new TokenCheck(token.get())) : service);
+        builder.addService(security.token().isPresent()
+                ? ServerInterceptors.intercept(service, new TokenCheck(security.token().get())) : service);
         this.server = builder.build();
         try {
             server.start();
@@ -61,13 +66,13 @@ public final class StageWorkerServer implements AutoCloseable {
     /**
      * Starts listening on {@code listen} (port 0: any free port).
      *
-     * @param token required of every caller, when present
+     * @param security the token required of every caller, and TLS (both optional)
      * @param stages loads the layers a handshake assigns ({@link org.tdpipe.runtime.LlamaStageComputation#load})
      * @param log hears of each session begun, refused or ended
      */
-    public static StageWorkerServer start(WorkerAddress listen, Optional<String> token, StageFactory stages,
+    public static StageWorkerServer start(WorkerAddress listen, WorkerSecurity security, StageFactory stages,
             Consumer<String> log) {
-        return new StageWorkerServer(listen, token, stages, log);
+        return new StageWorkerServer(listen, security, stages, log);
     }
 
     /** The address actually bound. */
@@ -86,7 +91,7 @@ public final class StageWorkerServer implements AutoCloseable {
             session = null;
         }
         try {
-            session = WorkerSession.open(request, address, token, stages);
+            session = WorkerSession.open(request, address, security, stages);
         } catch (IllegalArgumentException e) {
             log.accept("refused: " + e.getMessage());
             reply.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());

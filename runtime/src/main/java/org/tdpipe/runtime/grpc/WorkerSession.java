@@ -46,7 +46,7 @@ final class WorkerSession implements AutoCloseable {
     private String failure;
     private volatile boolean closed;
 
-    private WorkerSession(String name, ModelSource model, HandshakeRequest h, Optional<String> token, StageFactory stages) {
+    private WorkerSession(String name, ModelSource model, HandshakeRequest h, WorkerSecurity security, StageFactory stages) {
         this.name = name;
         this.model = model;
         LayerRange range = new LayerRange(h.getLayerFrom(), h.getLayerTo(), h.getTotalLayers());
@@ -59,7 +59,7 @@ final class WorkerSession implements AutoCloseable {
         timeline.retainOnlyLast(SPAN_RETENTION_NANOS);
         this.spans = new SpanRelay(timeline);
         this.inbound = range.isFirst() ? Optional.empty() : Optional.of(new InProcessLink(h.getNumStages()));
-        this.successorChannel = successor.map(address -> StageChannels.open(address, token));
+        this.successorChannel = successor.map(address -> StageChannels.open(address, security));
         this.outbound = successorChannel.map(channel -> new StreamActivationSink(openActivations(channel, h.getSuccessor()), spans));
         this.worker = new StageWorker(h.getStage(), computation, inbound.map(l -> l), outbound.map(s -> s), this::report,
                 timeline, new EpochClock());
@@ -99,7 +99,7 @@ final class WorkerSession implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming both models when this worker's file is not the controller's
      */
-    static WorkerSession open(HandshakeRequest h, WorkerAddress self, Optional<String> token, StageFactory stages) {
+    static WorkerSession open(HandshakeRequest h, WorkerAddress self, WorkerSecurity security, StageFactory stages) {
         String name = "worker " + self + " (stage " + h.getStage() + ")";
         ModelSource model;
         try {
@@ -118,7 +118,7 @@ final class WorkerSession implements AutoCloseable {
                 throw new IllegalArgumentException(name + ": the controller splits " + h.getTotalLayers()
                         + " layers but " + h.getModelPath() + " has " + model.config().numLayers());
             }
-            return new WorkerSession(name, model, h, token, stages);
+            return new WorkerSession(name, model, h, security, stages);
         } catch (RuntimeException e) {
             model.close();
             throw e;

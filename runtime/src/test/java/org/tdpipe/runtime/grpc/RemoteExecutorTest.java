@@ -79,7 +79,8 @@ class RemoteExecutorTest {
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
             FaultTimeouts timeouts, WorkerFailurePolicy onFailure, Consumer<StepOutput> onOutput) {
-        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES, token, timeouts, onFailure,
+        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES,
+                new WorkerSecurity(token, Optional.empty()), timeouts, onFailure,
                 onOutput);
     }
 
@@ -158,7 +159,7 @@ class RemoteExecutorTest {
         try (ModelSource source = Stories260K.open()) {
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             processes.add(new WorkerProcess(Optional.empty()));
-            processes.add(new WorkerProcess(0, Optional.empty(), 12));
+            processes.add(new WorkerProcess(0, WorkerSecurity.NONE, 12));
             List<WorkerAddress> workers = processes.stream().map(WorkerProcess::address).toList();
             FaultTimeouts timeouts = FAST_FAULTS.withBatchDeadline(BatchDeadline.fixed(Duration.ofSeconds(2)));
             try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, out -> { })) {
@@ -191,7 +192,7 @@ class RemoteExecutorTest {
             try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, WAIT, out -> {
                 if (outputs.incrementAndGet() == 10) {
                     processes.getFirst().kill();
-                    processes.add(new WorkerProcess(workers.getFirst().port(), Optional.empty(), 0));
+                    processes.add(new WorkerProcess(workers.getFirst().port(), WorkerSecurity.NONE, 0));
                 }
             })) {
                 requests = runTwoAtATime(source, executor);
@@ -213,7 +214,7 @@ class RemoteExecutorTest {
         try (ModelSource source = Stories260K.open()) {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             processes.add(new WorkerProcess(Optional.empty()));
-            processes.add(new WorkerProcess(0, Optional.empty(), 12));
+            processes.add(new WorkerProcess(0, WorkerSecurity.NONE, 12));
             List<WorkerAddress> workers = processes.stream().map(WorkerProcess::address).toList();
             FaultTimeouts timeouts = FAST_FAULTS.withBatchDeadline(BatchDeadline.fixed(Duration.ofSeconds(2)));
             List<Request> requests;
@@ -290,7 +291,7 @@ class RemoteExecutorTest {
             HandshakeRequest handshake = HandshakeRequest.newBuilder().setModelPath(path).setModel(controllers.toProto())
                     .setStage(0).setNumStages(1).setLayerFrom(0).setLayerTo(source.config().numLayers())
                     .setTotalLayers(source.config().numLayers()).setNumBlocks(8).setBlockSize(16).setThreads(1).build();
-            try (RemoteStage stage = new RemoteStage(0, worker, Optional.empty())) {
+            try (RemoteStage stage = new RemoteStage(0, worker, WorkerSecurity.NONE)) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> stage.handshake(handshake, FAST_FAULTS.handshakeDeadline()));
                 assertTrue(e.getMessage().contains("FAILED_PRECONDITION"), e.getMessage());

@@ -19,15 +19,17 @@ final class WorkerProcess implements AutoCloseable {
     private final List<String> output = new ArrayList<>();
 
     WorkerProcess(Optional<String> token) {
-        this(0, token, 0);
+        this(0, new WorkerSecurity(token, Optional.empty()), 0);
     }
 
     /** On {@code port} (0: any free one); {@code stuckAt} > 0: its stage gets stuck on the batch of that number. */
-    WorkerProcess(int port, Optional<String> token, int stuckAt) {
+    WorkerProcess(int port, WorkerSecurity security, int stuckAt) {
         String java = ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("no java binary"));
-        List<String> command = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xss4m",
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xss4m",
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                WorkerProcessMain.class.getName(), "127.0.0.1:" + port, token.orElse("-"), Integer.toString(stuckAt));
+                WorkerProcessMain.class.getName(), "127.0.0.1:" + port, security.token().orElse("-"), Integer.toString(stuckAt)));
+        security.tls().ifPresent(tls -> command.addAll(List.of(tls.trustedCerts().toString(),
+                tls.certChain().orElseThrow().toString(), tls.privateKey().orElseThrow().toString())));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
