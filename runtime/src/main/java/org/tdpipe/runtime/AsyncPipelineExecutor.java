@@ -1,6 +1,7 @@
 package org.tdpipe.runtime;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,6 +12,7 @@ import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.exec.WallClock;
+import org.tdpipe.core.request.Request;
 import org.tdpipe.core.timeline.Timeline;
 
 /**
@@ -101,9 +103,10 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
 
     /**
      * The pipeline broke for {@code reason}: stop using the workers (their late events must now be
-     * {@linkplain #isStale stale}).
+     * {@linkplain #isStale stale}); returns the requests whose state they held, now lost.
      */
-    protected void disconnect(String reason) {
+    protected List<Request> disconnect(String reason) {
+        return List.of();
     }
 
     /**
@@ -131,9 +134,9 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
         for (Launched l : inFlight) {
             l.failure = reason;
         }
-        disconnect(reason);
+        List<Request> lost = disconnect(reason);
         state = onFailure.waits() ? State.WAITING_FOR_WORKERS : State.SHUT_DOWN;
-        return StepResult.failed(head, reason);
+        return StepResult.failed(head, reason, lost);
     }
 
     /** Checks that the completed batch is the oldest one in flight. */

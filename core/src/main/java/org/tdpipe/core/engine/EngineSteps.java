@@ -140,6 +140,15 @@ final class EngineSteps {
             }
         }
         policy.onBatchComplete(batch);
+        for (Request r : result.lostWithIt()) {
+            // a request in flight fails with its own batch; one between steps would fail in its next batch, and with it
+            // the requests it shares that batch with
+            if (!r.isFinished() && r.status() != RequestStatus.RUNNING) {
+                r.markFinished(FinishReason.ERROR, result.error(), now);
+                policy.remove(r);
+                finished.add(r);
+            }
+        }
         for (Request r : finished) {
             finish(r);
         }

@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tdpipe.core.exec.Clock;
+import org.tdpipe.core.exec.ForwardingPipelineExecutor;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.predict.OraclePredictor;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.RequestStatus;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.sched.Policies;
 import org.tdpipe.core.sched.PolicyContext;
@@ -125,5 +131,69 @@ class EngineTest {
             }
         }
         assertEquals(0, result.schedulerStats().usedBlocks(), "the failed requests' blocks were freed");
+    }
+
+    /** The phase policies keep prefilled requests waiting between steps (the vLLM ones relaunch them at once). */
+    @ParameterizedTest
+    @ValueSource(strings = {"td-pipe", "td-pipe-adaptive"})
+    void requestsWhoseStateWasLostWithAFailedBatchFailAtOnceAndShareNoLaterBatch(String policy) {
+        Set<Request> launched = new HashSet<>();
+        List<StepBatch> laterBatches = new ArrayList<>();
+        Set<Request> lost = new HashSet<>();
+        PipelineExecutor breaking = new ForwardingPipelineExecutor(new FakePipelineExecutor(2, 1000, 0)) {
+            private final Set<Long> inFlight = new HashSet<>();
+            private final Set<Long> doomed = new HashSet<>();
+            private boolean broken;
+
+            @Override
+            public void submit(StepBatch batch) {
+                if (broken) {
+                    laterBatches.add(batch);
+                }
+                batch.seqs().forEach(s -> launched.add(s.request()));
+                inFlight.add(batch.id());
+                super.submit(batch);
+            }
+
+            @Override
+            public Optional<StepResult> next(long deadlineNanos) {
+                return super.next(deadlineNanos).map(r -> {
+                    inFlight.remove(r.batch().id());
+                    if (doomed.remove(r.batch().id())) {
+                        return StepResult.failed(r.batch(), "stage 1 died");
+                    }
+                    if (broken || launched.stream().noneMatch(q -> q.status() == RequestStatus.READY)) {
+                        return r;
+                    }
+                    // the first time a request waits between steps, the pipeline breaks and comes back empty: the batches
+                    // in flight fail too, and every request launched so far lost its KV cache
+                    broken = true;
+                    doomed.addAll(inFlight);
+                    launched.stream().filter(q -> !q.isFinished()).forEach(lost::add);
+                    return StepResult.failed(r.batch(), "stage 1 died", List.copyOf(launched));
+                });
+            }
+        };
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            // prompts of 300 tokens: prefills come in several batches, so some requests wait between steps
+            requests.add(new Request(i, "r" + i, new int[300], SamplingParams.fixedLength(10), i < 16 ? 0 : 1_000_000_000L));
+        }
+        RunResult result = engine(breaking, policy, EngineListener.NONE).run(requests);
+        assertTrue(lost.stream().anyMatch(r -> r.firstTokenNanos() >= 0), "the pipeline broke with requests between steps");
+        for (Request r : result.requests()) {
+            if (lost.contains(r)) {
+                assertEquals(FinishReason.ERROR, r.finishReason(), r.toString());
+                assertEquals("stage 1 died", r.error());
+            } else {
+                assertNull(r.error(), r.toString());
+                assertEquals(10, r.numOutputTokens(), r.toString());
+            }
+        }
+        for (StepBatch b : laterBatches) {
+            assertTrue(b.seqs().stream().noneMatch(s -> lost.contains(s.request())),
+                    "batch " + b.id() + " launched after the failure holds a lost request");
+        }
+        assertEquals(0, result.schedulerStats().usedBlocks(), "every block freed");
     }
 }

@@ -2,6 +2,7 @@ package org.tdpipe.runtime.grpc;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
@@ -37,6 +38,11 @@ final class BatchEncoder {
     boolean holds(Request request) {
         Sent s = sent.get(request.id());
         return s != null && s.request == request;
+    }
+
+    /** Every request whose state the workers hold. */
+    List<Request> held() {
+        return sent.values().stream().map(s -> s.request).toList();
     }
 
     SubmitBatch encode(StepBatch batch) {

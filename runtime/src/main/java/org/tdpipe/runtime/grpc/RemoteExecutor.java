@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
+import org.tdpipe.core.request.Request;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.dummy.DummyModelSource;
 import org.tdpipe.model.format.ModelSource;
@@ -183,12 +184,14 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     }
 
     @Override
-    protected void disconnect(String reason) {
+    protected List<Request> disconnect(String reason) {
         Session broken = session;
         session = new Session(broken.generation() + 1, List.of());
         lostReason = reason;
+        List<Request> lost = encoder.held();
         encoder = new BatchEncoder();
         broken.stages().forEach(RemoteStage::close);
+        return lost;
     }
 
     @Override
