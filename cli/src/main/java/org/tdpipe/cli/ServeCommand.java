@@ -1,5 +1,6 @@
 package org.tdpipe.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.tdpipe.model.llama.KvCache;
 import org.tdpipe.server.EngineSetup;
 import org.tdpipe.server.ServedModel;
 import org.tdpipe.server.ServerConfig;
+import org.tdpipe.server.ServerTls;
 import org.tdpipe.server.TdpipeServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,11 +73,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds requests in flight may run on after SIGTERM before they are aborted (default ${DEFAULT-VALUE}).")
     double shutdownTimeout;
 
+    @Option(names = "--ssl-certfile", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (with --ssl-keyfile).")
+    Path sslCertfile;
+
+    @Option(names = "--ssl-keyfile", paramLabel = "PEM", description = "The HTTPS certificate's unencrypted PKCS#8 private key (RSA or EC).")
+    Path sslKeyfile;
+
     @Override
     public Integer call() throws InterruptedException {
         scheduling.validate();
+        if ((sslCertfile == null) != (sslKeyfile == null)) {
+            throw new IllegalArgumentException("--ssl-certfile and --ssl-keyfile go together");
+        }
+        Optional<ServerTls> tls = sslCertfile == null ? Optional.empty() : Optional.of(new ServerTls(sslCertfile, sslKeyfile));
         ServerConfig config = new ServerConfig(host, port, Optional.ofNullable(apiKey), maxWaiting,
-                Duration.ofMillis((long) (shutdownTimeout * 1000)));
+                Duration.ofMillis((long) (shutdownTimeout * 1000)), tls);
         try (ModelSource source = ModelSources.open(model)) {
             ServedModel served = new ServedModel(servedModelName != null ? servedModelName : model, source.location(),
                     source.tokenizer(), source.config().contextLength(), chatTemplate.resolve(source),
@@ -95,8 +107,8 @@ final class ServeCommand implements Callable<Integer> {
                     stopped.countDown();
                 }
             }, "tdpipe-shutdown"));
-            System.err.printf("tdpipe serve: %s (%s) on http://%s:%d with %d stage(s), policy %s%n", served.name(),
-                    source.location(), host, server.port(), pipeline.stages(), scheduling.policy);
+            System.err.printf("tdpipe serve: %s (%s) on %s://%s:%d with %d stage(s), policy %s%n", served.name(),
+                    source.location(), tls.isPresent() ? "https" : "http", host, server.port(), pipeline.stages(), scheduling.policy);
             stopped.await();
         }
         return 0;

@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
 
 /**
@@ -22,9 +23,10 @@ import org.eclipse.jetty.io.SelectableChannelEndPoint;
  * client that went away: a non-streaming request would run to completion and hold its KV blocks.
  * This watcher registers the connection's socket with a selector of its own (a channel may be
  * registered with several selectors; Jetty's is left untouched). When the socket turns readable it
- * reads once through Jetty's endpoint: end of stream means the client is gone; bytes mean the client
- * pipelined its next request, which are handed back to the connection ({@link Connection.UpgradeTo},
- * the same path an upgrade takes) and the watch ends, so nothing is lost.
+ * reads once through the endpoint the HTTP connection reads from (over TLS, the decrypting one): end
+ * of stream means the client is gone; bytes mean the client pipelined its next request, which are
+ * handed back to the connection ({@link Connection.UpgradeTo}, the same path an upgrade takes) and
+ * the watch ends, so nothing is lost; nothing (a TLS record without data) keeps the watch.
  */
 final class DisconnectWatcher implements AutoCloseable {
     /** A watch over one request; closing it before the response is written stops every read. */
@@ -58,11 +60,17 @@ final class DisconnectWatcher implements AutoCloseable {
     Watch watch(Context ctx, Runnable onDisconnect) {
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
         Connection connection = request == null ? null : request.getConnectionMetaData().getConnection();
-        if (closed || !(connection instanceof Connection.UpgradeTo pushBack)
-                || !(connection.getEndPoint() instanceof SelectableChannelEndPoint endPoint)) {
+        if (closed || !(connection instanceof Connection.UpgradeTo pushBack)) {
             return NOTHING_TO_WATCH;
         }
-        ChannelWatch watch = new ChannelWatch(endPoint, pushBack, onDisconnect);
+        EndPoint socket = connection.getEndPoint();
+        while (socket instanceof EndPoint.Wrapper wrapper) {
+            socket = wrapper.unwrap();
+        }
+        if (!(socket instanceof SelectableChannelEndPoint channel)) {
+            return NOTHING_TO_WATCH;
+        }
+        ChannelWatch watch = new ChannelWatch(connection.getEndPoint(), channel.getChannel(), pushBack, onDisconnect);
         toRegister.add(watch);
         selector.wakeup();
         return watch;
@@ -93,14 +101,17 @@ final class DisconnectWatcher implements AutoCloseable {
     }
 
     private static final class ChannelWatch implements Watch {
-        private final SelectableChannelEndPoint endPoint;
+        private final EndPoint endPoint;
+        private final SelectableChannel channel;
         private final Connection.UpgradeTo pushBack;
         private final Runnable onDisconnect;
         private SelectionKey key;
         private boolean done;
 
-        ChannelWatch(SelectableChannelEndPoint endPoint, Connection.UpgradeTo pushBack, Runnable onDisconnect) {
+        /** {@code endPoint}: what the HTTP connection reads from; {@code channel}: the socket under it. */
+        ChannelWatch(EndPoint endPoint, SelectableChannel channel, Connection.UpgradeTo pushBack, Runnable onDisconnect) {
             this.endPoint = endPoint;
+            this.channel = channel;
             this.pushBack = pushBack;
             this.onDisconnect = onDisconnect;
         }
@@ -109,7 +120,6 @@ final class DisconnectWatcher implements AutoCloseable {
             if (done) {
                 return;
             }
-            SelectableChannel channel = endPoint.getChannel();
             try {
                 key = channel.register(selector, SelectionKey.OP_READ, this);
             } catch (ClosedChannelException e) {

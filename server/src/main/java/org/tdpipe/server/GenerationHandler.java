@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -76,7 +78,16 @@ final class GenerationHandler {
         }
         ObjectNode body = format.response(id, choices, usage(request, choices.stream().map(c -> c.done).toList()),
                 request.logprobs());
-        ctx.contentType("application/json").result(body.toString());
+        // written and completed here rather than after the handler returns: a graceful shutdown stops
+        // the HTTP server as soon as the last handler has returned
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        ctx.status(200).contentType("application/json");
+        ctx.res().setContentLength(bytes.length);
+        try (OutputStream out = ctx.res().getOutputStream()) {
+            out.write(bytes);
+        } catch (IOException clientGone) {
+            // nobody is reading: its requests have finished, there is nothing to free
+        }
     }
 
     private void stream(Context ctx, GenerationRequest request, Generation generation, String id) throws InterruptedException {
@@ -111,6 +122,7 @@ final class GenerationHandler {
                 sse.send(format.usageChunk(id, usage(request, done)));
             }
             sse.done();
+            ctx.res().getOutputStream().close(); // the last chunk goes out before the handler returns
         } catch (IOException clientGone) {
             generation.abort();
         }

@@ -8,6 +8,13 @@ import io.javalin.http.Handler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.tdpipe.core.engine.OnlineEngine;
 import org.tdpipe.core.metrics.EngineMetrics;
 
@@ -50,6 +57,7 @@ final class OpenAiServer {
             c.startup.showOldJavalinVersionWarning = false;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
+            config.tls().ifPresent(tls -> c.jetty.addConnector((server, http) -> httpsConnector(server, http, tls)));
             c.routes.before(this::authorize);
             c.routes.post("/v1/completions", generating(completions::handle));
             c.routes.post("/v1/chat/completions", generating(chat::handle));
@@ -67,6 +75,17 @@ final class OpenAiServer {
     /** The port the server listens on (the chosen one when the configuration asked for 0). */
     int port() {
         return app.port();
+    }
+
+    /** The only connector when TLS is configured: HTTP/1.1 over TLS on the configured host and port. */
+    private ServerConnector httpsConnector(Server server, HttpConfiguration http, ServerTls tls) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer());
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls.sslContextFactory(),
+                HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        return connector;
     }
 
     /**

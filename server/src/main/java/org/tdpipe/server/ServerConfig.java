@@ -10,8 +10,10 @@ import java.util.Optional;
  * @param apiKey when present, every request needs {@code Authorization: Bearer <key>}
  * @param maxWaiting most engine requests waiting to run (not yet started, or preempted); beyond, 429
  * @param shutdownTimeout how long in-flight requests may run on after SIGTERM before they are aborted
+ * @param tls when present, the server speaks HTTPS only
  */
-public record ServerConfig(String host, int port, Optional<String> apiKey, int maxWaiting, Duration shutdownTimeout) {
+public record ServerConfig(String host, int port, Optional<String> apiKey, int maxWaiting, Duration shutdownTimeout,
+        Optional<ServerTls> tls) {
     public ServerConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);

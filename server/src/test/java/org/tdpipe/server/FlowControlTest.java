@@ -78,7 +78,7 @@ class FlowControlTest {
         String body = "{\"prompt\": \"Once upon a time\", \"max_tokens\": 1000, \"ignore_eos\": true, \"stream\": true}";
         try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(post(body));
+            out.write(Stories260KServer.post(body));
             out.flush();
             server.gate.release(3); // the prefill and two decode steps
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -89,12 +89,7 @@ class FlowControlTest {
             assertTrue(line != null && line.contains("text_completion"), "a first chunk: " + line);
         }
         // one more token per step: the handler's next writes fail and abort the request
-        for (int step = 0; step < 1000 && server.finished.isEmpty(); step++) {
-            Stories260KServer.await(() -> server.gate.engineWaiting() || !server.finished.isEmpty(), "the engine waits for a step");
-            server.gate.release(1);
-            Thread.sleep(2); // give the handler a moment to write (and fail) before the next token
-        }
-        Request request = server.finished.values().iterator().next();
+        Request request = server.stepUntilOneFinishes();
         assertEquals(FinishReason.ABORT, request.finishReason());
         assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
         Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
@@ -106,18 +101,13 @@ class FlowControlTest {
         server = Stories260KServer.start(Optional.empty(), 16);
         server.gate.hold();
         try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
-            socket.getOutputStream().write(post("{\"prompt\": \"Once upon a time\", \"max_tokens\": 1000, \"ignore_eos\": true}"));
+            socket.getOutputStream().write(Stories260KServer.post("{\"prompt\": \"Once upon a time\", \"max_tokens\": 1000, \"ignore_eos\": true}"));
             server.gate.release(3); // the prefill and two decode steps
             Stories260KServer.await(() -> server.gate.engineWaiting() && server.server.engine().stats().usedBlocks() > 0,
                     "the request is running");
         }
         // nothing is written to a non-streaming client before its response, so only a read notices it left
-        for (int step = 0; step < 1000 && server.finished.isEmpty(); step++) {
-            Stories260KServer.await(() -> server.gate.engineWaiting() || !server.finished.isEmpty(), "the engine waits for a step");
-            server.gate.release(1);
-            Thread.sleep(2);
-        }
-        Request request = server.finished.values().iterator().next();
+        Request request = server.stepUntilOneFinishes();
         assertEquals(FinishReason.ABORT, request.finishReason());
         assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
         Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
@@ -131,9 +121,9 @@ class FlowControlTest {
         try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(post("{\"prompt\": \"Once\", \"max_tokens\": 3, \"ignore_eos\": true}"));
+            out.write(Stories260KServer.post("{\"prompt\": \"Once\", \"max_tokens\": 3, \"ignore_eos\": true}"));
             Stories260KServer.await(server.gate::engineWaiting, "the first request is launched");
-            out.write(post("{\"prompt\": \"Lily\", \"max_tokens\": 2, \"ignore_eos\": true}"));
+            out.write(Stories260KServer.post("{\"prompt\": \"Lily\", \"max_tokens\": 2, \"ignore_eos\": true}"));
             Thread.sleep(200); // the watcher of the first request reads the second one and hands it back
             server.gate.open();
             InputStream in = new BufferedInputStream(socket.getInputStream());
@@ -142,11 +132,6 @@ class FlowControlTest {
             assertEquals(3, first.get("usage").get("completion_tokens").asInt(), first.toString());
             assertEquals(2, second.get("usage").get("completion_tokens").asInt(), second.toString());
         }
-    }
-
-    private static byte[] post(String body) {
-        return ("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
     }
 
     /** One HTTP/1.1 response with a status of 200 and a body of known length or chunked. */

@@ -2,6 +2,7 @@ package org.tdpipe.server;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class Stories260KServer implements AutoCloseable {
     final GatedExecutor gate;
     final Map<String, Request> finished = new ConcurrentHashMap<>();
 
-    private Stories260KServer(ModelSource source, Optional<String> apiKey, int maxWaiting, String policy) {
+    private Stories260KServer(ModelSource source, Optional<String> apiKey, int maxWaiting, String policy, Optional<ServerTls> tls) {
         this.source = source;
         GatedExecutor[] gated = new GatedExecutor[1];
         EngineListener recorder = new EngineListener() {
@@ -58,12 +59,17 @@ final class Stories260KServer implements AutoCloseable {
             return gated[0];
         }, new EngineSetup(Policies.parse(policy), predictor, null, BLOCKS, 16),
                 recorder,
-                new ServerConfig("127.0.0.1", 0, apiKey, maxWaiting, Duration.ofSeconds(30)));
+                new ServerConfig("127.0.0.1", 0, apiKey, maxWaiting, Duration.ofSeconds(30), tls));
         this.gate = gated[0];
     }
 
     static Stories260KServer start(Optional<String> apiKey, int maxWaiting) {
-        return new Stories260KServer(ModelSources.open(modelFile().toString()), apiKey, maxWaiting, "pp-chunked");
+        return new Stories260KServer(ModelSources.open(modelFile().toString()), apiKey, maxWaiting, "pp-chunked", Optional.empty());
+    }
+
+    /** The server over HTTPS. */
+    static Stories260KServer startTls(ServerTls tls) {
+        return new Stories260KServer(ModelSources.open(modelFile().toString()), Optional.empty(), 16, "pp-chunked", Optional.of(tls));
     }
 
     static Path modelFile() {
@@ -76,6 +82,25 @@ final class Stories260KServer implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** A raw HTTP/1.1 {@code POST /v1/completions} of {@code body}. */
+    static byte[] post(String body) {
+        return ("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * With the gate held, lets the engine run one step at a time (pausing briefly after each, for
+     * handlers to write or notice a client gone) until a request finishes, and returns it.
+     */
+    Request stepUntilOneFinishes() throws InterruptedException {
+        for (int step = 0; step < 1000 && finished.isEmpty(); step++) {
+            await(() -> gate.engineWaiting() || !finished.isEmpty(), "the engine waits for a step");
+            gate.release(1);
+            Thread.sleep(2);
+        }
+        return finished.values().iterator().next();
     }
 
     /** Waits (at most 30 s) until {@code condition} holds. */

@@ -14,10 +14,10 @@ import java.util.Base64;
  * A self-signed certificate for 127.0.0.1 and localhost and its private key, as PEM files, made with
  * the JDK's keytool: a test worker's TLS identity, and the one certificate its callers trust.
  */
-record SelfSignedCertificate(Path cert, Path key) {
+public record SelfSignedCertificate(Path cert, Path key) {
     private static final String PASSWORD = "changeit";
 
-    static SelfSignedCertificate create(Path dir, String name) {
+    public static SelfSignedCertificate create(Path dir, String name) {
         Path store = dir.resolve(name + ".p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         try {
