@@ -68,7 +68,6 @@ final class GenerationRun {
     private static final class Tracked {
         final Line line;
         final int choice;
-        final PromptFile.Entry entry;
         final StreamingDetokenizer detokenizer;
         final StopStrings stops;
         final StringBuilder text = new StringBuilder();
@@ -78,8 +77,7 @@ final class GenerationRun {
         Tracked(Line line, int choice, Tokenizer tokenizer, int[] prompt) {
             this.line = line;
             this.choice = choice;
-            this.entry = line.entry;
-            this.stops = new StopStrings(entry.sampling().stop());
+            this.stops = new StopStrings(line.entry.sampling().stop());
             this.detokenizer = new StreamingDetokenizer(tokenizer);
             for (int t : prompt) {
                 detokenizer.accept(t);

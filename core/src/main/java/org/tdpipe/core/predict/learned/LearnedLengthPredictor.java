@@ -64,7 +64,8 @@ public final class LearnedLengthPredictor implements LengthPredictor {
     private LengthQuery traceQuery(Request request) {
         LengthQuery q = LengthQuery.of(request);
         return scale.equals(LengthScale.IDENTITY) ? q
-                : new LengthQuery(scale.tracePromptTokens(q.promptTokens()), q.text(), q.maxTokens(), q.temperature());
+                : new LengthQuery(scale.tracePromptTokens(q.promptTokens()), q.text(),
+                        q.maxTokens() == 0 ? 0 : scale.traceOutputTokens(q.maxTokens()), q.temperature());
     }
 
     @Override
