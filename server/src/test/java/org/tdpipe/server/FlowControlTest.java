@@ -23,8 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.tdpipe.core.request.FinishReason;
-import org.tdpipe.core.request.Request;
 
 /** The waiting-queue limit, client disconnects and graceful shutdown, with the engine's launches held by a gate. */
 class FlowControlTest {
@@ -89,11 +87,7 @@ class FlowControlTest {
             assertTrue(line != null && line.contains("text_completion"), "a first chunk: " + line);
         }
         // one more token per step: the handler's next writes fail and abort the request
-        Request request = server.stepUntilOneFinishes();
-        assertEquals(FinishReason.ABORT, request.finishReason());
-        assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
-        Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
-        assertEquals(0, server.server.engine().numUnfinished());
+        server.stepUntilTheRequestIsAborted();
     }
 
     @Test
@@ -107,11 +101,7 @@ class FlowControlTest {
                     "the request is running");
         }
         // nothing is written to a non-streaming client before its response, so only a read notices it left
-        Request request = server.stepUntilOneFinishes();
-        assertEquals(FinishReason.ABORT, request.finishReason());
-        assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
-        Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
-        assertEquals(0, server.server.engine().numUnfinished());
+        server.stepUntilTheRequestIsAborted();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.tdpipe.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.predict.OraclePredictor;
+import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.Policies;
 import org.tdpipe.model.ModelSources;
@@ -91,16 +94,22 @@ final class Stories260KServer implements AutoCloseable {
     }
 
     /**
-     * With the gate held, lets the engine run one step at a time (pausing briefly after each, for
-     * handlers to write or notice a client gone) until a request finishes, and returns it.
+     * With the gate held and one request of up to 1,000 tokens running whose client has gone, lets
+     * the engine run one step at a time (pausing briefly after each, for the handler to write or
+     * notice the client gone) until the request finishes; checks that it was aborted early and that
+     * its KV blocks were freed.
      */
-    Request stepUntilOneFinishes() throws InterruptedException {
+    void stepUntilTheRequestIsAborted() throws InterruptedException {
         for (int step = 0; step < 1000 && finished.isEmpty(); step++) {
             await(() -> gate.engineWaiting() || !finished.isEmpty(), "the engine waits for a step");
             gate.release(1);
             Thread.sleep(2);
         }
-        return finished.values().iterator().next();
+        Request request = finished.values().iterator().next();
+        assertEquals(FinishReason.ABORT, request.finishReason());
+        assertTrue(request.numOutputTokens() < 1000, "aborted early: " + request.numOutputTokens());
+        await(() -> server.engine().stats().usedBlocks() == 0, "its KV blocks freed");
+        assertEquals(0, server.engine().numUnfinished());
     }
 
     /** Waits (at most 30 s) until {@code condition} holds. */
