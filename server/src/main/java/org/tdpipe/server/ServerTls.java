@@ -1,7 +1,6 @@
 package org.tdpipe.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +10,13 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.tdpipe.runtime.PemFiles;
 
 /**
  * HTTPS for {@code tdpipe serve} from PEM files (vLLM's {@code --ssl-certfile} / {@code --ssl-keyfile}):
@@ -41,7 +40,7 @@ public record ServerTls(Path certFile, Path keyFile) {
     }
 
     private static KeyStore keyStore(Path certFile, Path keyFile) {
-        List<? extends Certificate> chain = certificates(certFile);
+        List<Certificate> chain = PemFiles.certificates(certFile, "--ssl-certfile");
         PrivateKey key = privateKey(keyFile);
         if (!signsFor(key, chain.getFirst())) {
             throw new IllegalArgumentException("--ssl-keyfile " + keyFile + " is not the private key of the certificate in --ssl-certfile "
@@ -57,21 +56,8 @@ public record ServerTls(Path certFile, Path keyFile) {
         }
     }
 
-    private static List<? extends Certificate> certificates(Path file) {
-        requireReadable(file, "--ssl-certfile");
-        try (InputStream in = Files.newInputStream(file)) {
-            List<? extends Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-            if (chain.isEmpty()) {
-                throw new IllegalArgumentException("--ssl-certfile " + file + ": no certificate in it");
-            }
-            return chain;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("--ssl-certfile " + file + ": not a PEM certificate file: " + e.getMessage(), e);
-        }
-    }
-
     private static PrivateKey privateKey(Path file) {
-        requireReadable(file, "--ssl-keyfile");
+        PemFiles.requireReadable(file, "--ssl-keyfile");
         String pem;
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
@@ -109,12 +95,6 @@ public record ServerTls(Path certFile, Path keyFile) {
             return verify.verify(signature);
         } catch (GeneralSecurityException e) {
             return false; // e.g. an EC key with an RSA certificate
-        }
-    }
-
-    private static void requireReadable(Path file, String flag) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException(flag + " " + file + ": no such readable file");
         }
     }
 }

@@ -7,14 +7,11 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.util.Optional;
+import org.tdpipe.runtime.PemFiles;
 
 /**
  * TLS on the pipeline's gRPC links, from PEM files: callers (the controller, and each worker towards
@@ -31,9 +28,10 @@ public record WorkerTls(Path trustedCerts, Optional<Path> certChain, Optional<Pa
         if (certChain.isPresent() != privateKey.isPresent()) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: a worker needs both its certificate and its key");
         }
-        requireCertificates(trustedCerts, "--tls-ca");
-        certChain.ifPresent(p -> requireCertificates(p, "--tls-cert"));
-        privateKey.ifPresent(p -> requireReadable(p, "--tls-key"));
+        // checked at start-up: gRPC would only find out when it first connects
+        PemFiles.certificates(trustedCerts, "--tls-ca");
+        certChain.ifPresent(p -> PemFiles.certificates(p, "--tls-cert"));
+        privateKey.ifPresent(p -> PemFiles.requireReadable(p, "--tls-key"));
     }
 
     /** What callers need: the certificates to trust. */
@@ -67,24 +65,6 @@ public record WorkerTls(Path trustedCerts, Optional<Path> certChain, Optional<Pa
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key
                     + ": not a PEM certificate chain and its PKCS#8 private key: " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireReadable(Path file, String flag) {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException(flag + " " + file + ": no such readable file");
-        }
-    }
-
-    /** Checks at start-up what gRPC would only find when it first connects. */
-    private static void requireCertificates(Path file, String flag) {
-        requireReadable(file, flag);
-        try (InputStream in = Files.newInputStream(file)) {
-            if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
-                throw new CertificateException("no certificate in it");
-            }
-        } catch (IOException | CertificateException e) {
-            throw new IllegalArgumentException(flag + " " + file + ": not a PEM certificate file: " + e.getMessage(), e);
         }
     }
 }
