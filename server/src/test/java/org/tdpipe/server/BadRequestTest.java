@@ -10,6 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -141,6 +143,22 @@ class BadRequestTest {
         HttpResponse<String> response = get("/v1/nothing", KEY);
         assertEquals(404, response.statusCode());
         assertEquals("not_found_error", JSON.readTree(response.body()).at("/error/type").asText());
+    }
+
+    @Test
+    void chatMessagesReachTheModelAsTextNeverAsTemplate() throws Exception {
+        String expression = "{{ 7*7 }}";
+        String loops = "{% for a in range(300) %}{% for b in range(300) %}x{% endfor %}{% endfor %}";
+        for (String content : new String[] {expression, loops}) {
+            String body = JSON.writeValueAsString(Map.of("messages",
+                    List.of(Map.of("role", "user", "content", content))));
+            JsonNode tokens = JSON.readTree(post("/tokenize", body, KEY).body());
+            int[] literal = server.source.tokenizer().encode("user: " + content + "\nassistant:", true);
+            assertEquals(literal.length, tokens.get("count").asInt(), content);
+            for (int i = 0; i < literal.length; i++) {
+                assertEquals(literal[i], tokens.at("/tokens/" + i).asInt(), content);
+            }
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.model.chat.ChatTemplate;
@@ -56,6 +57,19 @@ class RequestParserTest {
         assertArrayEquals(tokenizer.encode("<s>hey", false), r.prompts().get(0));
         assertEquals(64 - r.prompts().get(0).length, r.sampling().maxTokens());
         assertEquals(-1, r.sampling().topK(), "top_k 0 disables, as in vLLM");
+    }
+
+    @Test
+    void aTemplateThatExplodesOnTheConversationIsA400NamingTheLimitWithinASecond() throws Exception {
+        RequestParser quadratic = new RequestParser(new ServedModel("m", "dummy", tokenizer, 64, Optional.of(new ChatTemplate(
+                "{% for a in messages %}{% for b in messages %}{{ b.content }}{% endfor %}{% endfor %}", "", "")), 0));
+        String messages = String.join(",", Collections.nCopies(5_000, "{\"role\": \"user\", \"content\": \"x\"}"));
+        JsonNode body = json("{\"messages\": [" + messages + "]}");
+        long start = System.nanoTime();
+        ApiException e = assertThrows(ApiException.class, () -> quadratic.chat(body));
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "took " + (System.nanoTime() - start) / 1e6 + " ms");
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().matches(".*\\((the step limit|the time limit)\\)"), e.getMessage());
     }
 
     @Test

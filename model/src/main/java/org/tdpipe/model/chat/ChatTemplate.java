@@ -2,6 +2,8 @@ package org.tdpipe.model.chat;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.el.JinjavaProcessors;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -21,18 +23,33 @@ import org.tdpipe.model.tokenizer.Tokenizer;
  * {@code lstrip_blocks}, the variables {@code messages}, {@code bos_token}, {@code eos_token} and
  * {@code add_generation_prompt}, and the function {@code raise_exception}. The rendered text already
  * holds the template's BOS, so it is encoded without adding another.
+ *
+ * <p>The conversation is data: message fields are printed as they are, never interpreted, so a
+ * message holding {@code {{ 7*7 }}} reaches the model as those characters (Jinjava's nested
+ * interpretation is off). Every rendering runs within {@link RenderLimits}.
  */
 public final class ChatTemplate {
-    private static final Jinjava JINJA = createJinja();
+    private static final Jinjava JINJA = new Jinjava();
+
+    static {
+        JINJA.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                TemplateRaisedException.class, "raise", String.class));
+    }
 
     private final String source;
     private final String bosToken;
     private final String eosToken;
+    private final RenderLimits limits;
 
     public ChatTemplate(String source, String bosToken, String eosToken) {
+        this(source, bosToken, eosToken, RenderLimits.DEFAULT);
+    }
+
+    public ChatTemplate(String source, String bosToken, String eosToken, RenderLimits limits) {
         this.source = source;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
+        this.limits = limits;
     }
 
     /**
@@ -57,12 +74,12 @@ public final class ChatTemplate {
         bindings.put("bos_token", bosToken);
         bindings.put("eos_token", eosToken);
         bindings.put("add_generation_prompt", addGenerationPrompt);
-        RenderResult result = JINJA.renderForResult(source, bindings);
+        RenderResult result = JINJA.renderForResult(source, bindings, configWithin(new RenderBudget(limits)));
         List<TemplateError> fatal = result.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
                 .toList();
         if (!fatal.isEmpty()) {
-            throw new ChatTemplateException(fatal.stream().map(ChatTemplate::describe).collect(Collectors.joining("; ")));
+            throw new ChatTemplateException(fatal.stream().map(this::describe).collect(Collectors.joining("; ")));
         }
         return result.getOutput();
     }
@@ -74,11 +91,14 @@ public final class ChatTemplate {
         return map;
     }
 
-    private static String describe(TemplateError e) {
+    private String describe(TemplateError e) {
         Throwable cause = e.getException();
         while (cause != null) {
-            if (cause instanceof TemplateRaisedException raised) {
-                return raised.getMessage();
+            if (cause instanceof TemplateRaisedException || cause instanceof RenderBudget.LimitExceeded) {
+                return cause.getMessage();
+            }
+            if (cause instanceof OutputTooBigException) {
+                return "the chat template rendered over " + limits.maxOutputChars() + " characters (the output limit)";
             }
             cause = cause.getCause();
         }
@@ -89,11 +109,20 @@ public final class ChatTemplate {
         return id < 0 ? "" : tokenizer.piece(id);
     }
 
-    private static Jinjava createJinja() {
-        Jinjava jinja = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build());
-        jinja.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
-                TemplateRaisedException.class, "raise", String.class));
-        return jinja;
+    /** Hugging Face's Jinja settings, values never re-rendered as templates, and the limits of one rendering. */
+    private JinjavaConfig configWithin(RenderBudget budget) {
+        int maxItems = (int) Math.min(Integer.MAX_VALUE, limits.maxSteps());
+        return JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .withNestedInterpretationEnabled(false)
+                .withMaxOutputSize(limits.maxOutputChars())
+                .withMaxStringLength(limits.maxOutputChars())
+                .withMaxListSize(maxItems)
+                .withMaxMapSize(maxItems)
+                .withEnableRecursiveMacroCalls(false)
+                .withProcessors(JinjavaProcessors.newBuilder().withNodePreProcessor(budget).build())
+                .build();
     }
 
     /** Thrown by the template's own {@code raise_exception(message)}. */

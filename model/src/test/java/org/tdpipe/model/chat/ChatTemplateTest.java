@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,49 @@ class ChatTemplateTest {
         ChatTemplateException e = assertThrows(ChatTemplateException.class,
                 () -> template.render(List.of(new ChatMessage("user", "x")), true));
         assertTrue(e.getMessage().startsWith("chat template error"), e.getMessage());
+    }
+
+    @Test
+    void messageTextIsPrintedNeverInterpreted() {
+        String expression = "{{ 7*7 }}";
+        String loop = "{% for a in range(300) %}{% for b in range(300) %}x{% endfor %}{% endfor %}";
+        ChatTemplate template = new ChatTemplate(CHATML, "<s>", "</s>");
+        String text = template.render(List.of(new ChatMessage("user", expression), new ChatMessage("assistant", loop)), false);
+        assertEquals("<|im_start|>user\n" + expression + "<|im_end|>\n<|im_start|>assistant\n" + loop + "<|im_end|>\n", text);
+
+        ChatTemplate throughFilters = new ChatTemplate(
+                "{% set c = '[' + messages[0]['content'] | trim + ']' %}{{ c }}{{ messages[0].content.strip() }}"
+                        + "{{ messages[0]['role'] }}", "", "");
+        assertEquals("[" + expression + "]" + expression + loop,
+                throughFilters.render(List.of(new ChatMessage(loop, " " + expression + " ")), false));
+    }
+
+    @Test
+    void aTemplateQuadraticInTheMessagesStopsAtItsLimitWithinASecond() {
+        ChatTemplate quadratic = new ChatTemplate(
+                "{% for a in messages %}{% for b in messages %}{{ b['content'] }}{% endfor %}{% endfor %}", "", "");
+        List<ChatMessage> many = Collections.nCopies(5_000, new ChatMessage("user", "x"));
+        long start = System.nanoTime();
+        ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> quadratic.render(many, true));
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "took " + (System.nanoTime() - start) / 1e6 + " ms");
+        assertTrue(e.getMessage().matches(".*\\((the step limit|the time limit)\\)"), e.getMessage());
+    }
+
+    @Test
+    void eachLimitIsNamedWhenCrossed() {
+        List<ChatMessage> one = List.of(new ChatMessage("user", "y".repeat(200)));
+        String each = "{% for m in messages %}{% for i in range(1000) %}{{ m['content'] }}{% endfor %}{% endfor %}";
+        assertEquals("the chat template rendered over 1000 characters (the output limit)", assertThrows(ChatTemplateException.class,
+                () -> new ChatTemplate(each, "", "", new RenderLimits(1000, 1_000_000, Duration.ofSeconds(5))).render(one, true))
+                .getMessage());
+        assertEquals("rendering the chat template took over 100 template steps (the step limit)", assertThrows(ChatTemplateException.class,
+                () -> new ChatTemplate(each, "", "", new RenderLimits(1 << 30, 100, Duration.ofSeconds(5))).render(one, true))
+                .getMessage());
+        String slow = "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+                + "{% endfor %}{% endfor %}{% endfor %}";
+        assertEquals("rendering the chat template took over 20 ms (the time limit)", assertThrows(ChatTemplateException.class,
+                () -> new ChatTemplate(slow, "", "", new RenderLimits(1 << 30, Long.MAX_VALUE, Duration.ofMillis(20))).render(one, true))
+                .getMessage());
     }
 
     @Test
