@@ -216,7 +216,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private MeasuredRun runPolicy(ModelSource source, PolicyRunner runner, String name, List<WorkloadItem> items) {
-        try (LoadRecordingExecutor executor = new LoadRecordingExecutor(pipeline.open(source, runner.numBlocks(), blockSize, sampled -> { }))) {
+        try (LoadRecordingExecutor executor = new LoadRecordingExecutor(pipeline.open(source, runner.numBlocks(), blockSize))) {
             RunResult result = runner.run(executor, name, items);
             return new MeasuredRun(result, executor.loads());
         }

@@ -1,7 +1,7 @@
 package org.tdpipe.cli;
 
 import java.util.List;
-import org.tdpipe.model.sampling.SampledToken;
+import org.tdpipe.core.exec.SampledToken;
 
 /** The result of one line of {@code generate}: its prompt's length and its {@code n} completions, in choice order. */
 record Completion(String id, PromptInput prompt, int promptTokens, List<Choice> choices) {

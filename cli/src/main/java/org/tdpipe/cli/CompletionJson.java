@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.tdpipe.core.exec.SampledToken;
+import org.tdpipe.core.exec.TokenLogprob;
 import org.tdpipe.model.chat.ChatMessage;
-import org.tdpipe.model.sampling.SampledToken;
-import org.tdpipe.model.sampling.TokenLogprob;
 
 /**
  * One line of {@code generate}'s JSONL output: {@code id}, the prompt or messages (with echo),

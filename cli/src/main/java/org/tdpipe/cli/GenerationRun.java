@@ -10,22 +10,19 @@ import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.PipelineExecutor;
-import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.KvCache;
-import org.tdpipe.model.llama.StepOutput;
-import org.tdpipe.model.sampling.SampledToken;
 import org.tdpipe.model.sampling.StopStrings;
 import org.tdpipe.model.tokenizer.StreamingDetokenizer;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
- * Runs a list of prompts to completion together through the real {@link Engine} on an in-process
- * model (one stage on the calling thread, or a pipeline of stage threads or workers:
- * {@link PipelineOptions}) under the chosen policy ({@link PolicyOptions}), turning tokens into
+ * Runs a list of prompts to completion together through the real {@link Engine} on a pipeline of
+ * stage threads or workers ({@link PipelineOptions}) under the chosen policy ({@link PolicyOptions}), turning tokens into
  * text as they come, enforcing stop strings, and handing each completion over as it finishes.
  */
 final class GenerationRun {
@@ -136,10 +133,14 @@ final class GenerationRun {
         List<Failure> failures = new ArrayList<>();
         EngineListener listener = new EngineListener() {
             @Override
-            public boolean onToken(Request request, int token) {
+            public boolean onToken(Request request, SampledToken sampled) {
                 interruption.throwIfRequested();
                 observer.onToken();
                 Tracked t = tracked.get(request);
+                if (request.sampling().logprobs() > 0) {
+                    t.logprobs.add(sampled);
+                }
+                int token = sampled.token();
                 boolean special = !request.sampling().ignoreEos()
                         && (token == tokenizer.eosId() || request.sampling().stopTokenIds().contains(token));
                 if (!special) {
@@ -171,7 +172,7 @@ final class GenerationRun {
                 }
             }
         };
-        try (PipelineExecutor executor = pipeline.open(source, numBlocks, blockSize, out -> recordLogprobs(out, tracked))) {
+        try (PipelineExecutor executor = pipeline.open(source, numBlocks, blockSize)) {
             PolicyContext ctx = new PolicyContext(executor.numStages(), numBlocks, blockSize, config.contextLength(),
                     scheduling.profile(), scheduling.predictor());
             Engine engine = new Engine(executor, scheduling.policy().apply(ctx), scheduling.predictor(),
@@ -195,18 +196,6 @@ final class GenerationRun {
         if (at >= 0) {
             t.text.setLength(at);
             t.stopped = true;
-        }
-    }
-
-    private static void recordLogprobs(StepOutput out, Map<Request, Tracked> tracked) {
-        int next = 0;
-        for (ScheduledSeq seq : out.batch().seqs()) {
-            if (seq.samples()) {
-                SampledToken s = out.sampled().get(next++);
-                if (seq.request().sampling().logprobs() > 0) {
-                    tracked.get(seq.request()).logprobs.add(s);
-                }
-            }
         }
     }
 }

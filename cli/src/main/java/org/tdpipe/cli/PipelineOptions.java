@@ -2,14 +2,9 @@ package org.tdpipe.cli;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.LocalModelExecutor;
-import org.tdpipe.model.llama.LocalModelRunner;
-import org.tdpipe.model.llama.RunnerOptions;
-import org.tdpipe.model.llama.StepOutput;
 import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.LayerPartitioner;
 import org.tdpipe.runtime.LocalExecutor;
@@ -23,9 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * How the model is executed (a picocli mixin): one stage runs on the calling thread, one batch at
- * a time; with {@code --stages P > 1} the {@code local} executor runs P stage workers as threads
- * of this process, up to P batches in flight, layers split by estimated cost or by {@code --layer-split}.
+ * How the model is executed (a picocli mixin): the {@code local} executor runs {@code --stages P}
+ * stage workers as threads of this process (one by default), up to P batches in flight, layers
+ * split by estimated cost or by {@code --layer-split}.
  * The {@code grpc} executor runs one stage on each of the {@code --workers} ({@code tdpipe worker}
  * processes), in the order given.
  */
@@ -54,7 +49,7 @@ final class PipelineOptions {
     Integer stages;
 
     @Option(names = "--executor", defaultValue = "local",
-            description = "Where the stages run: local = one thread per stage of --stages > 1 in this process (a single stage runs on the calling thread); grpc = one stage per --workers process (default ${DEFAULT-VALUE}).")
+            description = "Where the stages run: local = one thread per stage of --stages in this process; grpc = one stage per --workers process (default ${DEFAULT-VALUE}).")
     ExecutorKind executor;
 
     @Option(names = "--workers", split = ",", paramLabel = "HOST:PORT,...",
@@ -168,19 +163,15 @@ final class PipelineOptions {
     }
 
     /** Opens the executor over {@code numBlocks} KV blocks of {@code blockSize} tokens. */
-    PipelineExecutor open(ModelSource model, int numBlocks, int blockSize, Consumer<StepOutput> onOutput) {
+    PipelineExecutor open(ModelSource model, int numBlocks, int blockSize) {
         List<LayerRange> ranges = ranges(model);
         StageResources resources = new StageResources(numBlocks, blockSize, stageThreads(), 0);
         BatchDeadline deadline = batchDeadline();
         WorkerFailurePolicy onFailure = workerFailurePolicy();
         if (executor == ExecutorKind.grpc) {
             return new RemoteExecutor(model, ranges, workers(), resources, security.forCaller(),
-                    FaultTimeouts.DEFAULT.withBatchDeadline(deadline), onFailure, onOutput);
+                    FaultTimeouts.DEFAULT.withBatchDeadline(deadline), onFailure);
         }
-        if (ranges.size() == 1) {
-            RunnerOptions options = new RunnerOptions(1, numBlocks, blockSize, stageThreads(), 0);
-            return new LocalModelExecutor(new LocalModelRunner(model, options), onOutput);
-        }
-        return LocalExecutor.open(model, ranges, resources, deadline, onOutput);
+        return LocalExecutor.open(model, ranges, resources, deadline);
     }
 }

@@ -1,8 +1,10 @@
 package org.tdpipe.cli;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.exec.VirtualPipelineExecutor;
@@ -62,10 +64,6 @@ final class ReplayExecutor extends VirtualPipelineExecutor {
 
     @Override
     protected StepResult complete(StepBatch batch) {
-        int[] tokens = new int[batch.seqs().size()];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = batch.seqs().get(i).samples() ? SimulatedExecutor.SAMPLED_TOKEN : StepResult.NO_TOKEN;
-        }
-        return StepResult.ok(batch, tokens);
+        return StepResult.ok(batch, Collections.nCopies(batch.numSampled(), SampledToken.withoutLogprobs(SimulatedExecutor.SAMPLED_TOKEN)));
     }
 }

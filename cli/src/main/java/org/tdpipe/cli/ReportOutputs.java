@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.timeline.ChromeTraceWriter;
-import org.tdpipe.core.timeline.TimelineChart;
+import org.tdpipe.sim.report.TimelineChart;
 import picocli.CommandLine.Option;
 
 /** The files a policy comparison can write ({@code simulate}, {@code bench}): JSON, Chrome trace, chart. */

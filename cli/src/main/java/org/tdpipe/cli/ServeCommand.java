@@ -94,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
                     Instant.now().getEpochSecond());
             PolicyOptions.Choice choice = scheduling.choose(model, source, pipeline.stageThreads(), System.err);
             EngineSetup setup = new EngineSetup(choice.policy(), choice.predictor(), choice.profile(), kvBlocks(source.config()), blockSize);
-            TdpipeServer server = TdpipeServer.start(served, (blocks, size, onOutput) -> pipeline.open(source, blocks, size, onOutput),
+            TdpipeServer server = TdpipeServer.start(served, (blocks, size) -> pipeline.open(source, blocks, size),
                     setup, EngineListener.NONE, config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

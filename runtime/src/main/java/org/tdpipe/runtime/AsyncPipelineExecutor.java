@@ -14,11 +14,13 @@ import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.exec.WallClock;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.timeline.Timeline;
+import org.tdpipe.model.step.StepInput;
 
 /**
  * The controller's side of a real pipeline of P stages whose batches complete on other threads
  * (stage workers in this JVM or in other processes): up to P batches in flight, {@link #submit}
- * dispatches and returns, and what the stages report arrives as events on a queue that
+ * turns the batch into the plain {@link StepInput} every stage gets ({@link StepEncoder}),
+ * dispatches it and returns, and what the stages report arrives as events on a queue that
  * {@link #next} waits on with the engine's deadline. Batches complete in launch order.
  *
  * <p>The pipeline breaks when a worker dies or is lost, or when a batch is owed longer than its
@@ -40,6 +42,7 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
     private final BlockingQueue<E> events = new LinkedBlockingQueue<>();
     /** Launched batches not yet returned by {@link #next}, in launch order (= completion order). */
     private final ArrayDeque<Launched> inFlight = new ArrayDeque<>();
+    private StepEncoder encoder = new StepEncoder();
     private long lastCompletionNanos;
     private State state = State.RUNNING;
     /** Why the pipeline broke (the latest time, while waiting for the workers). */
@@ -79,8 +82,8 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
         this.timeline = new Timeline(numStages);
     }
 
-    /** Sends the batch's metadata to every stage; called only while the pipeline is whole. */
-    protected abstract void dispatch(StepBatch batch);
+    /** Sends the step to every stage; called only while the pipeline is whole. */
+    protected abstract void dispatch(StepInput step);
 
     /** The result of {@code head}, the oldest batch in flight, given the next event. */
     protected abstract StepResult complete(StepBatch head, E event);
@@ -103,10 +106,21 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
 
     /**
      * The pipeline broke for {@code reason}: stop using the workers (their late events must now be
-     * {@linkplain #isStale stale}); returns the requests whose state they held, now lost.
+     * {@linkplain #isStale stale}); returns the requests whose state they held ({@link #heldByStages}),
+     * now lost, when a later batch could otherwise mix them with requests that can still run.
      */
     protected List<Request> disconnect(String reason) {
         return List.of();
+    }
+
+    /** Whether the stages hold the state of {@code request} (since the pipeline last broke). */
+    protected final boolean holdsState(Request request) {
+        return encoder.holds(request);
+    }
+
+    /** Every request whose state the stages hold. */
+    protected final List<Request> heldByStages() {
+        return encoder.held();
     }
 
     /**
@@ -135,6 +149,7 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
             l.failure = reason;
         }
         List<Request> lost = disconnect(reason);
+        encoder = new StepEncoder();
         state = onFailure.waits() ? State.WAITING_FOR_WORKERS : State.SHUT_DOWN;
         return StepResult.failed(head, reason, lost);
     }
@@ -184,7 +199,7 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
 
     private void dispatch(Launched launched) {
         launched.dispatchedNanos = clock.nanos();
-        dispatch(launched.batch);
+        dispatch(encoder.encode(launched.batch));
     }
 
     @Override

@@ -2,38 +2,38 @@ package org.tdpipe.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.BatchLayout;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.model.llama.KvCache;
 import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.model.llama.LlamaStage;
 import org.tdpipe.model.llama.StageWeights;
-import org.tdpipe.model.llama.StepOutput;
-import org.tdpipe.model.sampling.SampledToken;
 import org.tdpipe.model.sampling.Sampler;
+import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.SequenceTable;
+import org.tdpipe.model.step.StepInput;
 import org.tdpipe.model.tensor.Parallel;
 
 /**
  * A stage of a Llama-family model on this CPU: the {@link LlamaStage} of its layer range (only
- * those weights are opened), the KV cache of those layers, and its own kernel thread pool.
+ * those weights are opened), the KV cache of those layers, the stage's record of its sequences, and
+ * its own kernel thread pool.
  */
 public final class LlamaStageComputation implements StageComputation {
     private final ModelConfig config;
-    private final int blockSize;
     private final LlamaStage stage;
+    private final SequenceTable sequences;
     private final Parallel parallel;
     private final Sampler sampler;
 
-    private LlamaStageComputation(ModelConfig config, int blockSize, LlamaStage stage, Parallel parallel, Sampler sampler) {
+    private LlamaStageComputation(ModelConfig config, LlamaStage stage, Parallel parallel, StageResources resources) {
         this.config = config;
-        this.blockSize = blockSize;
         this.stage = stage;
         this.parallel = parallel;
-        this.sampler = sampler;
+        this.sequences = new SequenceTable(resources.blockSize(), config.contextLength());
+        this.sampler = new Sampler(resources.seed());
     }
 
     /** Opens the weights of {@code range} and allocates their KV cache of {@code numBlocks} blocks. */
@@ -42,7 +42,7 @@ public final class LlamaStageComputation implements StageComputation {
         KvCache cache = new KvCache(range.size(), resources.numBlocks(), resources.blockSize(), c.numKvHeads() * c.headDim());
         Parallel parallel = new Parallel(resources.threads());
         LlamaStage stage = new LlamaStage(c, StageWeights.load(source, range), cache, parallel);
-        return new LlamaStageComputation(c, resources.blockSize(), stage, parallel, new Sampler(resources.seed()));
+        return new LlamaStageComputation(c, stage, parallel, resources);
     }
 
     /** One stage per range, in pipeline order. */
@@ -60,8 +60,8 @@ public final class LlamaStageComputation implements StageComputation {
     }
 
     @Override
-    public BatchLayout prepare(StepBatch batch) {
-        return BatchLayout.of(batch, blockSize, config.contextLength());
+    public BatchLayout prepare(StepInput step) {
+        return sequences.apply(step);
     }
 
     @Override
@@ -70,15 +70,14 @@ public final class LlamaStageComputation implements StageComputation {
     }
 
     @Override
-    public StepOutput sample(BatchLayout layout, HiddenStates hidden) {
+    public List<SampledToken> sample(BatchLayout layout, HiddenStates hidden) {
         float[] logits = stage.logits(layout, hidden);
         int vocab = config.vocabSize();
         List<SampledToken> sampled = new ArrayList<>(layout.numSampled());
         for (int i = 0; i < layout.numSampled(); i++) {
-            ScheduledSeq seq = layout.batch().seqs().get(layout.sampledSeq(i));
-            sampled.add(sampler.sample(logits, i * vocab, vocab, seq.request(), seq.contextLength()));
+            sampled.add(sampler.sample(logits, i * vocab, vocab, layout.sampled(i)));
         }
-        return new StepOutput(layout.batch(), sampled);
+        return sampled;
     }
 
     @Override

@@ -3,17 +3,17 @@ package org.tdpipe.runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.step.StepInput;
 
 /**
  * P {@link StageWorker}s as threads of this JVM, chained by {@link InProcessLink}s, with up to P
- * batches in flight (DESIGN §4). {@link #submit} hands the batch's metadata to every stage and
- * returns; the last stage's reports arrive on a completion queue that {@link #next} waits on.
+ * batches in flight (DESIGN §4); one stage is the case P = 1. {@link #submit} hands the step to
+ * every stage and returns; the last stage's reports arrive on a completion queue that {@link #next}
+ * waits on.
  *
  * <p>A batch that fails in a stage completes as {@link StepResult#failed}; the pipeline goes on
  * with the others. When a worker dies or holds a batch past its {@link BatchDeadline}, every batch
@@ -22,18 +22,14 @@ import org.tdpipe.model.llama.StepOutput;
  */
 public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
     private final List<StageWorker> workers;
-    private final Consumer<StepOutput> onOutput;
 
     /**
      * Starts one worker per computation, in pipeline order.
      *
      * @param deadline how long a batch may be owed before the pipeline is declared stuck
-     * @param onOutput sees every completed batch's samples (with log-probabilities) on the
-     *     controller thread, before the engine does
      */
-    public LocalExecutor(List<? extends StageComputation> stages, BatchDeadline deadline, Consumer<StepOutput> onOutput) {
+    public LocalExecutor(List<? extends StageComputation> stages, BatchDeadline deadline) {
         super(stages.size(), deadline, WorkerFailurePolicy.SHUTDOWN);
-        this.onOutput = onOutput;
         int p = stages.size();
         List<StageWorker> list = new ArrayList<>(p);
         InProcessLink previous = null;
@@ -49,14 +45,14 @@ public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
 
     /** Loads one {@link LlamaStageComputation} per range of {@code ranges} and starts the pipeline. */
     public static LocalExecutor open(ModelSource source, List<LayerRange> ranges, StageResources resources,
-            BatchDeadline deadline, Consumer<StepOutput> onOutput) {
-        return new LocalExecutor(LlamaStageComputation.loadAll(source, ranges, resources), deadline, onOutput);
+            BatchDeadline deadline) {
+        return new LocalExecutor(LlamaStageComputation.loadAll(source, ranges, resources), deadline);
     }
 
     @Override
-    protected void dispatch(StepBatch batch) {
+    protected void dispatch(StepInput step) {
         for (StageWorker w : workers) {
-            w.accept(batch);
+            w.accept(step);
         }
     }
 
@@ -64,9 +60,8 @@ public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
     protected StepResult complete(StepBatch head, WorkerReport report) {
         return switch (report) {
             case WorkerReport.BatchDone done -> {
-                requireHead(head, done.output().batch().id());
-                onOutput.accept(done.output());
-                yield StepResult.ok(head, done.output().tokens());
+                requireHead(head, done.batchId());
+                yield StepResult.ok(head, done.sampled());
             }
             case WorkerReport.BatchFailed failed -> {
                 requireHead(head, failed.batchId());

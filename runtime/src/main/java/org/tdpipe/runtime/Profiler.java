@@ -7,17 +7,17 @@ import java.util.stream.IntStream;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.LocalModelRunner;
-import org.tdpipe.model.llama.RunnerOptions;
+import org.tdpipe.model.llama.LayerRange;
 
 /**
  * Measures {@code T[n]}, the full-model forward time of a batch of n tokens, on this machine: the
- * whole model on one stage's share of threads (a pipeline stage holding 1/P of the layers then
+ * whole model as one stage ({@link LocalExecutor}) on one stage's share of threads (a pipeline stage holding 1/P of the layers then
  * takes about {@code T[n]/P}, the TD-Pipe cost model). The whole grid of batch sizes (doubling) is
  * run once to warm the kernels up, then each size is timed {@code repeats} times (the median
  * counts); sizes in between are interpolated ({@link ProfileCurve}).
@@ -32,6 +32,7 @@ public final class Profiler {
     private final ModelSource source;
     private final int threads;
     private final int repeats;
+    private long nextBatchId;
 
     public Profiler(ModelSource source, int threads, int repeats) {
         if (threads < 1 || repeats < 1) {
@@ -57,17 +58,19 @@ public final class Profiler {
         double[] ms = new double[sizes.length];
         int seqLen = Math.min(MAX_SEQUENCE, source.config().contextLength());
         int blocks = (maxTokens + BLOCK_SIZE - 1) / BLOCK_SIZE + (maxTokens + seqLen - 1) / seqLen;
-        try (LocalModelRunner runner = new LocalModelRunner(source, new RunnerOptions(1, blocks, BLOCK_SIZE, threads, 0))) {
-            StepBatch[] batches = new StepBatch[sizes.length];
-            for (int i = 0; i < sizes.length; i++) {
-                batches[i] = prefill(sizes[i], seqLen, blocks);
-                runner.execute(batches[i]);
+        LayerRange whole = new LayerRange(0, source.config().numLayers(), source.config().numLayers());
+        try (LocalExecutor executor = LocalExecutor.open(source, List.of(whole), new StageResources(blocks, BLOCK_SIZE, threads, 0),
+                BatchDeadline.AUTO)) {
+            List<List<Request>> batches = new ArrayList<>();
+            for (int size : sizes) {
+                batches.add(prefill(size, seqLen, blocks));
+                execute(executor, batches.getLast());
             }
             for (int i = 0; i < sizes.length; i++) {
                 double[] runs = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
                     long start = System.nanoTime();
-                    runner.execute(batches[i]);
+                    execute(executor, batches.get(i));
                     runs[r] = (System.nanoTime() - start) / 1e6;
                 }
                 Arrays.sort(runs);
@@ -77,18 +80,28 @@ public final class Profiler {
         return ProfileCurve.interpolate("measured " + source.location() + " (" + threads + " threads)", sizes, ms);
     }
 
-    /** Sequences of placeholder tokens adding up to {@code tokens}, each at most {@code seqLen} long. */
-    private static StepBatch prefill(int tokens, int seqLen, int blocks) {
+    /** Prefills every request of {@code requests} whole (from scratch each time) and waits for the batch. */
+    private void execute(LocalExecutor executor, List<Request> requests) {
+        List<ScheduledSeq> seqs = requests.stream().map(r -> new ScheduledSeq(r, 0, r.promptLength(), true)).toList();
+        executor.submit(new StepBatch(nextBatchId++, Phase.PREFILL, seqs, 0));
+        StepResult result = executor.next(Long.MAX_VALUE).orElseThrow();
+        if (result.failed()) {
+            throw new IllegalStateException("profiling batch " + result.batch().id() + " failed: " + result.error());
+        }
+    }
+
+    /** Requests of placeholder tokens adding up to {@code tokens}, each at most {@code seqLen} long, with their blocks. */
+    private static List<Request> prefill(int tokens, int seqLen, int blocks) {
         BlockManager blockManager = new BlockManager(blocks, BLOCK_SIZE, 0);
-        List<ScheduledSeq> seqs = new ArrayList<>();
+        List<Request> requests = new ArrayList<>();
         for (int from = 0, id = 0; from < tokens; from += seqLen, id++) {
             int len = Math.min(seqLen, tokens - from);
             int[] prompt = new int[len];
             Arrays.fill(prompt, 1);
             Request r = new Request(id, "profile-" + id, prompt, SamplingParams.greedy(1), 0);
             blockManager.ensureCapacity(r, len);
-            seqs.add(new ScheduledSeq(r, 0, len, true));
+            requests.add(r);
         }
-        return new StepBatch(0, Phase.PREFILL, seqs, 0);
+        return requests;
     }
 }

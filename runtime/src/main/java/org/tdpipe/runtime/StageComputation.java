@@ -1,10 +1,11 @@
 package org.tdpipe.runtime;
 
-import org.tdpipe.core.exec.StepBatch;
-import org.tdpipe.model.llama.BatchLayout;
+import java.util.List;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.StepInput;
 
 /**
  * The work of one pipeline stage on a batch, in three steps a {@link StageWorker} calls from its
@@ -15,14 +16,14 @@ import org.tdpipe.model.llama.StepOutput;
 public interface StageComputation extends AutoCloseable {
     LayerRange range();
 
-    /** Reads what the batch feeds (tokens, positions, block tables). */
-    BatchLayout prepare(StepBatch batch);
+    /** Applies the step to the stage's sequences and lays out what it feeds (tokens, positions, block tables). */
+    BatchLayout prepare(StepInput step);
 
     /** Runs the stage's layers; the first stage embeds the batch's tokens and gets a null {@code input}. */
     HiddenStates forward(BatchLayout layout, HiddenStates input);
 
-    /** Last stage only: logits of the sampled rows, then one token per sampling sequence. */
-    StepOutput sample(BatchLayout layout, HiddenStates hidden);
+    /** Last stage only: logits of the sampled rows, then one token per sampling sequence, in batch order. */
+    List<SampledToken> sample(BatchLayout layout, HiddenStates hidden);
 
     /** Releases the stage's kernel threads. */
     @Override

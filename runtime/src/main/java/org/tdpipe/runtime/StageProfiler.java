@@ -2,6 +2,7 @@ package org.tdpipe.runtime;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.tdpipe.model.llama.LayerRange;
  * what stages running at once cost each other (shared cores and memory bandwidth). Each stage's
  * time is the median of its spans. Probes: prefill batches of doubling sizes (sequences of at most
  * {@link Grid#prefillSequence} tokens, each sampling once) and decode batches of doubling sizes at
- * each of {@link Grid#decodeContexts}.
+ * each of {@link Grid#decodeContexts}. A decode probe's sequences declare their context computed
+ * (its KV is whatever the blocks hold), so that timing them costs no prefill.
  */
 public final class StageProfiler {
     private static final int BLOCK_SIZE = 16;
@@ -87,7 +89,7 @@ public final class StageProfiler {
         int blocks = probes.stream().mapToInt(Probe::blocks).max().orElseThrow();
         List<StageTiming> timings = new ArrayList<>();
         try (LocalExecutor executor = LocalExecutor.open(source, ranges, new StageResources(blocks, BLOCK_SIZE, threads, 0),
-                BatchDeadline.AUTO, out -> { })) {
+                BatchDeadline.AUTO)) {
             for (Probe p : probes) {
                 run(executor, p, 1); // warm-up: kernels and the probe's memory
             }
@@ -133,48 +135,53 @@ public final class StageProfiler {
         return Math.max(ms[ms.length / 2], 1e-3);
     }
 
-    /** A probe batch with the load the cost model sees. */
-    private record Probe(Phase phase, List<ScheduledSeq> seqs, int tokens, int sampled, long pairs, int blocks) {
+    /**
+     * A probe batch with the load the cost model sees: sequences of {@code lengths} tokens, fed whole
+     * (prefill) or only their last token (decode).
+     */
+    private record Probe(Phase phase, List<Integer> lengths, int tokens, int sampled, long pairs, int blocks) {
+        /** Fresh requests for one launch, their blocks allocated from an empty cache. */
+        List<ScheduledSeq> seqs() {
+            BlockManager blockManager = new BlockManager(blocks, BLOCK_SIZE, 0);
+            List<ScheduledSeq> seqs = new ArrayList<>(lengths.size());
+            for (int i = 0; i < lengths.size(); i++) {
+                int len = lengths.get(i);
+                int[] prompt = new int[len];
+                Arrays.fill(prompt, 1);
+                Request r = new Request(i, "profile-" + i, prompt, SamplingParams.greedy(1), 0);
+                blockManager.ensureCapacity(r, len);
+                if (phase == Phase.PREFILL) {
+                    seqs.add(new ScheduledSeq(r, 0, len, true));
+                } else {
+                    r.markRunning(0);
+                    r.markComputed(len - 1);
+                    seqs.add(new ScheduledSeq(r, len - 1, 1, true));
+                }
+            }
+            return seqs;
+        }
     }
 
     /** Prompts of {@code seqLen} tokens (the last one shorter) adding up to {@code tokens}, from an empty cache. */
     private static Probe prefill(int tokens, int seqLen) {
         List<Integer> lengths = new ArrayList<>();
-        for (int from = 0; from < tokens; from += seqLen) {
-            lengths.add(Math.min(seqLen, tokens - from));
-        }
-        BlockManager blocks = new BlockManager(blocksFor(tokens, lengths.size()), BLOCK_SIZE, 0);
-        List<ScheduledSeq> seqs = new ArrayList<>();
         long pairs = 0;
-        for (int i = 0; i < lengths.size(); i++) {
-            int len = lengths.get(i);
-            Request r = request(i, len);
-            blocks.ensureCapacity(r, len);
-            seqs.add(new ScheduledSeq(r, 0, len, true));
+        for (int from = 0; from < tokens; from += seqLen) {
+            int len = Math.min(seqLen, tokens - from);
+            lengths.add(len);
             pairs += (long) len * (len + 1) / 2;
         }
-        return new Probe(Phase.PREFILL, seqs, tokens, seqs.size(), pairs, blocks.numUsedBlocks());
+        return new Probe(Phase.PREFILL, lengths, tokens, lengths.size(), pairs, blocksOf(lengths));
     }
 
     /** {@code seqs} sequences each feeding its token at position {@code context − 1}. */
     private static Probe decode(int seqs, int context) {
-        BlockManager blocks = new BlockManager(blocksFor(seqs * context, seqs), BLOCK_SIZE, 0);
-        List<ScheduledSeq> list = new ArrayList<>();
-        for (int i = 0; i < seqs; i++) {
-            Request r = request(i, context);
-            blocks.ensureCapacity(r, context);
-            list.add(new ScheduledSeq(r, context - 1, 1, true));
-        }
-        return new Probe(Phase.DECODE, list, seqs, seqs, (long) seqs * context, blocks.numUsedBlocks());
+        List<Integer> lengths = Collections.nCopies(seqs, context);
+        return new Probe(Phase.DECODE, lengths, seqs, seqs, (long) seqs * context, blocksOf(lengths));
     }
 
-    private static int blocksFor(int tokens, int seqs) {
-        return (tokens + BLOCK_SIZE - 1) / BLOCK_SIZE + seqs;
-    }
-
-    private static Request request(int id, int promptTokens) {
-        int[] prompt = new int[promptTokens];
-        Arrays.fill(prompt, 1);
-        return new Request(id, "profile-" + id, prompt, SamplingParams.greedy(1), 0);
+    /** KV blocks that sequences of {@code lengths} tokens take. */
+    private static int blocksOf(List<Integer> lengths) {
+        return lengths.stream().mapToInt(len -> (len + BLOCK_SIZE - 1) / BLOCK_SIZE).sum();
     }
 }

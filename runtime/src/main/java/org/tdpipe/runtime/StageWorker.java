@@ -1,20 +1,21 @@
 package org.tdpipe.runtime;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.tdpipe.core.exec.Clock;
-import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.core.timeline.Timeline;
-import org.tdpipe.model.llama.BatchLayout;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.StepInput;
 
 /**
- * One pipeline stage on its own thread. The controller {@link #accept}s each batch's metadata at
- * launch; the worker prepares the batch at once, then waits for the previous stage's activations
+ * One pipeline stage on its own thread. The controller {@link #accept}s each step at launch; the
+ * worker prepares it at once, then waits for the previous stage's activations
  * (the first stage needs none), runs its layers and sends the result on — to the next stage, or,
  * on the last stage, as sampled tokens to the controller. Batches are processed in the order they
  * were accepted, and the activations arriving must be those of that batch.
@@ -36,7 +37,7 @@ public final class StageWorker implements AutoCloseable {
     private final ReportSink reports;
     private final Timeline timeline;
     private final Clock clock;
-    private final BlockingQueue<StepBatch> metadata = new LinkedBlockingQueue<>();
+    private final BlockingQueue<StepInput> steps = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile long lastDone = Long.MIN_VALUE;
 
@@ -77,15 +78,15 @@ public final class StageWorker implements AutoCloseable {
         return lastDone;
     }
 
-    /** Hands the worker a launched batch's metadata; returns at once. */
-    public void accept(StepBatch batch) {
-        metadata.add(batch);
+    /** Hands the worker a launched step; returns at once. */
+    public void accept(StepInput step) {
+        steps.add(step);
     }
 
     private void run() {
         try {
             while (true) {
-                process(metadata.take());
+                process(steps.take());
             }
         } catch (InterruptedException e) {
             // closed
@@ -94,19 +95,20 @@ public final class StageWorker implements AutoCloseable {
         }
     }
 
-    private void process(StepBatch batch) throws InterruptedException {
+    private void process(StepInput step) throws InterruptedException {
+        long batchId = step.batchId();
         String error = null;
         BatchLayout layout = null;
         try {
-            layout = computation.prepare(batch);
+            layout = computation.prepare(step);
         } catch (RuntimeException e) {
             error = failure(e);
         }
         HiddenStates input = null;
         if (inbound.isPresent()) {
             StageMessage message = inbound.get().receive();
-            if (message.batchId() != batch.id()) {
-                throw new IllegalStateException("stage " + stage + " expected the activations of batch " + batch.id()
+            if (message.batchId() != batchId) {
+                throw new IllegalStateException("stage " + stage + " expected the activations of batch " + batchId
                         + " but received those of batch " + message.batchId());
             }
             switch (message) {
@@ -115,7 +117,7 @@ public final class StageWorker implements AutoCloseable {
             }
         }
         HiddenStates output = null;
-        StepOutput sampled = null;
+        List<SampledToken> sampled = null;
         if (error == null) {
             long start = clock.nanos();
             try {
@@ -126,19 +128,18 @@ public final class StageWorker implements AutoCloseable {
             } catch (RuntimeException e) {
                 error = failure(e);
             }
-            timeline.record(new Span(stage, batch.id(), batch.phase(), batch.seqs().size(), batch.numTokens(), start,
-                    clock.nanos()));
+            timeline.record(new Span(stage, batchId, step.phase(), step.seqs().size(), step.numTokens(), start, clock.nanos()));
         }
         if (outbound.isPresent()) {
             outbound.get().send(error == null
-                    ? new StageMessage.Activations(batch.id(), output)
-                    : new StageMessage.Failure(batch.id(), error));
+                    ? new StageMessage.Activations(batchId, output)
+                    : new StageMessage.Failure(batchId, error));
         } else {
             reports.report(error == null
-                    ? new WorkerReport.BatchDone(sampled)
-                    : new WorkerReport.BatchFailed(batch.id(), error));
+                    ? new WorkerReport.BatchDone(batchId, sampled)
+                    : new WorkerReport.BatchFailed(batchId, error));
         }
-        lastDone = batch.id();
+        lastDone = batchId;
     }
 
     private String failure(RuntimeException e) {

@@ -1,11 +1,15 @@
 package org.tdpipe.runtime;
 
-import org.tdpipe.model.llama.StepOutput;
+import java.util.List;
+import org.tdpipe.core.exec.SampledToken;
 
 /** What stage workers tell the controller: a batch left the last stage, or a worker stopped working. */
 public sealed interface WorkerReport {
     /** The last stage sampled the batch's tokens. */
-    record BatchDone(StepOutput output) implements WorkerReport {
+    record BatchDone(long batchId, List<SampledToken> sampled) implements WorkerReport {
+        public BatchDone {
+            sampled = List.copyOf(sampled);
+        }
     }
 
     /** The batch failed in some stage; its requests end with {@code error}. */

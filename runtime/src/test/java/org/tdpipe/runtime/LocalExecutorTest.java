@@ -7,18 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.kv.BlockManager;
@@ -28,10 +30,9 @@ import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.BatchLayout;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.step.BatchLayout;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LocalExecutorTest {
@@ -49,7 +50,7 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             int[] golden = Stories260K.greedyReference();
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, BatchDeadline.AUTO, out -> { })) {
+            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, policy, requests);
                 assertEquals(stages, executor.ranges().size());
                 assertSpansCoverEveryStage(executor, stages);
@@ -58,6 +59,22 @@ class LocalExecutorTest {
             for (int i = 0; i < requests.size(); i++) {
                 assertNull(requests.get(i).error());
                 assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
+    void seededOutputsAndTheirLogprobsMatchOneStageWhateverTheSplit() {
+        try (ModelSource source = Stories260K.open()) {
+            List<List<SampledToken>> expected;
+            try (LocalExecutor one = LocalExecutor.open(source, balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
+                expected = EngineDriver.seededOutputs(source, one, PROMPTS);
+            }
+            assertEquals(32, expected.getFirst().size());
+            for (int stages = 2; stages <= 5; stages++) {
+                try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, BatchDeadline.AUTO)) {
+                    EngineDriver.assertSameSamples(expected, EngineDriver.seededOutputs(source, executor, PROMPTS), stages + " stages");
+                }
             }
         }
     }
@@ -81,7 +98,7 @@ class LocalExecutorTest {
             List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES));
             stages.set(1, new Faulty(stages.get(1), feeds("p1", requests.get(2).promptLength() + 5),
                     () -> new IllegalArgumentException("injected fault")));
-            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO, out -> { })) {
+            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             Request poisoned = requests.get(2);
@@ -108,7 +125,7 @@ class LocalExecutorTest {
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 2), RESOURCES));
             stages.set(1, new Faulty(stages.get(1), feeds("bos", 10), () -> new AssertionError("worker crashed")));
-            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO, out -> { })) {
+            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             for (Request r : requests) {
@@ -128,7 +145,7 @@ class LocalExecutorTest {
             StuckStage stuck = new StuckStage(stages.get(1), feeds("bos", 10));
             stages.set(1, stuck);
             List<Long> stuckBatch = new ArrayList<>();
-            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.fixed(Duration.ofSeconds(2)), out -> { })) {
+            try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.fixed(Duration.ofSeconds(2)))) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
                 executor.timeline().spans().stream().filter(span -> span.stage() == 0).map(Span::batchId)
                         .filter(id -> executor.timeline().spans().stream().noneMatch(x -> x.stage() == 1 && x.batchId() == id))
@@ -155,7 +172,7 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, threadsPerStage, 0);
-            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, BatchDeadline.AUTO, out -> { })) {
+            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             for (int i = 0; i < requests.size(); i++) {
@@ -168,7 +185,7 @@ class LocalExecutorTest {
     void closingWithBatchesInFlightStopsTheStageThreads() {
         try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
             StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 2, 0);
-            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), resources, BatchDeadline.AUTO, out -> { });
+            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), resources, BatchDeadline.AUTO);
             assertEquals(3, stageThreadsAlive());
             BlockManager blocks = new BlockManager(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 0);
             for (int b = 0; b < 3; b++) {
@@ -187,7 +204,7 @@ class LocalExecutorTest {
     @Test
     void withNothingInFlightNextWaitsUntilTheDeadline() {
         try (ModelSource source = ModelSources.open("dummy:llama-260k");
-                LocalExecutor executor = LocalExecutor.open(source, balanced(source, 2), RESOURCES, BatchDeadline.AUTO, out -> { })) {
+                LocalExecutor executor = LocalExecutor.open(source, balanced(source, 2), RESOURCES, BatchDeadline.AUTO)) {
             long deadline = executor.clock().nanos() + 2_000_000;
             assertTrue(executor.next(deadline).isEmpty());
             assertTrue(executor.clock().nanos() >= deadline);
@@ -201,44 +218,32 @@ class LocalExecutorTest {
     }
 
     /** Batches where {@code request} feeds the token at {@code position}. */
-    private static Predicate<StepBatch> feeds(String request, int position) {
-        return batch -> batch.seqs().stream().anyMatch(s -> s.request().externalId().equals(request)
-                && s.start() <= position && position < s.contextLength());
+    private static Predicate<BatchLayout> feeds(String request, int position) {
+        return layout -> IntStream.range(0, layout.numTokens()).anyMatch(row -> layout.position(row) == position
+                && layout.externalId(layout.seqOfRow(row)).equals(request));
     }
 
     /** A stage that throws on the batches a predicate picks and otherwise computes as {@code real}. */
-    private record Faulty(StageComputation real, Predicate<StepBatch> fails, Supplier<Throwable> fault)
-            implements StageComputation {
-        @Override
-        public LayerRange range() {
-            return real.range();
-        }
+    private static final class Faulty extends ForwardingStage {
+        private final Predicate<BatchLayout> fails;
+        private final Supplier<Throwable> fault;
 
-        @Override
-        public BatchLayout prepare(StepBatch batch) {
-            return real.prepare(batch);
+        Faulty(StageComputation real, Predicate<BatchLayout> fails, Supplier<Throwable> fault) {
+            super(real);
+            this.fails = fails;
+            this.fault = fault;
         }
 
         @Override
         public HiddenStates forward(BatchLayout layout, HiddenStates input) {
-            if (fails.test(layout.batch())) {
+            if (fails.test(layout)) {
                 Throwable t = fault.get();
                 if (t instanceof Error e) {
                     throw e;
                 }
                 throw (RuntimeException) t;
             }
-            return real.forward(layout, input);
-        }
-
-        @Override
-        public StepOutput sample(BatchLayout layout, HiddenStates hidden) {
-            return real.sample(layout, hidden);
-        }
-
-        @Override
-        public void close() {
-            real.close();
+            return super.forward(layout, input);
         }
     }
 }

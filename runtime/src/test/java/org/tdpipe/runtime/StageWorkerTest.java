@@ -35,7 +35,7 @@ class StageWorkerTest {
                     new WallClock());
             Request r = new Request(0, "r", new int[] {1, 2, 3}, SamplingParams.greedy(1), 0);
             new BlockManager(8, 16, 0).ensureCapacity(r, 3);
-            worker.accept(new StepBatch(0, Phase.PREFILL, List.of(new ScheduledSeq(r, 0, 3, true)), 0));
+            worker.accept(new StepEncoder().encode(new StepBatch(0, Phase.PREFILL, List.of(new ScheduledSeq(r, 0, 3, true)), 0)));
             worker.start();
             stuck.awaitStuck();
 

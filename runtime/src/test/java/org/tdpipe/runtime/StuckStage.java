@@ -2,25 +2,21 @@ package org.tdpipe.runtime;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
-import org.tdpipe.core.exec.StepBatch;
-import org.tdpipe.model.llama.BatchLayout;
 import org.tdpipe.model.llama.HiddenStates;
-import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.step.BatchLayout;
 
 /**
  * A stage that computes as {@code real} until a batch {@code stuckOn} picks: there its forward pass
  * never returns until {@link #release}, and it ignores interrupts meanwhile — a deadlock or an
  * endless loop while the process stays alive.
  */
-public final class StuckStage implements StageComputation {
-    private final StageComputation real;
-    private final Predicate<StepBatch> stuckOn;
+public final class StuckStage extends ForwardingStage {
+    private final Predicate<BatchLayout> stuckOn;
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
 
-    public StuckStage(StageComputation real, Predicate<StepBatch> stuckOn) {
-        this.real = real;
+    public StuckStage(StageComputation real, Predicate<BatchLayout> stuckOn) {
+        super(real);
         this.stuckOn = stuckOn;
     }
 
@@ -41,18 +37,8 @@ public final class StuckStage implements StageComputation {
     }
 
     @Override
-    public LayerRange range() {
-        return real.range();
-    }
-
-    @Override
-    public BatchLayout prepare(StepBatch batch) {
-        return real.prepare(batch);
-    }
-
-    @Override
     public HiddenStates forward(BatchLayout layout, HiddenStates input) {
-        if (stuckOn.test(layout.batch())) {
+        if (stuckOn.test(layout)) {
             entered.countDown();
             boolean interrupted = false;
             while (released.getCount() > 0) {
@@ -67,16 +53,6 @@ public final class StuckStage implements StageComputation {
             }
             throw new IllegalStateException("released after being stuck");
         }
-        return real.forward(layout, input);
-    }
-
-    @Override
-    public StepOutput sample(BatchLayout layout, HiddenStates hidden) {
-        return real.sample(layout, hidden);
-    }
-
-    @Override
-    public void close() {
-        real.close();
+        return super.forward(layout, input);
     }
 }

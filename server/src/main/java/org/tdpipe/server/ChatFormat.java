@@ -2,7 +2,7 @@ package org.tdpipe.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import org.tdpipe.model.sampling.SampledToken;
+import org.tdpipe.core.exec.SampledToken;
 
 /** {@code POST /v1/chat/completions}: {@code chat.completion} objects and {@code chat.completion.chunk}s. */
 final class ChatFormat extends ResponseFormat {

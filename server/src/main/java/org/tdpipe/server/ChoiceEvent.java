@@ -1,7 +1,7 @@
 package org.tdpipe.server;
 
 import java.util.List;
-import org.tdpipe.model.sampling.SampledToken;
+import org.tdpipe.core.exec.SampledToken;
 
 /** What one choice of a request produced, handed from the engine thread to the HTTP thread. */
 sealed interface ChoiceEvent {

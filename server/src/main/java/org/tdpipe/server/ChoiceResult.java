@@ -2,7 +2,7 @@ package org.tdpipe.server;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tdpipe.model.sampling.SampledToken;
+import org.tdpipe.core.exec.SampledToken;
 
 /** One choice of a non-streamed response, gathered from its events. */
 final class ChoiceResult {

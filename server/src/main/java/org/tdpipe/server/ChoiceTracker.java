@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.tdpipe.core.engine.EngineListener;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.Request;
-import org.tdpipe.model.sampling.SampledToken;
 import org.tdpipe.model.sampling.StopStrings;
 import org.tdpipe.model.tokenizer.StreamingDetokenizer;
 import org.tdpipe.model.tokenizer.Tokenizer;
@@ -26,7 +26,6 @@ final class ChoiceTracker implements EngineListener {
     private final Consumer<ChoiceEvent> sink;
     private final StringBuilder text = new StringBuilder();
     private final List<SampledToken> unsent = new ArrayList<>();
-    private SampledToken lastSampled;
     private int sent;
     private boolean stopped;
 
@@ -44,16 +43,12 @@ final class ChoiceTracker implements EngineListener {
         }
     }
 
-    /** The executor's sample for this choice's next token (called on the engine thread just before {@link #onToken}). */
-    void sampled(SampledToken token) {
-        lastSampled = token;
-    }
-
     @Override
-    public boolean onToken(Request request, int token) {
-        if (logprobs && lastSampled != null && lastSampled.token() == token) {
-            unsent.add(lastSampled);
+    public boolean onToken(Request request, SampledToken sampled) {
+        if (logprobs) {
+            unsent.add(sampled);
         }
+        int token = sampled.token();
         boolean special = !request.sampling().ignoreEos()
                 && (token == tokenizer.eosId() || request.sampling().stopTokenIds().contains(token));
         if (!special) {

@@ -2,7 +2,7 @@ package org.tdpipe.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import org.tdpipe.model.sampling.SampledToken;
+import org.tdpipe.core.exec.SampledToken;
 
 /** {@code POST /v1/completions}: {@code text_completion} objects, whole or streamed. */
 final class CompletionFormat extends ResponseFormat {

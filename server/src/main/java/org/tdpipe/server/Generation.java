@@ -22,8 +22,7 @@ final class Generation {
     }
 
     /** Creates one engine request per choice of {@code request} and submits them all (or throws 429/503). */
-    static Generation start(OnlineEngine engine, Admission admission, LogprobRouter router, ServedModel model,
-            GenerationRequest request, String id) {
+    static Generation start(OnlineEngine engine, Admission admission, ServedModel model, GenerationRequest request, String id) {
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < request.numChoices(); i++) {
             requests.add(engine.newRequest(id + "-" + i, request.promptOf(i), request.samplingOf(i)));
@@ -31,25 +30,10 @@ final class Generation {
         Generation generation = new Generation(engine, List.copyOf(requests));
         List<ChoiceTracker> trackers = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
-            long requestId = requests.get(i).id();
-            ChoiceTracker tracker = new ChoiceTracker(i, model.tokenizer(), request.promptOf(i),
-                    request.sampling().stop(), request.logprobs(), event -> {
-                        if (event instanceof ChoiceEvent.Done) {
-                            router.unregister(requestId);
-                        }
-                        generation.events.add(event);
-                    });
-            if (request.logprobs()) {
-                router.register(requestId, tracker);
-            }
-            trackers.add(tracker);
+            trackers.add(new ChoiceTracker(i, model.tokenizer(), request.promptOf(i), request.sampling().stop(),
+                    request.logprobs(), generation.events::add));
         }
-        try {
-            admission.submit(requests, trackers);
-        } catch (ApiException e) {
-            requests.forEach(r -> router.unregister(r.id()));
-            throw e;
-        }
+        admission.submit(requests, trackers);
         return generation;
     }
 

@@ -23,19 +23,17 @@ final class GenerationHandler {
     private final ServedModel model;
     private final OnlineEngine engine;
     private final Admission admission;
-    private final LogprobRouter router;
     private final ResponseFormat format;
     private final Function<JsonNode, GenerationRequest> parser;
     private final DisconnectWatcher disconnects;
 
     GenerationHandler(ObjectMapper json, ServedModel model, OnlineEngine engine, Admission admission,
-            LogprobRouter router, ResponseFormat format, Function<JsonNode, GenerationRequest> parser,
+            ResponseFormat format, Function<JsonNode, GenerationRequest> parser,
             DisconnectWatcher disconnects) {
         this.json = json;
         this.model = model;
         this.engine = engine;
         this.admission = admission;
-        this.router = router;
         this.format = format;
         this.parser = parser;
         this.disconnects = disconnects;
@@ -44,7 +42,7 @@ final class GenerationHandler {
     void handle(Context ctx) throws InterruptedException {
         GenerationRequest request = parser.apply(JsonBody.read(json, ctx));
         String id = format.idPrefix() + "-" + UUID.randomUUID().toString().replace("-", "");
-        Generation generation = Generation.start(engine, admission, router, model, request, id);
+        Generation generation = Generation.start(engine, admission, model, request, id);
         try (DisconnectWatcher.Watch watch = disconnects.watch(ctx, generation::abort)) {
             if (request.stream()) {
                 stream(ctx, request, generation, id);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.tdpipe.model.sampling.SampledToken;
-import org.tdpipe.model.sampling.TokenLogprob;
+import org.tdpipe.core.exec.SampledToken;
+import org.tdpipe.core.exec.TokenLogprob;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 /** Writes log-probabilities in the two shapes of the OpenAI API. */

@@ -35,8 +35,8 @@ final class OpenAiServer {
     private final DisconnectWatcher disconnects = new DisconnectWatcher();
     private final Javalin app;
 
-    /** Starts listening at once; {@code router} must be the executor's sample consumer. */
-    OpenAiServer(ServedModel model, OnlineEngine engine, LogprobRouter router, EngineMetrics metrics,
+    /** Starts listening at once. */
+    OpenAiServer(ServedModel model, OnlineEngine engine, EngineMetrics metrics,
             ServerConfig config) {
         this.model = model;
         this.engine = engine;
@@ -46,9 +46,9 @@ final class OpenAiServer {
         Envelope envelope = new Envelope(json, model.name());
         LogprobsJson logprobs = new LogprobsJson(model.tokenizer());
         Admission admission = new Admission(engine, config.maxWaiting());
-        GenerationHandler completions = new GenerationHandler(json, model, engine, admission, router,
+        GenerationHandler completions = new GenerationHandler(json, model, engine, admission,
                 new CompletionFormat(envelope, logprobs), parser::completion, disconnects);
-        GenerationHandler chat = new GenerationHandler(json, model, engine, admission, router,
+        GenerationHandler chat = new GenerationHandler(json, model, engine, admission,
                 new ChatFormat(envelope, logprobs), parser::chat, disconnects);
         TokenizeHandler tokenizer = new TokenizeHandler(json, model, parser);
         this.app = Javalin.create(c -> {

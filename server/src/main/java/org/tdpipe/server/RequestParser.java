@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.tdpipe.core.request.InvalidSamplingException;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.chat.ChatMessage;
 import org.tdpipe.model.chat.ChatTemplate;
@@ -128,10 +129,8 @@ final class RequestParser {
                     tokenIds(f, "stop_token_ids"),
                     stop,
                     topLogprobs);
-        } catch (IllegalArgumentException e) {
-            // SamplingParams names the field first: "top_p must be in (0, 1], got 2.0"
-            String message = e.getMessage();
-            throw ApiException.invalid(message.substring(0, Math.max(0, message.indexOf(' '))), message);
+        } catch (InvalidSamplingException e) {
+            throw ApiException.invalid(e.field(), e.getMessage());
         }
         return new GenerationRequest(prompts, sampling, n, stream, includeUsage, logprobs);
     }

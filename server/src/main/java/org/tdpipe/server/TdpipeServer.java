@@ -1,7 +1,6 @@
 package org.tdpipe.server;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.OnlineEngine;
 import org.tdpipe.core.engine.StopChecker;
@@ -9,7 +8,6 @@ import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.metrics.EngineMetrics;
 import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.sched.PolicyContext;
-import org.tdpipe.model.llama.StepOutput;
 
 /**
  * A running {@code tdpipe serve}: the pipeline, the {@link OnlineEngine} driving it and the HTTP API
@@ -20,10 +18,10 @@ public final class TdpipeServer implements AutoCloseable {
     /** Extra time for the last responses to be written and the last batches to return after the shutdown timeout. */
     static final Duration GRACE = Duration.ofSeconds(10);
 
-    /** Opens the pipeline with a KV cache of {@code numBlocks} blocks; {@code onOutput} gets every batch's samples. */
+    /** Opens the pipeline with a KV cache of {@code numBlocks} blocks of {@code blockSize} tokens. */
     @FunctionalInterface
     public interface PipelineOpener {
-        PipelineExecutor open(int numBlocks, int blockSize, Consumer<StepOutput> onOutput);
+        PipelineExecutor open(int numBlocks, int blockSize);
     }
 
     private final PipelineExecutor executor;
@@ -47,8 +45,7 @@ public final class TdpipeServer implements AutoCloseable {
             throw new IllegalArgumentException("the KV cache has " + setup.numBlocks() + " blocks but one full-context sequence ("
                     + model.contextLength() + " tokens) needs " + sequenceBlocks);
         }
-        LogprobRouter router = new LogprobRouter();
-        PipelineExecutor executor = pipeline.open(setup.numBlocks(), setup.blockSize(), router);
+        PipelineExecutor executor = pipeline.open(setup.numBlocks(), setup.blockSize());
         EngineMetrics metrics = metricsOf(model, executor, setup.predictor());
         OnlineEngine engine;
         try {
@@ -62,7 +59,7 @@ public final class TdpipeServer implements AutoCloseable {
             throw e;
         }
         try {
-            return new TdpipeServer(executor, engine, new OpenAiServer(model, engine, router, metrics, config));
+            return new TdpipeServer(executor, engine, new OpenAiServer(model, engine, metrics, config));
         } catch (RuntimeException e) { // e.g. the port is taken
             stopEngine(engine);
             executor.close();

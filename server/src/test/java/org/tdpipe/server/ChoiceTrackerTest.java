@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
@@ -39,7 +40,7 @@ class ChoiceTrackerTest {
     private int feed(ChoiceTracker tracker, Request request, String text) {
         int[] ids = tokenizer.encode(text, false);
         for (int i = 0; i < ids.length; i++) {
-            if (!tracker.onToken(request, ids[i])) {
+            if (!tracker.onToken(request, SampledToken.withoutLogprobs(ids[i]))) {
                 return i + 1;
             }
         }
@@ -65,12 +66,12 @@ class ChoiceTrackerTest {
         Request r = request(List.of());
         ChoiceTracker tracker = tracker(List.of());
         int[] ids = tokenizer.encode("aé", false); // 'a', then the two bytes of 'é'
-        tracker.onToken(r, ids[0]);
-        tracker.onToken(r, ids[1]);
+        tracker.onToken(r, SampledToken.withoutLogprobs(ids[0]));
+        tracker.onToken(r, SampledToken.withoutLogprobs(ids[1]));
         assertEquals("a", streamedText(), "half a character is held back");
-        tracker.onToken(r, ids[2]);
+        tracker.onToken(r, SampledToken.withoutLogprobs(ids[2]));
         assertEquals("aé", streamedText());
-        tracker.onToken(r, tokenizer.eosId());
+        tracker.onToken(r, SampledToken.withoutLogprobs(tokenizer.eosId()));
         assertEquals("aé", streamedText(), "EOS adds no text");
         r.markFinished(FinishReason.STOP, 0);
         tracker.onFinished(r);

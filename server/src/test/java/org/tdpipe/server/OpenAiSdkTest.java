@@ -189,6 +189,52 @@ class OpenAiSdkTest {
         assertEquals(2, content.get(0).topLogprobs().size());
     }
 
+    /** The tokens and log-probabilities (the chosen one's, then the top ones') a streamed, seeded completion reports. */
+    private record StreamedLogprobs(List<String> tokens, List<Double> logprobs) {
+        static StreamedLogprobs of(String prompt, long seed) {
+            List<String> tokens = new ArrayList<>();
+            List<Double> logprobs = new ArrayList<>();
+            try (StreamResponse<Completion> stream = client.completions().createStreaming(
+                    completion(prompt, 32).temperature(1.0).seed(seed).logprobs(3).build())) {
+                stream.stream().forEach(chunk -> chunk.choices().forEach(ch -> ch.logprobs().ifPresent(lp -> {
+                    for (int i = 0; i < lp.tokens().orElseThrow().size(); i++) {
+                        tokens.add(lp.tokens().orElseThrow().get(i));
+                        logprobs.add(lp.tokenLogprobs().orElseThrow().get(i));
+                        lp.topLogprobs().orElseThrow().get(i)._additionalProperties().forEach((token, value) -> {
+                            tokens.add(token);
+                            logprobs.add(((Number) value.asNumber().orElseThrow()).doubleValue());
+                        });
+                    }
+                })));
+            }
+            return new StreamedLogprobs(tokens, logprobs);
+        }
+    }
+
+    @Test
+    void aSeededStreamedRequestHasTheSameLogprobsAloneAndAmongOthers() throws Exception {
+        StreamedLogprobs alone = StreamedLogprobs.of(PROMPT, 11);
+        assertEquals(32 * 4, alone.logprobs().size(), "each token with its 3 most likely");
+        StreamedLogprobs again;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<StreamedLogprobs>> others = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                long seed = i;
+                others.add(pool.submit(() -> StreamedLogprobs.of("Lily had a " + seed, seed)));
+            }
+            Future<StreamedLogprobs> amongOthers = pool.submit(() -> StreamedLogprobs.of(PROMPT, 11));
+            for (Future<StreamedLogprobs> other : others) {
+                assertEquals(32 * 4, other.get().logprobs().size());
+            }
+            again = amongOthers.get();
+        }
+        assertEquals(alone.tokens(), again.tokens());
+        for (int i = 0; i < alone.logprobs().size(); i++) {
+            // the Vector API leaves a float reduction's order open: kernels compiled meanwhile may round the last bits anew
+            assertEquals(alone.logprobs().get(i), again.logprobs().get(i), 1e-5, "log-probability " + i);
+        }
+    }
+
     @Test
     void sixtyFourConcurrentStreamsAllMatchTheirGreedyOutput() throws Exception {
         List<String> prompts = IntStream.range(0, 8).mapToObj(i -> "Once upon a time there was a " + List.of(

@@ -55,10 +55,10 @@ final class Stories260KServer implements AutoCloseable {
         ServedModel model = new ServedModel(MODEL, source.location(), source.tokenizer(), source.config().contextLength(),
                 ChatTemplate.forModel(source, Optional.of(CHAT_TEMPLATE)), Instant.now().getEpochSecond());
         OraclePredictor predictor = new OraclePredictor();
-        this.server = TdpipeServer.start(model, (blocks, blockSize, onOutput) -> {
+        this.server = TdpipeServer.start(model, (blocks, blockSize) -> {
             gated[0] = new GatedExecutor(LocalExecutor.open(source,
                     LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), 2),
-                    new StageResources(blocks, blockSize, 1, 0), BatchDeadline.AUTO, onOutput));
+                    new StageResources(blocks, blockSize, 1, 0), BatchDeadline.AUTO));
             return gated[0];
         }, new EngineSetup(Policies.parse(policy), predictor, null, BLOCKS, 16),
                 recorder,

@@ -1,5 +1,7 @@
 package org.tdpipe.sim;
 
+import java.util.Collections;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.exec.VirtualPipelineExecutor;
@@ -59,10 +61,6 @@ public final class SimulatedExecutor extends VirtualPipelineExecutor {
 
     @Override
     protected StepResult complete(StepBatch batch) {
-        int[] tokens = new int[batch.seqs().size()];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = batch.seqs().get(i).samples() ? SAMPLED_TOKEN : StepResult.NO_TOKEN;
-        }
-        return StepResult.ok(batch, tokens);
+        return StepResult.ok(batch, Collections.nCopies(batch.numSampled(), SampledToken.withoutLogprobs(SAMPLED_TOKEN)));
     }
 }

@@ -54,7 +54,7 @@ class SimulatedExecutorTest {
         StepResult second = ex.next(Long.MAX_VALUE).orElseThrow();
         assertEquals(2, second.batch().id());
         assertEquals(44_700, ex.clock().nanos());
-        assertEquals(SimulatedExecutor.SAMPLED_TOKEN, second.tokens()[0]);
+        assertEquals(SimulatedExecutor.SAMPLED_TOKEN, second.sampled().get(0).token());
     }
 
     @Test
@@ -92,7 +92,7 @@ class SimulatedExecutorTest {
         SimulatedExecutor ex = new SimulatedExecutor(1, 1, COST, HOP, 0);
         Request r = new Request(1, "r", new int[100], SamplingParams.fixedLength(4), 0);
         ex.submit(new StepBatch(1, Phase.PREFILL, List.of(new ScheduledSeq(r, 0, 50, false)), 0));
-        assertEquals(StepResult.NO_TOKEN, ex.next(Long.MAX_VALUE).orElseThrow().tokens()[0]);
+        assertEquals(List.of(), ex.next(Long.MAX_VALUE).orElseThrow().sampled());
     }
 
     /** Submits batches of the given sizes, keeping the pipeline full, and returns spans and completion order. */

@@ -1,5 +1,6 @@
 package org.tdpipe.core.engine;
 
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.Request;
 
 /** Streams results out of the engine thread (to a client, a file, a progress bar). */
@@ -8,10 +9,11 @@ public interface EngineListener {
     };
 
     /**
-     * A token was appended to {@code request}. Return false to finish it now with reason STOP —
-     * how a front-end that owns the tokenizer enforces stop strings.
+     * {@code token} (with its log-probabilities, as the executor returned it) was appended to
+     * {@code request}. Return false to finish it now with reason STOP — how a front-end that owns
+     * the tokenizer enforces stop strings.
      */
-    default boolean onToken(Request request, int token) {
+    default boolean onToken(Request request, SampledToken token) {
         return true;
     }
 
@@ -23,7 +25,7 @@ public interface EngineListener {
     static EngineListener both(EngineListener first, EngineListener second) {
         return new EngineListener() {
             @Override
-            public boolean onToken(Request request, int token) {
+            public boolean onToken(Request request, SampledToken token) {
                 boolean firstGoesOn = first.onToken(request, token);
                 return second.onToken(request, token) && firstGoesOn;
             }

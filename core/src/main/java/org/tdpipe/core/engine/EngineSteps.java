@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
@@ -114,8 +115,8 @@ final class EngineSteps {
         long now = clock.nanos();
         StepBatch batch = result.batch();
         List<Request> finished = new ArrayList<>();
-        for (int i = 0; i < batch.seqs().size(); i++) {
-            ScheduledSeq seq = batch.seqs().get(i);
+        int sampled = 0;
+        for (ScheduledSeq seq : batch.seqs()) {
             Request r = seq.request();
             if (abortOnReturn.remove(r)) {
                 r.markFinished(FinishReason.ABORT, now);
@@ -131,9 +132,9 @@ final class EngineSteps {
             if (!seq.samples()) {
                 continue;
             }
-            int token = result.tokens()[i];
-            r.appendToken(token, now);
-            FinishReason reason = listener.onToken(r, token) ? stopChecker.check(r, token) : FinishReason.STOP;
+            SampledToken token = result.sampled().get(sampled++);
+            r.appendToken(token.token(), now);
+            FinishReason reason = listener.onToken(r, token) ? stopChecker.check(r, token.token()) : FinishReason.STOP;
             if (reason != null) {
                 r.markFinished(reason, now);
                 finished.add(r);

@@ -15,8 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.PipelineExecutor;
-import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
@@ -30,8 +29,10 @@ import org.tdpipe.core.sched.SchedulerStats;
  * loop on its own thread, for requests submitted and aborted from any thread while it runs.
  * Submissions and aborts go through an inbox the loop drains between steps, so every scheduling
  * structure stays owned by the loop thread. Each request has its own {@link EngineListener} (called
- * on the loop thread); an engine-wide listener (metrics) sees every request too (a finish before the request's own listener), and a stats
- * callback gets the policy's {@link SchedulerStats} after every completed step.
+ * on the loop thread); an engine-wide listener (metrics) sees every request too — each token after
+ * the request's own listener, the finish before it, so that metrics count a request before its
+ * client hears it ended — and a stats callback gets the policy's {@link SchedulerStats} after every
+ * completed step.
  */
 public final class OnlineEngine {
     /**
@@ -55,16 +56,17 @@ public final class OnlineEngine {
     private record Shutdown(long deadlineNanos) implements Command {
     }
 
-    /** A request the loop holds, with its listener; {@code started} once launched in a batch. */
-    private static final class Live {
-        final Request request;
-        final EngineListener listener;
-        boolean started;
+    /** A request the loop holds, with its listener. */
+    private record Live(Request request, EngineListener listener) {
+    }
 
-        Live(Request request, EngineListener listener) {
-            this.request = request;
-            this.listener = listener;
-        }
+    /**
+     * What other threads see of the requests the loop holds, recounted from their states after
+     * every change the loop makes (so it cannot drift): those waiting to run (not launched yet, or
+     * preempted) and all of them.
+     */
+    private record Counts(int waiting, int held) {
+        static final Counts NONE = new Counts(0, 0);
     }
 
     private final PipelineExecutor executor;
@@ -76,14 +78,13 @@ public final class OnlineEngine {
     private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
     private final Map<Long, Live> live = new HashMap<>();
     private final AtomicLong nextId = new AtomicLong();
-    private final AtomicInteger notStarted = new AtomicInteger();
-    private final AtomicInteger unfinished = new AtomicInteger();
+    /** Submissions not yet taken from the inbox into {@link #counts} (the loop subtracts them once counted there). */
+    private final AtomicInteger submitted = new AtomicInteger();
     private final Thread thread;
     private volatile SchedulerStats stats;
-    /** Preempted requests waiting to run again (loop-published); {@link #notStarted} counts the others. */
-    private volatile int waitingAgain;
-    /** Requests handed to the policy and not yet started (loop thread only). */
-    private int admittedNotStarted;
+    private volatile Counts counts = Counts.NONE;
+    /** Submissions the loop took from the inbox since it last published {@link #counts} (loop thread only). */
+    private int taken;
     private volatile Throwable failure;
     private boolean accepting = true;
     private long shutdownDeadline = Long.MAX_VALUE;
@@ -96,7 +97,7 @@ public final class OnlineEngine {
         this.engineListener = engineListener;
         this.onStepStats = onStepStats;
         this.clock = executor.clock();
-        this.steps = new EngineSteps(executor, policy, predictor, stopChecker, dispatcher(), this::started);
+        this.steps = new EngineSteps(executor, policy, predictor, stopChecker, dispatcher(), batch -> publish());
         this.stats = policy.stats();
         this.thread = new Thread(this::loop, "tdpipe-engine");
         thread.setDaemon(true);
@@ -105,7 +106,7 @@ public final class OnlineEngine {
     /**
      * Starts the loop over {@code executor} (which it then drives alone until {@link #shutdown}).
      *
-     * @param engineListener sees every request's tokens and finish after its own listener (metrics)
+     * @param engineListener sees every request (metrics): each token after the request's own listener, the finish before it
      * @param onStepStats gets the policy's counters after every completed batch, on the loop thread
      */
     public static OnlineEngine start(PipelineExecutor executor, SchedulerPolicy policy, LengthPredictor predictor,
@@ -133,8 +134,7 @@ public final class OnlineEngine {
                 throw new RejectedExecutionException(failure != null
                         ? "the engine failed: " + failure.getMessage() : "the engine is shutting down");
             }
-            notStarted.incrementAndGet();
-            unfinished.incrementAndGet();
+            submitted.incrementAndGet();
             inbox.add(new Submit(request, listener));
         }
     }
@@ -172,12 +172,12 @@ public final class OnlineEngine {
      * waiting to run again (vLLM's {@code num_requests_waiting}). This is the admission queue.
      */
     public int numWaiting() {
-        return notStarted.get() + waitingAgain;
+        return submitted.get() + counts.waiting();
     }
 
     /** Requests submitted and not yet finished. */
     public int numUnfinished() {
-        return unfinished.get();
+        return submitted.get() + counts.held();
     }
 
     /** Whether new requests are accepted. */
@@ -201,7 +201,7 @@ public final class OnlineEngine {
                     shutdownDeadline = Long.MAX_VALUE;
                 }
                 steps.launchWhileSlotsFree();
-                publish(policy.stats());
+                publish();
                 if (executor.inFlight() == 0) {
                     steps.requireProgress();
                     if (shuttingDown && live.isEmpty()) {
@@ -216,7 +216,7 @@ public final class OnlineEngine {
                 }
                 long deadline = executor.hasFreeSlot() ? clock.nanos() + FREE_SLOT_WAIT_NANOS : Long.MAX_VALUE;
                 if (steps.completeNext(Math.min(deadline, shutdownDeadline))) {
-                    onStepStats.accept(publish(policy.stats()));
+                    onStepStats.accept(publish());
                 }
             }
         } catch (InterruptedException e) {
@@ -226,10 +226,20 @@ public final class OnlineEngine {
         }
     }
 
-    /** The policy's waiting requests that were admitted and are not new are the preempted ones. */
-    private SchedulerStats publish(SchedulerStats now) {
+    /**
+     * Publishes the policy's stats and the counts of the requests held, then stops counting the
+     * submissions taken since the last time as pending (after, so that none is ever counted nowhere).
+     */
+    private SchedulerStats publish() {
+        SchedulerStats now = policy.stats();
         stats = now;
-        waitingAgain = Math.max(0, now.waiting() - admittedNotStarted);
+        int waiting = 0;
+        for (Live l : live.values()) {
+            waiting += l.request().status() == RequestStatus.WAITING ? 1 : 0;
+        }
+        counts = new Counts(waiting, live.size());
+        submitted.addAndGet(-taken);
+        taken = 0;
         return now;
     }
 
@@ -237,13 +247,13 @@ public final class OnlineEngine {
         switch (command) {
             case Submit s -> {
                 live.put(s.request().id(), new Live(s.request(), s.listener()));
-                admittedNotStarted++;
+                taken++;
                 steps.admit(s.request());
             }
             case Abort a -> {
                 Live l = live.get(a.requestId());
                 if (l != null) {
-                    steps.abort(l.request);
+                    steps.abort(l.request());
                 }
             }
             case Shutdown s -> {
@@ -255,18 +265,7 @@ public final class OnlineEngine {
 
     private void abortAll() {
         for (Live l : new ArrayList<>(live.values())) {
-            steps.abort(l.request);
-        }
-    }
-
-    private void started(StepBatch batch) {
-        for (ScheduledSeq seq : batch.seqs()) {
-            Live l = live.get(seq.request().id());
-            if (l != null && !l.started) {
-                l.started = true;
-                notStarted.decrementAndGet();
-                admittedNotStarted--;
-            }
+            steps.abort(l.request());
         }
     }
 
@@ -274,21 +273,16 @@ public final class OnlineEngine {
     private EngineListener dispatcher() {
         return new EngineListener() {
             @Override
-            public boolean onToken(Request request, int token) {
-                boolean go = live.get(request.id()).listener.onToken(request, token);
+            public boolean onToken(Request request, SampledToken token) {
+                boolean go = live.get(request.id()).listener().onToken(request, token);
                 return engineListener.onToken(request, token) && go;
             }
 
             @Override
             public void onFinished(Request request) {
                 Live l = live.remove(request.id());
-                if (!l.started) {
-                    notStarted.decrementAndGet();
-                    admittedNotStarted--;
-                }
-                unfinished.decrementAndGet();
                 engineListener.onFinished(request);
-                l.listener.onFinished(request);
+                l.listener().onFinished(request);
             }
         };
     }
@@ -302,19 +296,19 @@ public final class OnlineEngine {
         for (Command c = inbox.poll(); c != null; c = inbox.poll()) {
             if (c instanceof Submit s) {
                 live.put(s.request().id(), new Live(s.request(), s.listener()));
+                taken++;
             }
         }
         String message = "engine failed: " + error;
         for (Live l : new ArrayList<>(live.values())) {
-            live.remove(l.request.id());
-            if (l.request.status() != RequestStatus.FINISHED) {
-                l.request.markFinished(FinishReason.ERROR, message, clock.nanos());
+            live.remove(l.request().id());
+            if (l.request().status() != RequestStatus.FINISHED) {
+                l.request().markFinished(FinishReason.ERROR, message, clock.nanos());
             }
-            if (!l.started) {
-                notStarted.decrementAndGet();
-            }
-            unfinished.decrementAndGet();
-            l.listener.onFinished(l.request);
+            l.listener().onFinished(l.request());
         }
+        counts = Counts.NONE;
+        submitted.addAndGet(-taken);
+        taken = 0;
     }
 }

@@ -4,23 +4,26 @@ import java.util.List;
 import org.tdpipe.core.request.Request;
 
 /**
- * What comes back to the controller when a batch leaves the last stage.
+ * What comes back to the controller when a batch leaves the last stage (vLLM's
+ * {@code ModelRunnerOutput}).
  *
- * @param tokens the sampled token for each sequence of the batch, in batch order ({@link #NO_TOKEN}
- *     for sequences that do not sample)
+ * @param sampled the token sampled for each sequence of the batch that samples, in batch order,
+ *     with its log-probabilities; empty when the batch failed
  * @param error non-null when the batch failed as a whole (e.g. a stage worker died): its requests
  *     finish with this error and the engine carries on with the others
  * @param lostWithIt requests outside this batch whose state on the pipeline was lost with it (the
  *     KV cache of a broken pipeline): those not in flight fail with the error at once, so that no
  *     later batch mixes them with requests that can still run
  */
-public record StepResult(StepBatch batch, int[] tokens, String error, List<Request> lostWithIt) {
-    public static final int NO_TOKEN = -1;
-
+public record StepResult(StepBatch batch, List<SampledToken> sampled, String error, List<Request> lostWithIt) {
     public StepResult {
-        if (error == null && tokens.length != batch.seqs().size()) {
-            throw new IllegalArgumentException("batch " + batch.id() + " has " + batch.seqs().size()
-                    + " sequences but " + tokens.length + " tokens came back");
+        sampled = List.copyOf(sampled);
+        if (error == null && sampled.size() != batch.numSampled()) {
+            throw new IllegalArgumentException("batch " + batch.id() + " samples " + batch.numSampled()
+                    + " sequences but " + sampled.size() + " tokens came back");
+        }
+        if (error != null && !sampled.isEmpty()) {
+            throw new IllegalArgumentException("batch " + batch.id() + " failed: no tokens come back with it");
         }
         if (error == null && !lostWithIt.isEmpty()) {
             throw new IllegalArgumentException("batch " + batch.id() + " succeeded: nothing was lost with it");
@@ -28,8 +31,8 @@ public record StepResult(StepBatch batch, int[] tokens, String error, List<Reque
         lostWithIt = List.copyOf(lostWithIt);
     }
 
-    public static StepResult ok(StepBatch batch, int[] tokens) {
-        return new StepResult(batch, tokens, null, List.of());
+    public static StepResult ok(StepBatch batch, List<SampledToken> sampled) {
+        return new StepResult(batch, sampled, null, List.of());
     }
 
     public static StepResult failed(StepBatch batch, String error) {
@@ -37,7 +40,7 @@ public record StepResult(StepBatch batch, int[] tokens, String error, List<Reque
     }
 
     public static StepResult failed(StepBatch batch, String error, List<Request> lostWithIt) {
-        return new StepResult(batch, new int[0], error, lostWithIt);
+        return new StepResult(batch, List.of(), error, lostWithIt);
     }
 
     public boolean failed() {

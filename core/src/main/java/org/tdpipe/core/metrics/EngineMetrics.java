@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.exec.Clock;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.SchedulerStats;
@@ -109,7 +110,7 @@ public final class EngineMetrics implements EngineListener {
 
     /** Time to first token on a request's first token, inter-token latency after it; never stops a request. */
     @Override
-    public boolean onToken(Request request, int token) {
+    public boolean onToken(Request request, SampledToken token) {
         long now = request.lastTokenNanos();
         synchronized (lock) {
             generationTokens++;

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Per-request generation parameters, as vLLM's {@code SamplingParams}. Validated on construction so
- * a bad request fails alone with a message naming the field.
+ * a bad request fails alone with an {@link InvalidSamplingException} naming the field.
  *
  * @param seed per-request sampling seed, or {@code null} for engine-chosen randomness
  * @param logprobs number of top log-probabilities to return per token (0 = none)
@@ -81,7 +81,7 @@ public record SamplingParams(
 
     private static void require(boolean ok, String field, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(field + " " + message);
+            throw new InvalidSamplingException(field, message);
         }
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.ForwardingPipelineExecutor;
 import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.predict.OraclePredictor;
@@ -58,8 +59,8 @@ class EngineTest {
         SamplingParams stopAt = new SamplingParams(50, 0, 1, -1, 0, null, 1, 0, 0, false, List.of(), List.of(), 0);
         EngineListener listener = new EngineListener() {
             @Override
-            public boolean onToken(Request request, int token) {
-                stopOnThree.add(token);
+            public boolean onToken(Request request, SampledToken token) {
+                stopOnThree.add(token.token());
                 return request.numOutputTokens() < 3; // a front-end's stop string matched at the third token
             }
         };

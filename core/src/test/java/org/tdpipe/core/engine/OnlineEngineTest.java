@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.predict.OraclePredictor;
 import org.tdpipe.core.request.FinishReason;
@@ -44,8 +45,8 @@ class OnlineEngineTest {
         final AtomicInteger finishes = new AtomicInteger();
 
         @Override
-        public boolean onToken(Request request, int token) {
-            tokens.add(token);
+        public boolean onToken(Request request, SampledToken token) {
+            tokens.add(token.token());
             return true;
         }
 
@@ -182,7 +183,7 @@ class OnlineEngineTest {
         start(executor, policy);
         Recorder rec = new Recorder() {
             @Override
-            public boolean onToken(Request request, int token) {
+            public boolean onToken(Request request, SampledToken token) {
                 if (tokens.size() == 2) {
                     engine.abort(request.id()); // handled before the request is launched again
                 }
@@ -224,7 +225,7 @@ class OnlineEngineTest {
         AtomicInteger steps = new AtomicInteger();
         EngineListener metrics = new EngineListener() {
             @Override
-            public boolean onToken(Request request, int token) {
+            public boolean onToken(Request request, SampledToken token) {
                 tokens.incrementAndGet();
                 return true;
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.WallClock;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
@@ -70,7 +71,7 @@ class EngineMetricsConcurrencyTest {
             r.markRunning(clock.nanos());
             for (int t = 0; t < TOKENS_PER_REQUEST; t++) {
                 r.appendToken(t, clock.nanos());
-                metrics.onToken(r, t);
+                metrics.onToken(r, SampledToken.withoutLogprobs(t));
             }
             long now = clock.nanos();
             r.markFinished(FinishReason.STOP, now);

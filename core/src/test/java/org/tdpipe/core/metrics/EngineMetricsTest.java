@@ -15,6 +15,7 @@ import org.tdpipe.core.engine.Engine;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.VirtualClock;
 import org.tdpipe.core.predict.OraclePredictor;
 import org.tdpipe.core.request.FinishReason;
@@ -53,7 +54,7 @@ class EngineMetricsTest {
     /** Appends a token at {@code ms} and tells the metrics, as the engine does. */
     private static void token(EngineMetrics metrics, Request r, long ms) {
         r.appendToken(7, ms * MS);
-        metrics.onToken(r, 7);
+        metrics.onToken(r, SampledToken.withoutLogprobs(7));
     }
 
     private static void finish(EngineMetrics metrics, Request r, FinishReason reason, long ms) {

@@ -12,6 +12,7 @@ import org.tdpipe.core.engine.Engine;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.engine.StopChecker;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.testing.FakePipelineExecutor;
@@ -64,8 +65,8 @@ public final class PolicyInvariants {
         Map<Long, List<Integer>> streamed = new HashMap<>();
         EngineListener listener = new EngineListener() {
             @Override
-            public boolean onToken(Request request, int token) {
-                streamed.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(token);
+            public boolean onToken(Request request, SampledToken token) {
+                streamed.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(token.token());
                 return true;
             }
 

@@ -1,5 +1,8 @@
 package org.tdpipe.core.testing;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
@@ -43,11 +46,12 @@ public final class FakePipelineExecutor extends VirtualPipelineExecutor {
 
     @Override
     protected StepResult complete(StepBatch batch) {
-        int[] tokens = new int[batch.seqs().size()];
-        for (int i = 0; i < tokens.length; i++) {
-            ScheduledSeq seq = batch.seqs().get(i);
-            tokens[i] = seq.samples() ? nextToken(seq.request().tokens(0, seq.start() + seq.numTokens())) : StepResult.NO_TOKEN;
+        List<SampledToken> sampled = new ArrayList<>();
+        for (ScheduledSeq seq : batch.seqs()) {
+            if (seq.samples()) {
+                sampled.add(SampledToken.withoutLogprobs(nextToken(seq.request().tokens(0, seq.start() + seq.numTokens()))));
+            }
         }
-        return StepResult.ok(batch, tokens);
+        return StepResult.ok(batch, sampled);
     }
 }

@@ -9,20 +9,20 @@ import org.tdpipe.core.exec.Phase;
  * launches when batch i − P returns (or later, if asked), never before batch i − 1, and enters
  * stage k + 1 when it leaves stage k and that stage is free. Durations are per stage.
  */
-final class ClosedLoopPipeline {
+public final class ClosedLoopPipeline {
     private final int stages;
     private final Timeline timeline;
     private final long[] stageFree;
     private final List<Long> launched = new ArrayList<>();
     private final List<Long> done = new ArrayList<>();
 
-    ClosedLoopPipeline(int stages) {
+    public ClosedLoopPipeline(int stages) {
         this.stages = stages;
         this.timeline = new Timeline(stages);
         this.stageFree = new long[stages];
     }
 
-    ClosedLoopPipeline run(int batches, Phase phase, long stageNanos) {
+    public ClosedLoopPipeline run(int batches, Phase phase, long stageNanos) {
         for (int i = 0; i < batches; i++) {
             launch(phase, stageNanos, 0);
         }
@@ -30,7 +30,7 @@ final class ClosedLoopPipeline {
     }
 
     /** Launches the next batch no earlier than {@code notBeforeNanos}; returns its id. */
-    long launch(Phase phase, long stageNanos, long notBeforeNanos) {
+    public long launch(Phase phase, long stageNanos, long notBeforeNanos) {
         long id = done.size();
         long launch = Math.max(id == 0 ? 0 : launched.get((int) id - 1), notBeforeNanos);
         if (id >= stages) {
@@ -49,21 +49,21 @@ final class ClosedLoopPipeline {
     }
 
     /** When batch {@code id} was launched (it may start on stage 0 later, behind earlier batches). */
-    long launchNanos(long id) {
+    public long launchNanos(long id) {
         return launched.get((int) id);
     }
 
     /** When batch {@code id} would have launched without delays: when batch id − P returned. */
-    long slotFreeNanos(long id) {
+    public long slotFreeNanos(long id) {
         return id < stages ? 0 : done.get((int) id - stages);
     }
 
-    Timeline timeline() {
+    public Timeline timeline() {
         return timeline;
     }
 
     /** When the last batch leaves the last stage. */
-    long makespan() {
+    public long makespan() {
         return stageFree[stages - 1];
     }
 }

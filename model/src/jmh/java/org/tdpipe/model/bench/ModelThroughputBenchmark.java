@@ -2,6 +2,7 @@ package org.tdpipe.model.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,15 +17,20 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tdpipe.core.exec.Phase;
-import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.exec.StepBatch;
-import org.tdpipe.core.kv.BlockManager;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.dummy.DummyModelSource;
-import org.tdpipe.model.llama.LocalModelRunner;
-import org.tdpipe.model.llama.RunnerOptions;
-import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.format.ModelConfig;
+import org.tdpipe.model.llama.KvCache;
+import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.model.llama.LlamaStage;
+import org.tdpipe.model.llama.StageWeights;
+import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.Ints;
+import org.tdpipe.model.step.SamplingSettings;
+import org.tdpipe.model.step.SequenceStart;
+import org.tdpipe.model.step.SequenceStep;
+import org.tdpipe.model.step.SequenceTable;
+import org.tdpipe.model.step.StepInput;
+import org.tdpipe.model.tensor.Parallel;
 
 /**
  * End-to-end steps of a dummy model on all cores: a prefill of {@code batch} prompts of
@@ -49,43 +55,53 @@ public class ModelThroughputBenchmark {
     public String phase;
 
     private DummyModelSource source;
-    private LocalModelRunner runner;
-    private StepBatch step;
+    private Parallel parallel;
+    private LlamaStage stage;
+    private BatchLayout layout;
 
     @Setup
     public void setUp() {
         source = DummyModelSource.open(model);
+        ModelConfig c = source.config();
         int blocksPerSeq = (PROMPT + 1 + 15) / 16;
-        runner = new LocalModelRunner(source, RunnerOptions.defaults(batch * blocksPerSeq));
-        BlockManager blocks = new BlockManager(batch * blocksPerSeq, 16, 0);
-        List<ScheduledSeq> prefill = new ArrayList<>();
-        List<ScheduledSeq> decode = new ArrayList<>();
+        parallel = Parallel.allCores();
+        KvCache cache = new KvCache(c.numLayers(), batch * blocksPerSeq, 16, c.numKvHeads() * c.headDim());
+        stage = new LlamaStage(c, StageWeights.load(source, new LayerRange(0, c.numLayers(), c.numLayers())), cache, parallel);
+        List<SequenceStep> prefill = new ArrayList<>();
+        List<SequenceStep> decode = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
             int[] prompt = new int[PROMPT];
             for (int t = 0; t < PROMPT; t++) {
                 prompt[t] = 3 + (i * 31 + t * 7) % 250;
             }
-            Request r = new Request(i, "bench-" + i, prompt, SamplingParams.fixedLength(1000), 0);
-            blocks.ensureCapacity(r, PROMPT + 1);
-            r.markRunning(0);
-            prefill.add(new ScheduledSeq(r, 0, PROMPT, true));
-            decode.add(new ScheduledSeq(r, PROMPT - 1, 1, true));
+            int[] blocks = new int[blocksPerSeq];
+            for (int b = 0; b < blocksPerSeq; b++) {
+                blocks[b] = i * blocksPerSeq + b;
+            }
+            prefill.add(new SequenceStep(i, 0, Ints.of(prompt), Ints.of(blocks), true,
+                    Optional.of(new SequenceStart("bench-" + i, PROMPT, SamplingSettings.GREEDY, Ints.EMPTY))));
+            decode.add(new SequenceStep(i, PROMPT, Ints.of(prompt[0]), Ints.EMPTY, true, Optional.empty()));
         }
-        StepBatch prefillBatch = new StepBatch(0, Phase.PREFILL, prefill, 0);
-        runner.execute(prefillBatch);
-        // decoding re-feeds the last prompt token at the same position: the same work every call
-        step = phase.equals("prefill") ? prefillBatch : new StepBatch(1, Phase.DECODE, decode, 0);
+        SequenceTable table = new SequenceTable(16, c.contextLength());
+        BatchLayout prefillLayout = table.apply(new StepInput(0, Phase.PREFILL, 0, prefill, List.of()));
+        run(prefillLayout);
+        // a decode step re-run feeds the same position again: the same work every call
+        layout = phase.equals("prefill") ? prefillLayout : table.apply(new StepInput(1, Phase.DECODE, 0, decode, List.of()));
+    }
+
+    private float[] run(BatchLayout l) {
+        return stage.logits(l, stage.forward(l, stage.embed(l)));
     }
 
     @TearDown
     public void tearDown() {
-        runner.close();
+        parallel.close();
         source.close();
     }
 
     @Benchmark
-    public StepOutput step() {
-        return runner.execute(step);
+    public float[] step() {
+        return run(layout);
     }
 
     /** Tokens fed by one {@link #step}. */

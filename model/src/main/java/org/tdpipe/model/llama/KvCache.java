@@ -1,5 +1,7 @@
 package org.tdpipe.model.llama;
 
+import org.tdpipe.model.step.BatchLayout;
+
 /**
  * The paged KV cache of one stage: for each of its layers a pool of {@code numBlocks} blocks of
  * {@code blockSize} token slots, each slot holding a token's keys (or values) for all KV heads.
@@ -69,10 +71,10 @@ public final class KvCache {
 
     /** Fails naming the request when a block table of the batch holds a block number outside this cache. */
     void requireBlocksInRange(BatchLayout layout) {
-        for (int s = 0; s < layout.batch().seqs().size(); s++) {
+        for (int s = 0; s < layout.numSeqs(); s++) {
             for (int b : layout.blockTable(s)) {
                 if (b < 0 || b >= numBlocks) {
-                    throw new IllegalArgumentException("request " + layout.batch().seqs().get(s).request().externalId()
+                    throw new IllegalArgumentException("request " + layout.externalId(s)
                             + ": block " + b + " is outside the KV cache of " + numBlocks + " blocks");
                 }
             }

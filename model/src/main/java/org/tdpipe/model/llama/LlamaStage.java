@@ -1,6 +1,7 @@
 package org.tdpipe.model.llama;
 
 import org.tdpipe.model.format.ModelConfig;
+import org.tdpipe.model.step.BatchLayout;
 import org.tdpipe.model.tensor.Matrix;
 import org.tdpipe.model.tensor.Parallel;
 import org.tdpipe.model.tensor.Vectors;
@@ -54,7 +55,7 @@ public final class LlamaStage {
         for (int row = 0; row < layout.numTokens(); row++) {
             int token = layout.token(row);
             if (token < 0 || token >= config.vocabSize()) {
-                throw new IllegalArgumentException("request " + layout.batch().seqs().get(layout.seqOfRow(row)).request().externalId()
+                throw new IllegalArgumentException("request " + layout.externalId(layout.seqOfRow(row))
                         + ": token id " + token + " is outside the vocabulary of " + config.vocabSize());
             }
             embedding.readRow(token, x, row * dim);

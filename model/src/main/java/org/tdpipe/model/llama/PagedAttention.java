@@ -1,5 +1,6 @@
 package org.tdpipe.model.llama;
 
+import org.tdpipe.model.step.BatchLayout;
 import org.tdpipe.model.tensor.Parallel;
 import org.tdpipe.model.tensor.Vectors;
 

@@ -1,6 +1,7 @@
 package org.tdpipe.model.llama;
 
 import org.tdpipe.model.format.ModelConfig;
+import org.tdpipe.model.step.BatchLayout;
 
 /**
  * Rotary position embedding. Frequencies {@code theta^(-2i/headDim)}, optionally rescaled as in

@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.core.exec.SampledToken;
+import org.tdpipe.core.exec.TokenLogprob;
+import org.tdpipe.model.step.SampledSequence;
+import org.tdpipe.model.step.SamplingSettings;
 
 /**
- * Picks the next token from a row of logits with a request's {@link SamplingParams}: penalties,
+ * Picks the next token from a row of logits with a sequence's {@link SamplingSettings}: penalties,
  * then greedy argmax (temperature 0) or temperature → min-p → top-k → top-p → a categorical draw.
- * The draw depends only on the request's seed and the position being sampled, never on the batch,
- * so seeded generation is reproducible whatever runs beside it. Requests without a seed use one
- * derived from the sampler's seed and the request id.
+ * The draw depends only on the sequence's seed and the position being sampled, never on the batch,
+ * so seeded generation is reproducible whatever runs beside it. Sequences without a seed use one
+ * derived from the sampler's seed and the sequence id.
  */
 public final class Sampler {
     private final long defaultSeed;
@@ -22,26 +24,26 @@ public final class Sampler {
     }
 
     /**
-     * Samples token {@code position} (the context so far has {@code position} tokens) of
-     * {@code request} from {@code logits[offset, offset + vocab)}; the logits are not modified.
+     * Samples token {@code seq.position()} of {@code seq} from {@code logits[offset, offset + vocab)};
+     * the logits are not modified.
      */
-    public SampledToken sample(float[] logits, int offset, int vocab, Request request, int position) {
-        SamplingParams p = request.sampling();
+    public SampledToken sample(float[] logits, int offset, int vocab, SampledSequence seq) {
+        SamplingSettings p = seq.sampling();
         float[] work = Arrays.copyOfRange(logits, offset, offset + vocab);
-        if (Penalties.any(p)) {
-            Penalties.apply(work, 0, vocab, request, position);
+        if (p.hasPenalties()) {
+            Penalties.apply(work, vocab, seq);
         }
-        int token = p.isGreedy() ? argmax(work) : draw(work, p, random(request, position));
+        int token = p.isGreedy() ? argmax(work) : draw(work, p, random(seq));
         double logSumExp = logSumExp(logits, offset, vocab);
         List<TokenLogprob> top = topLogprobs(logits, offset, vocab, p.logprobs(), logSumExp);
         return new SampledToken(token, (float) (logits[offset + token] - logSumExp), top);
     }
 
-    private SplittableRandom random(Request request, int position) {
-        long seed = request.sampling().seed() != null
-                ? request.sampling().seed()
-                : new SplittableRandom(defaultSeed ^ request.id() * 0xBF58476D1CE4E5B9L).nextLong();
-        return new SplittableRandom(seed + position * 0x9E3779B97F4A7C15L);
+    private SplittableRandom random(SampledSequence seq) {
+        long seed = seq.sampling().seed() != null
+                ? seq.sampling().seed()
+                : new SplittableRandom(defaultSeed ^ seq.seqId() * 0xBF58476D1CE4E5B9L).nextLong();
+        return new SplittableRandom(seed + seq.position() * 0x9E3779B97F4A7C15L);
     }
 
     static int argmax(float[] x) {
@@ -54,7 +56,7 @@ public final class Sampler {
         return best;
     }
 
-    private static int draw(float[] logits, SamplingParams p, SplittableRandom random) {
+    private static int draw(float[] logits, SamplingSettings p, SplittableRandom random) {
         int vocab = logits.length;
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) {

@@ -5,24 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.kv.BlockManager;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.dummy.DummyCatalog;
 import org.tdpipe.model.dummy.DummyModelSource;
 import org.tdpipe.model.format.GgmlType;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.model.testing.Driver;
 import org.tdpipe.model.testing.ReferenceLlama;
+import org.tdpipe.model.testing.Sequences.Slice;
 import org.tdpipe.model.testing.Sequences;
+import org.tdpipe.model.testing.TestSequence;
 
 /**
  * The paged, batched, sliced forward pass against a naive reference and against itself: batch
@@ -39,8 +40,8 @@ class LlamaForwardTest {
         return new DummyModelSource("test", config, type, 7, 0.3f);
     }
 
-    private static LocalModelRunner runner(ModelSource source, int stages) {
-        return new LocalModelRunner(source, new RunnerOptions(stages, BLOCKS, 16, 2, 1));
+    private static Driver driver(ModelSource source, int stages) {
+        return new Driver(source, stages, BLOCKS, 16, 2);
     }
 
     private static int[] prompt(int length, long seed, int vocab) {
@@ -65,10 +66,9 @@ class LlamaForwardTest {
     void matchesTheReferenceImplementation(String variant) {
         ModelConfig config = variant.equals("qwen2") ? TINY_QWEN : TINY;
         GgmlType type = variant.equals("q8_0") ? GgmlType.Q8_0 : GgmlType.F32;
-        try (ModelSource source = model(config, type); LocalModelRunner runner = runner(source, 1)) {
-            Sequences seqs = new Sequences(new BlockManager(BLOCKS, 16, 0));
-            Request r = seqs.request(prompt(21, 3, config.vocabSize()), SamplingParams.greedy(8), 40);
-            Driver driver = new Driver(runner);
+        try (ModelSource source = model(config, type); Driver driver = driver(source, 1)) {
+            Sequences seqs = new Sequences(16);
+            TestSequence r = seqs.sequence(prompt(21, 3, config.vocabSize()), SamplingSettings.GREEDY, 40);
             driver.generateAlone(seqs, r, 64, 8);
             double[][] expected = new ReferenceLlama(source).logits(r.tokens(0, r.numTokens() - 1));
             List<float[]> actual = driver.logits(r);
@@ -80,39 +80,37 @@ class LlamaForwardTest {
 
     @Test
     void batchedSequencesEqualEachAlone() {
-        try (ModelSource source = model(TINY, GgmlType.F32); LocalModelRunner runner = runner(source, 1)) {
+        try (ModelSource source = model(TINY, GgmlType.F32); Driver alone = driver(source, 1); Driver batched = driver(source, 1)) {
             int n = 6;
             int outputs = 6;
-            Sequences seqs = new Sequences(new BlockManager(BLOCKS, 16, 0));
-            Driver alone = new Driver(runner);
-            List<Request> single = new ArrayList<>();
-            List<Request> together = new ArrayList<>();
+            Sequences seqs = new Sequences(16);
+            List<TestSequence> single = new ArrayList<>();
+            List<TestSequence> together = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int[] p = prompt(5 + 9 * i, 100 + i, TINY.vocabSize());
-                Request r = seqs.request(p, SamplingParams.greedy(outputs), p.length + outputs);
+                TestSequence r = seqs.sequence(p, SamplingSettings.GREEDY, p.length + outputs);
                 alone.generateAlone(seqs, r, 1000, outputs);
                 single.add(r);
-                together.add(seqs.request(p, SamplingParams.greedy(outputs), p.length + outputs));
+                together.add(seqs.sequence(p, SamplingSettings.GREEDY, p.length + outputs));
             }
             // staggered: request i starts prefilling (in chunks of 8) at step i while the earlier ones decode
-            Driver batched = new Driver(runner);
             for (int step = 0; together.stream().anyMatch(r -> r.numOutputTokens() < outputs); step++) {
-                List<ScheduledSeq> batch = new ArrayList<>();
+                List<Slice> batch = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    Request r = together.get(i);
+                    TestSequence r = together.get(i);
                     int fed = Math.min(r.promptLength(), Math.max(0, (step - i) * 8));
                     if (step < i || r.numOutputTokens() >= outputs) {
                         continue;
                     }
                     if (fed < r.promptLength()) {
                         int len = Math.min(8, r.promptLength() - fed);
-                        batch.add(new ScheduledSeq(r, fed, len, fed + len == r.promptLength()));
+                        batch.add(new Slice(r, fed, len, fed + len == r.promptLength()));
                     } else if (r.numOutputTokens() > 0) {
                         batch.add(Sequences.decode(r));
                     }
                 }
                 Collections.reverse(batch);
-                batched.step(seqs.batch(batch.toArray(ScheduledSeq[]::new)));
+                batched.step(seqs, seqs.step(batch.toArray(Slice[]::new)));
             }
             for (int i = 0; i < n; i++) {
                 assertArrayEquals(single.get(i).outputTokens(), together.get(i).outputTokens(), "request " + i);
@@ -126,27 +124,19 @@ class LlamaForwardTest {
 
     @Test
     void shuffledPhysicalBlocksGiveTheSameLogits() {
-        try (ModelSource source = model(TINY, GgmlType.F32); LocalModelRunner runner = runner(source, 1)) {
+        try (ModelSource source = model(TINY, GgmlType.F32); Driver first = driver(source, 1); Driver second = driver(source, 1)) {
             int[] p = prompt(50, 9, TINY.vocabSize());
-            BlockManager contiguousBlocks = new BlockManager(BLOCKS, 16, 0);
-            Sequences contiguous = new Sequences(contiguousBlocks);
-            Request a = contiguous.request(p, SamplingParams.greedy(20), 70);
-            assertArrayEquals(new int[] {0, 1, 2, 3, 4}, a.blockTable().toArray());
-            Driver first = new Driver(runner);
+            Sequences contiguous = new Sequences(16);
+            TestSequence a = contiguous.sequence(p, SamplingSettings.GREEDY, 70);
+            assertArrayEquals(new int[] {0, 1, 2, 3, 4}, a.blockTable());
             first.generateAlone(contiguous, a, 1000, 20);
 
-            BlockManager shuffledBlocks = new BlockManager(BLOCKS, 16, 0);
-            Sequences shuffled = new Sequences(shuffledBlocks);
-            List<Request> fillers = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                fillers.add(shuffled.request(new int[] {1}, SamplingParams.greedy(1), 1));
-            }
-            Collections.shuffle(fillers, new Random(4));
-            fillers.forEach(shuffledBlocks::free);
-            Request b = shuffled.request(p, SamplingParams.greedy(20), 70);
-            int[] table = b.blockTable().toArray();
-            assertTrue(!java.util.Arrays.equals(table, new int[] {0, 1, 2, 3, 4}), java.util.Arrays.toString(table));
-            Driver second = new Driver(runner);
+            List<Integer> pool = new ArrayList<>(IntStream.range(0, BLOCKS).boxed().toList());
+            Collections.shuffle(pool, new Random(4));
+            int[] table = pool.subList(0, 5).stream().mapToInt(Integer::intValue).toArray();
+            assertTrue(!Arrays.equals(table, new int[] {0, 1, 2, 3, 4}), Arrays.toString(table));
+            Sequences shuffled = new Sequences(16);
+            TestSequence b = shuffled.sequence(p, SamplingSettings.GREEDY, table);
             second.generateAlone(shuffled, b, 1000, 20);
 
             assertArrayEquals(a.outputTokens(), b.outputTokens());
@@ -163,11 +153,10 @@ class LlamaForwardTest {
             List<float[]> whole = null;
             int[] wholeTokens = null;
             for (int stages = 1; stages <= 5; stages++) {
-                try (LocalModelRunner runner = runner(source, stages)) {
-                    assertEquals(stages, runner.numStages());
-                    Sequences seqs = new Sequences(new BlockManager(BLOCKS, 16, 0));
-                    Request r = seqs.request(p, SamplingParams.greedy(10), 40);
-                    Driver driver = new Driver(runner);
+                try (Driver driver = driver(source, stages)) {
+                    assertEquals(stages, driver.numStages());
+                    Sequences seqs = new Sequences(16);
+                    TestSequence r = seqs.sequence(p, SamplingSettings.GREEDY, 40);
                     driver.generateAlone(seqs, r, 1000, 10);
                     if (whole == null) {
                         whole = driver.logits(r);
@@ -185,14 +174,13 @@ class LlamaForwardTest {
 
     @Test
     void prefillInChunksEqualsPrefillAtOnce() {
-        try (ModelSource source = model(TINY, GgmlType.F32); LocalModelRunner runner = runner(source, 2)) {
+        try (ModelSource source = model(TINY, GgmlType.F32); Driver driver = driver(source, 2)) {
             int[] p = prompt(45, 13, TINY.vocabSize());
-            Sequences seqs = new Sequences(new BlockManager(BLOCKS, 16, 0));
-            Driver driver = new Driver(runner);
-            Request once = seqs.request(p, SamplingParams.greedy(5), 50);
+            Sequences seqs = new Sequences(16);
+            TestSequence once = seqs.sequence(p, SamplingSettings.GREEDY, 50);
             driver.generateAlone(seqs, once, 1000, 5);
             for (int chunk : new int[] {1, 7, 16}) {
-                Request chunked = seqs.request(p, SamplingParams.greedy(5), 50);
+                TestSequence chunked = seqs.sequence(p, SamplingSettings.GREEDY, 50);
                 driver.generateAlone(seqs, chunked, chunk, 5);
                 assertArrayEquals(once.outputTokens(), chunked.outputTokens(), "chunk " + chunk);
                 for (int t = 0; t < 5; t++) {

@@ -3,11 +3,12 @@ package org.tdpipe.model.llama;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.tdpipe.core.kv.BlockManager;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.format.ModelConfig;
+import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.SamplingSettings;
+import org.tdpipe.model.step.SequenceTable;
 import org.tdpipe.model.testing.Sequences;
+import org.tdpipe.model.testing.TestSequence;
 
 class RopeTest {
     private static final int HEAD_DIM = 128;
@@ -15,10 +16,12 @@ class RopeTest {
 
     /** The rotation angle of pair {@code i} at {@link #POSITION}. */
     private static double angle(Rope rope, int i) {
-        Sequences seqs = new Sequences(new BlockManager(100, 16, 0));
+        Sequences seqs = new Sequences(16);
         int[] prompt = new int[POSITION + 1];
-        Request r = seqs.request(prompt, SamplingParams.greedy(1), prompt.length);
-        BatchLayout layout = BatchLayout.of(seqs.batch(Sequences.decode(r)), 16, 1 << 20);
+        TestSequence r = seqs.sequence(prompt, SamplingSettings.GREEDY, prompt.length);
+        SequenceTable table = new SequenceTable(16, 1 << 20);
+        table.apply(seqs.step(new Sequences.Slice(r, 0, POSITION, false)));
+        BatchLayout layout = table.apply(seqs.step(Sequences.decode(r)));
         Rope.Angles a = rope.angles(layout);
         return Math.atan2(a.sin()[i], a.cos()[i]);
     }
@@ -49,9 +52,9 @@ class RopeTest {
     void halfSplitRotatesTheSamePairsAsAdjacentAfterReordering() {
         Rope adjacent = new Rope(8, 10000f, null, false);
         Rope half = new Rope(8, 10000f, null, true);
-        Sequences seqs = new Sequences(new BlockManager(4, 16, 0));
-        Request r = seqs.request(new int[] {1, 2, 3, 4, 5}, SamplingParams.greedy(1), 6);
-        BatchLayout layout = BatchLayout.of(seqs.batch(Sequences.prefill(r)), 16, 512);
+        Sequences seqs = new Sequences(16);
+        TestSequence r = seqs.sequence(new int[] {1, 2, 3, 4, 5}, SamplingSettings.GREEDY, 6);
+        BatchLayout layout = new SequenceTable(16, 512).apply(seqs.step(Sequences.prefill(r)));
         float[] a = new float[5 * 8];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) Math.sin(i * 0.7);

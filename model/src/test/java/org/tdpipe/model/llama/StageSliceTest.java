@@ -9,17 +9,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
-import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.exec.StepResult;
-import org.tdpipe.core.kv.BlockManager;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.dummy.DummyModelSource;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.format.TensorEntry;
+import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.SamplingSettings;
+import org.tdpipe.model.step.SequenceTable;
 import org.tdpipe.model.tensor.Parallel;
+import org.tdpipe.model.testing.Driver;
 import org.tdpipe.model.testing.Sequences;
+import org.tdpipe.model.testing.TestSequence;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 class StageSliceTest {
@@ -78,9 +78,9 @@ class StageSliceTest {
             ModelConfig c = source.config();
             LlamaStage middle = new LlamaStage(c, StageWeights.load(source, new LayerRange(1, 3, 5)),
                     new KvCache(2, 4, 16, c.numKvHeads() * c.headDim()), parallel);
-            Sequences seqs = new Sequences(new BlockManager(4, 16, 0));
-            Request r = seqs.request(new int[] {1, 5, 6}, SamplingParams.greedy(1), 4);
-            BatchLayout layout = BatchLayout.of(seqs.batch(Sequences.prefill(r)), 16, c.contextLength());
+            Sequences seqs = new Sequences(16);
+            TestSequence r = seqs.sequence(new int[] {1, 5, 6}, SamplingSettings.GREEDY, 4);
+            BatchLayout layout = new SequenceTable(16, c.contextLength()).apply(seqs.step(Sequences.prefill(r)));
             assertThrows(IllegalStateException.class, () -> middle.embed(layout));
             HiddenStates h = new HiddenStates(3, c.dim(), new float[3 * c.dim()]);
             assertThrows(IllegalStateException.class, () -> middle.logits(layout, middle.forward(layout, h)));
@@ -88,16 +88,12 @@ class StageSliceTest {
     }
 
     @Test
-    void aBadTokenFailsItsBatchWithAMessage() {
-        try (DummyModelSource source = DummyModelSource.open("dummy:llama-260k");
-                LocalModelExecutor executor = new LocalModelExecutor(new LocalModelRunner(source, new RunnerOptions(2, 8, 16, 1, 0)))) {
-            Sequences seqs = new Sequences(new BlockManager(8, 16, 0));
-            Request r = seqs.request(new int[] {1, 9999}, SamplingParams.greedy(1), 3);
-            executor.submit(seqs.batch(new ScheduledSeq(r, 0, 2, true)));
-            StepResult result = executor.next(Long.MAX_VALUE).orElseThrow();
-            assertTrue(result.failed());
-            assertTrue(result.error().contains("token id 9999"), result.error());
-            assertEquals(2, executor.timeline().numStages());
+    void aBadTokenIsRefusedWithAMessageNamingIt() {
+        try (DummyModelSource source = DummyModelSource.open("dummy:llama-260k"); Driver driver = new Driver(source, 2, 8, 16, 1)) {
+            Sequences seqs = new Sequences(16);
+            TestSequence r = seqs.sequence(new int[] {1, 9999}, SamplingSettings.GREEDY, 3);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> driver.step(seqs, seqs.step(Sequences.prefill(r))));
+            assertTrue(e.getMessage().contains("token id 9999"), e.getMessage());
         }
     }
 }

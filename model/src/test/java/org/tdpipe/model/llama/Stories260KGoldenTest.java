@@ -9,14 +9,13 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tdpipe.core.kv.BlockManager;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.format.ModelLoader;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.format.SharedData;
+import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.model.testing.Driver;
 import org.tdpipe.model.testing.Sequences;
+import org.tdpipe.model.testing.TestSequence;
 
 /**
  * The real stories260K model in both formats (and with its Q/K rows in the Hugging Face half-split
@@ -39,10 +38,9 @@ class Stories260KGoldenTest {
         try (ModelSource source = file.equals("half-split")
                         ? new HalfSplitRopeSource(ModelLoader.open(SharedData.require(DIR + "stories260K.gguf").toString()))
                         : ModelLoader.open(SharedData.require(DIR + file).toString());
-                LocalModelRunner runner = new LocalModelRunner(source, new RunnerOptions(stages, 16, 16, 2, 0))) {
-            Sequences seqs = new Sequences(new BlockManager(16, 16, 0));
-            Request r = seqs.request(new int[] {source.tokenizer().bosId()}, SamplingParams.greedy(200), 201);
-            Driver driver = new Driver(runner);
+                Driver driver = new Driver(source, stages, 16, 16, 2)) {
+            Sequences seqs = new Sequences(16);
+            TestSequence r = seqs.sequence(new int[] {source.tokenizer().bosId()}, SamplingSettings.GREEDY, 201);
             driver.generateAlone(seqs, r, 1, 200);
 
             assertArrayEquals(expected, r.tokens(0, r.numTokens()), file);

@@ -8,32 +8,36 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.core.exec.SampledToken;
+import org.tdpipe.core.exec.TokenLogprob;
+import org.tdpipe.model.step.Ints;
+import org.tdpipe.model.step.SampledSequence;
+import org.tdpipe.model.step.SamplingSettings;
 
 class SamplerTest {
     private static final float[] LOGITS = {1.0f, 3.0f, 2.5f, 0.5f, 2.9f, -1f};
 
-    private static SamplingParams params(double temperature, double topP, int topK, double minP, Long seed) {
-        return new SamplingParams(100, temperature, topP, topK, minP, seed, 1, 0, 0, false, List.of(), List.of(), 0);
+    private static SamplingSettings params(double temperature, double topP, int topK, double minP, Long seed) {
+        return new SamplingSettings(temperature, topP, topK, minP, seed, 1, 0, 0, 0);
     }
 
-    private static Request request(SamplingParams p, int... prompt) {
-        return new Request(0, "r", prompt, p, 0);
+    /** Sequence 0 with a one-token prompt, {@code context} its tokens so far. */
+    private static SampledSequence sequence(SamplingSettings p, int... context) {
+        return new SampledSequence(0, p, 1, Ints.of(context));
     }
 
-    private static int sample(Sampler s, SamplingParams p, int position) {
-        return s.sample(LOGITS, 0, LOGITS.length, request(p, 0), position).token();
+    private static int sample(Sampler s, SamplingSettings p, int position) {
+        return s.sample(LOGITS, 0, LOGITS.length, sequence(p, new int[position])).token();
     }
 
     @Test
     void greedyTakesTheArgmax() {
-        assertEquals(1, sample(new Sampler(0), SamplingParams.greedy(5), 1));
+        assertEquals(1, sample(new Sampler(0), SamplingSettings.GREEDY, 1));
     }
 
     @Test
     void seededSamplingDependsOnlyOnSeedAndPosition() {
-        SamplingParams p = params(1.0, 1.0, -1, 0, 1234L);
+        SamplingSettings p = params(1.0, 1.0, -1, 0, 1234L);
         for (int pos = 1; pos < 50; pos++) {
             assertEquals(sample(new Sampler(1), p, pos), sample(new Sampler(99), p, pos), "position " + pos);
         }
@@ -67,22 +71,19 @@ class SamplerTest {
 
     @Test
     void penaltiesDemoteSeenTokens() {
-        SamplingParams repetition = new SamplingParams(5, 0, 1, -1, 0, null, 2.0, 0, 0, false, List.of(), List.of(), 0);
+        SamplingSettings repetition = new SamplingSettings(0, 1, -1, 0, null, 2.0, 0, 0, 0);
         // token 1 (3.0 → 1.5) is in the prompt, so 4 (2.9) wins
-        assertEquals(4, new Sampler(0).sample(LOGITS, 0, LOGITS.length, request(repetition, 1), 1).token());
-        SamplingParams presence = new SamplingParams(5, 0, 1, -1, 0, null, 1, 1.0, 0, false, List.of(), List.of(), 0);
-        Request r = request(presence, 0);
-        r.markRunning(0);
-        r.appendToken(1, 0);
+        assertEquals(4, new Sampler(0).sample(LOGITS, 0, LOGITS.length, sequence(repetition, 1)).token());
+        SamplingSettings presence = new SamplingSettings(0, 1, -1, 0, null, 1, 1.0, 0, 0);
         // presence only counts generated tokens: 1 (3.0 → 2.0) loses to 4
-        assertEquals(4, new Sampler(0).sample(LOGITS, 0, LOGITS.length, r, 2).token());
-        assertEquals(1, new Sampler(0).sample(LOGITS, 0, LOGITS.length, request(presence, 1), 1).token());
+        assertEquals(4, new Sampler(0).sample(LOGITS, 0, LOGITS.length, sequence(presence, 0, 1)).token());
+        assertEquals(1, new Sampler(0).sample(LOGITS, 0, LOGITS.length, sequence(presence, 1)).token());
     }
 
     @Test
     void reportsRawLogprobsOfTheTopTokens() {
-        SamplingParams p = new SamplingParams(5, 0, 1, -1, 0, null, 1, 0, 0, false, List.of(), List.of(), 3);
-        SampledToken t = new Sampler(0).sample(LOGITS, 0, LOGITS.length, request(p, 0), 1);
+        SamplingSettings p = new SamplingSettings(0, 1, -1, 0, null, 1, 0, 0, 3);
+        SampledToken t = new Sampler(0).sample(LOGITS, 0, LOGITS.length, sequence(p, 0));
         double z = 0;
         for (float l : LOGITS) {
             z += Math.exp(l);

@@ -1,45 +1,83 @@
 package org.tdpipe.model.testing;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.tdpipe.core.exec.Phase;
-import org.tdpipe.core.exec.ScheduledSeq;
-import org.tdpipe.core.exec.StepBatch;
-import org.tdpipe.core.kv.BlockManager;
-import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.model.step.Ints;
+import org.tdpipe.model.step.SamplingSettings;
+import org.tdpipe.model.step.SequenceStart;
+import org.tdpipe.model.step.SequenceStep;
+import org.tdpipe.model.step.StepInput;
 
-/** Builds running requests with allocated KV blocks and the batches that feed them. */
+/**
+ * Plays the engine for model tests: makes sequences with KV blocks and the plain steps that feed
+ * them (each a delta: a sequence's new blocks are sent once), and appends what was sampled.
+ */
 public final class Sequences {
-    private final BlockManager blocks;
+    private final int blockSize;
+    private final Map<Long, TestSequence> byId = new HashMap<>();
+    private int nextBlock;
     private long nextId;
     private long nextBatch;
 
-    public Sequences(BlockManager blocks) {
-        this.blocks = blocks;
+    public Sequences(int blockSize) {
+        this.blockSize = blockSize;
     }
 
-    /** A RUNNING request for {@code prompt} with blocks for {@code capacity} tokens. */
-    public Request request(int[] prompt, SamplingParams sampling, int capacity) {
-        long id = nextId++;
-        Request r = new Request(id, "req-" + id, prompt, sampling, 0);
-        if (!blocks.ensureCapacity(r, capacity)) {
-            throw new IllegalStateException("test KV cache too small");
+    /** One slice of a step: feed tokens {@code [start, start + numTokens)} of {@code seq}, sampling after the last if {@code samples}. */
+    public record Slice(TestSequence seq, int start, int numTokens, boolean samples) {
+    }
+
+    /** A sequence for {@code prompt} with fresh, consecutive blocks for {@code capacity} tokens. */
+    public TestSequence sequence(int[] prompt, SamplingSettings sampling, int capacity) {
+        int n = (capacity + blockSize - 1) / blockSize;
+        int[] blocks = new int[n];
+        for (int i = 0; i < n; i++) {
+            blocks[i] = nextBlock++;
         }
-        r.markRunning(0);
-        return r;
+        return sequence(prompt, sampling, blocks);
     }
 
-    public StepBatch batch(ScheduledSeq... seqs) {
-        return new StepBatch(nextBatch++, Phase.MIXED, List.of(seqs), 0);
+    /** A sequence for {@code prompt} stored in the given physical blocks. */
+    public TestSequence sequence(int[] prompt, SamplingSettings sampling, int[] blocks) {
+        TestSequence seq = new TestSequence(nextId++, prompt, sampling, blocks);
+        byId.put(seq.id, seq);
+        return seq;
     }
 
-    /** The whole uncomputed rest of the request's tokens, sampling at the end. */
-    public static ScheduledSeq prefill(Request r) {
-        return new ScheduledSeq(r, 0, r.numTokens(), true);
+    public TestSequence byId(long id) {
+        return byId.get(id);
     }
 
-    /** The last token of the request (a decode step). */
-    public static ScheduledSeq decode(Request r) {
-        return new ScheduledSeq(r, r.numTokens() - 1, 1, true);
+    /** The step feeding {@code slices}, in order. */
+    public StepInput step(Slice... slices) {
+        List<SequenceStep> steps = new ArrayList<>();
+        for (Slice s : slices) {
+            TestSequence seq = s.seq();
+            Optional<SequenceStart> begins = s.start() == 0
+                    ? Optional.of(new SequenceStart("req-" + seq.id, seq.promptLength, seq.sampling, Ints.EMPTY))
+                    : Optional.empty();
+            if (s.start() == 0) {
+                seq.blocksSent = 0;
+            }
+            Ints newBlocks = Ints.copyOf(seq.blocks, seq.blocksSent, seq.blocks.length);
+            seq.blocksSent = seq.blocks.length;
+            steps.add(new SequenceStep(seq.id, s.start(), Ints.of(seq.tokens(s.start(), s.start() + s.numTokens())),
+                    newBlocks, s.samples(), begins));
+        }
+        return new StepInput(nextBatch++, Phase.MIXED, 0, steps, List.of());
+    }
+
+    /** The whole prompt of {@code seq}, sampling at the end. */
+    public static Slice prefill(TestSequence seq) {
+        return new Slice(seq, 0, seq.numTokens(), true);
+    }
+
+    /** The last token of {@code seq} (a decode step). */
+    public static Slice decode(TestSequence seq) {
+        return new Slice(seq, seq.numTokens() - 1, 1, true);
     }
 }

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
@@ -18,7 +17,7 @@ import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.dummy.DummyModelSource;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.StepOutput;
+import org.tdpipe.model.step.StepInput;
 import org.tdpipe.runtime.AsyncPipelineExecutor;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.WorkerFailurePolicy;
@@ -30,9 +29,9 @@ import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 /**
  * P stage workers in other processes or hosts over gRPC (DESIGN §4), up to P batches in flight.
  * The handshake gives each worker the model (checked by identity) and its layer range, last stage
- * first so that each can connect to its successor. {@link #submit} sends the batch's metadata, as
- * deltas ({@link BatchEncoder}), to every stage; activations flow worker to worker; the last
- * worker streams the results back.
+ * first so that each can connect to its successor. {@link #submit} sends the step ({@link StepWire},
+ * per-sequence deltas) to every stage; activations flow worker to worker; the last worker streams
+ * the results back.
  *
  * <p>A worker whose stream breaks, that misses a heartbeat or that holds a batch past its deadline
  * breaks the pipeline: every batch in flight completes as failed with an error naming the worker.
@@ -51,11 +50,9 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     private final FaultTimeouts timeouts;
     private final String modelPath;
     private final ModelIdentity identity;
-    private final Consumer<StepOutput> onOutput;
     private final ScheduledExecutorService heartbeats;
     /** The workers of the current session; the heartbeat thread reads it. */
     private volatile Session session = new Session(0, List.of());
-    private BatchEncoder encoder = new BatchEncoder();
     /** Why the previous session broke, while requests of it may still be scheduled. */
     private String lostReason;
 
@@ -81,7 +78,7 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
      * @throws IllegalArgumentException when a worker is unreachable or refuses (e.g. another model file)
      */
     public RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, StageResources resources,
-            WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure, Consumer<StepOutput> onOutput) {
+            WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
         super(checkedStages(ranges, workers), timeouts.batchDeadline(), onFailure);
         this.ranges = List.copyOf(ranges);
         this.workers = List.copyOf(workers);
@@ -90,7 +87,6 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
         this.timeouts = timeouts;
         this.modelPath = modelPath(model);
         this.identity = ModelIdentity.of(modelPath, model.config());
-        this.onOutput = onOutput;
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("tdpipe-heartbeat")
                 .daemon().unstarted(r));
         try {
@@ -160,8 +156,8 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     }
 
     @Override
-    protected void dispatch(StepBatch batch) {
-        SubmitBatch message = encoder.encode(batch);
+    protected void dispatch(StepInput step) {
+        SubmitBatch message = StepWire.encode(step);
         for (RemoteStage stage : session.stages()) {
             stage.submit(message);
         }
@@ -170,7 +166,7 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     @Override
     protected Optional<String> refuse(StepBatch batch) {
         for (ScheduledSeq seq : batch.seqs()) {
-            if (seq.start() > 0 && !encoder.holds(seq.request())) {
+            if (seq.start() > 0 && !holdsState(seq.request())) {
                 return Optional.of("request " + seq.request().externalId() + " lost its KV cache when the pipeline broke: "
                         + lostReason);
             }
@@ -188,10 +184,8 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
         Session broken = session;
         session = new Session(broken.generation() + 1, List.of());
         lostReason = reason;
-        List<Request> lost = encoder.held();
-        encoder = new BatchEncoder();
         broken.stages().forEach(RemoteStage::close);
-        return lost;
+        return heldByStages();
     }
 
     @Override
@@ -224,11 +218,7 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
                     s.getStartEpochNanos() - epochOrigin, s.getEndEpochNanos() - epochOrigin));
         }
         return switch (result.getOutcomeCase()) {
-            case SAMPLED -> {
-                StepOutput output = SampledWire.decode(head, result.getSampled());
-                onOutput.accept(output);
-                yield StepResult.ok(head, output.tokens());
-            }
+            case SAMPLED -> StepResult.ok(head, SampledWire.decode(head.id(), result.getSampled()));
             case ERROR -> StepResult.failed(head, result.getError());
             case OUTCOME_NOT_SET -> StepResult.failed(head, session.stages().getLast().name() + " returned batch " + head.id()
                     + " without tokens or error");

@@ -2,10 +2,8 @@ package org.tdpipe.runtime.grpc;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tdpipe.core.exec.StepBatch;
-import org.tdpipe.model.llama.StepOutput;
-import org.tdpipe.model.sampling.SampledToken;
-import org.tdpipe.model.sampling.TokenLogprob;
+import org.tdpipe.core.exec.SampledToken;
+import org.tdpipe.core.exec.TokenLogprob;
 import org.tdpipe.runtime.grpc.proto.Sampled;
 
 /** The last stage's samples on the wire: token, log-probability and top log-probabilities. */
@@ -13,9 +11,9 @@ final class SampledWire {
     private SampledWire() {
     }
 
-    static Sampled encode(StepOutput out) {
+    static Sampled encode(List<SampledToken> sampled) {
         Sampled.Builder b = Sampled.newBuilder();
-        for (SampledToken s : out.sampled()) {
+        for (SampledToken s : sampled) {
             org.tdpipe.runtime.grpc.proto.SampledToken.Builder t = org.tdpipe.runtime.grpc.proto.SampledToken.newBuilder()
                     .setToken(s.token()).setLogprob(s.logprob());
             for (TokenLogprob top : s.topLogprobs()) {
@@ -26,12 +24,12 @@ final class SampledWire {
         return b.build();
     }
 
-    /** The output of {@code batch} (the controller's own, with its requests); a count mismatch is an error. */
-    static StepOutput decode(StepBatch batch, Sampled sampled) {
+    /** The samples of batch {@code batchId}; top tokens without their log-probabilities are an error. */
+    static List<SampledToken> decode(long batchId, Sampled sampled) {
         List<SampledToken> out = new ArrayList<>(sampled.getTokensCount());
         for (org.tdpipe.runtime.grpc.proto.SampledToken t : sampled.getTokensList()) {
             if (t.getTopTokensCount() != t.getTopLogprobsCount()) {
-                throw new IllegalArgumentException("batch " + batch.id() + ": " + t.getTopTokensCount() + " top tokens but "
+                throw new IllegalArgumentException("batch " + batchId + ": " + t.getTopTokensCount() + " top tokens but "
                         + t.getTopLogprobsCount() + " top log-probabilities");
             }
             List<TokenLogprob> top = new ArrayList<>(t.getTopTokensCount());
@@ -40,6 +38,6 @@ final class SampledWire {
             }
             out.add(new SampledToken(t.getToken(), t.getLogprob(), top));
         }
-        return new StepOutput(batch, out);
+        return out;
     }
 }

@@ -1,8 +1,8 @@
 package org.tdpipe.runtime.grpc;
 
 import com.google.protobuf.Message;
-import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.Empty;

@@ -40,7 +40,6 @@ final class WorkerSession implements AutoCloseable {
     private final Optional<ManagedChannel> successorChannel;
     private final Optional<StreamActivationSink> outbound;
     private final ResultStream results = new ResultStream();
-    private final BatchDecoder batches = new BatchDecoder();
     private final Object controllerLock = new Object();
     private StreamObserver<Empty> controller;
     private String failure;
@@ -143,9 +142,9 @@ final class WorkerSession implements AutoCloseable {
         results.attach(observer);
     }
 
-    /** Applies the batch's metadata deltas and hands the batch to the stage worker (called in stream order). */
+    /** Hands the step to the stage worker (called in stream order). */
     void submit(SubmitBatch batch) {
-        worker.accept(batches.decode(batch));
+        worker.accept(StepWire.decode(batch));
     }
 
     /** The id of the last batch the stage finished ({@code Long.MIN_VALUE} before the first). */
@@ -169,9 +168,8 @@ final class WorkerSession implements AutoCloseable {
 
     private void report(WorkerReport report) {
         switch (report) {
-            case WorkerReport.BatchDone done -> results.send(BatchResult.newBuilder().setBatchId(done.output().batch().id())
-                    .setSampled(SampledWire.encode(done.output())).addAllSpans(spans.through(done.output().batch().id()))
-                    .build());
+            case WorkerReport.BatchDone done -> results.send(BatchResult.newBuilder().setBatchId(done.batchId())
+                    .setSampled(SampledWire.encode(done.sampled())).addAllSpans(spans.through(done.batchId())).build());
             case WorkerReport.BatchFailed failed -> results.send(BatchResult.newBuilder().setBatchId(failed.batchId())
                     .setError(failed.error()).addAllSpans(spans.through(failed.batchId())).build());
             case WorkerReport.WorkerDied died -> fail(name + " stopped: " + died.reason());

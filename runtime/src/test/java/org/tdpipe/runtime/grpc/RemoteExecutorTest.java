@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tdpipe.core.exec.ForwardingPipelineExecutor;
+import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.SampledToken;
+import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.SchedulerPolicy;
@@ -29,10 +33,10 @@ import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
-import org.tdpipe.model.llama.StepOutput;
 import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.EngineDriver;
 import org.tdpipe.runtime.LayerPartitioner;
+import org.tdpipe.runtime.LocalExecutor;
 import org.tdpipe.runtime.StageCosts;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.Stories260K;
@@ -73,30 +77,52 @@ class RemoteExecutorTest {
     }
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
-            FaultTimeouts timeouts, Consumer<StepOutput> onOutput) {
-        return connect(source, workers, token, timeouts, WorkerFailurePolicy.SHUTDOWN, onOutput);
+            FaultTimeouts timeouts) {
+        return connect(source, workers, token, timeouts, WorkerFailurePolicy.SHUTDOWN);
     }
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
-            FaultTimeouts timeouts, WorkerFailurePolicy onFailure, Consumer<StepOutput> onOutput) {
+            FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
         return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES,
-                new WorkerSecurity(token, Optional.empty()), timeouts, onFailure,
-                onOutput);
+                new WorkerSecurity(token, Optional.empty()), timeouts, onFailure);
     }
 
     /** Runs {@link EngineDriver#requests} on two workers; {@code fault} strikes worker {@code victim} after 10 outputs. */
     private List<Request> runWithFault(ModelSource source, int victim, Consumer<WorkerProcess> fault) {
         List<Request> requests = EngineDriver.requests(source, PROMPTS);
         List<WorkerAddress> workers = startWorkers(2, Optional.empty());
-        AtomicInteger outputs = new AtomicInteger();
-        try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, out -> {
-            if (outputs.incrementAndGet() == 10) {
-                fault.accept(processes.get(victim));
-            }
-        })) {
-            EngineDriver.run(source, executor, "pp-vllm", requests);
+        try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS)) {
+            EngineDriver.run(source, afterBatches(executor, 10, () -> fault.accept(processes.get(victim))), "pp-vllm", requests);
         }
         return requests;
+    }
+
+    @Test
+    void seededOutputsAndTheirLogprobsMatchOneLocalStage() {
+        try (ModelSource source = Stories260K.open()) {
+            List<List<SampledToken>> expected;
+            try (LocalExecutor one = LocalExecutor.open(source, balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
+                expected = EngineDriver.seededOutputs(source, one, PROMPTS);
+            }
+            try (RemoteExecutor executor = connect(source, startWorkers(2, Optional.empty()), Optional.empty(), FaultTimeouts.DEFAULT)) {
+                EngineDriver.assertSameSamples(expected, EngineDriver.seededOutputs(source, executor, PROMPTS), "2 workers");
+            }
+        }
+    }
+
+    /** {@code executor}, which runs {@code action} once when its {@code n}-th batch has completed. */
+    private static PipelineExecutor afterBatches(PipelineExecutor executor, int n, Runnable action) {
+        AtomicInteger completed = new AtomicInteger();
+        return new ForwardingPipelineExecutor(executor) {
+            @Override
+            public Optional<StepResult> next(long deadlineNanos) {
+                Optional<StepResult> result = super.next(deadlineNanos);
+                if (result.isPresent() && !result.get().failed() && completed.incrementAndGet() == n) {
+                    action.run();
+                }
+                return result;
+            }
+        };
     }
 
     /** Every request finished; the long one failed; every error names {@code failed}. */
@@ -120,7 +146,7 @@ class RemoteExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             List<WorkerAddress> workers = startWorkers(stages, token);
-            try (RemoteExecutor executor = connect(source, workers, token, FaultTimeouts.DEFAULT, out -> { })) {
+            try (RemoteExecutor executor = connect(source, workers, token, FaultTimeouts.DEFAULT)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
                 List<Span> spans = executor.timeline().spans();
                 for (int s = 0; s < stages; s++) {
@@ -162,7 +188,7 @@ class RemoteExecutorTest {
             processes.add(new WorkerProcess(0, WorkerSecurity.NONE, 12));
             List<WorkerAddress> workers = processes.stream().map(WorkerProcess::address).toList();
             FaultTimeouts timeouts = FAST_FAULTS.withBatchDeadline(BatchDeadline.fixed(Duration.ofSeconds(2)));
-            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, out -> { })) {
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             assertEveryRequestEndedNaming(requests, "worker " + workers.get(1) + " (stage 1) had not finished it at its last heartbeat",
@@ -175,7 +201,7 @@ class RemoteExecutorTest {
      * pp-vllm with one running request per virtual engine: of {@link EngineDriver#requests}, "bos"
      * and "p0" run first (both outlive output 10) while "p1" and "p2" wait for a free engine.
      */
-    private static List<Request> runTwoAtATime(ModelSource source, RemoteExecutor executor) {
+    private static List<Request> runTwoAtATime(ModelSource source, PipelineExecutor executor) {
         List<Request> requests = EngineDriver.requests(source, PROMPTS);
         SchedulerPolicy policy = VllmPolicies.create(VllmPolicies.PP_VLLM, EngineDriver.context(source, executor),
                 VllmOptions.defaults().withMaxNumSeqs(1));
@@ -187,15 +213,12 @@ class RemoteExecutorTest {
         try (ModelSource source = Stories260K.open()) {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
-            AtomicInteger outputs = new AtomicInteger();
             List<Request> requests;
-            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, WAIT, out -> {
-                if (outputs.incrementAndGet() == 10) {
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, WAIT)) {
+                requests = runTwoAtATime(source, afterBatches(executor, 10, () -> {
                     processes.getFirst().kill();
                     processes.add(new WorkerProcess(workers.getFirst().port(), WorkerSecurity.NONE, 0));
-                }
-            })) {
-                requests = runTwoAtATime(source, executor);
+                }));
             }
             for (Request r : requests.subList(0, 2)) {
                 assertEquals(FinishReason.ERROR, r.finishReason(), r.externalId());
@@ -219,7 +242,7 @@ class RemoteExecutorTest {
             List<WorkerAddress> workers = processes.stream().map(WorkerProcess::address).toList();
             FaultTimeouts timeouts = FAST_FAULTS.withBatchDeadline(BatchDeadline.fixed(Duration.ofSeconds(2)));
             List<Request> requests;
-            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, WAIT, out -> { })) {
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, WAIT)) {
                 requests = runTwoAtATime(source, executor);
             }
             for (Request r : requests.subList(0, 2)) {
@@ -239,7 +262,7 @@ class RemoteExecutorTest {
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
             WorkerFailurePolicy briefly = WorkerFailurePolicy.waitFor(Duration.ofMillis(100), Duration.ofMillis(500));
             List<Request> requests;
-            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, briefly, out -> { })) {
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, briefly)) {
                 processes.get(1).kill();
                 requests = runTwoAtATime(source, executor);
             }
@@ -262,7 +285,7 @@ class RemoteExecutorTest {
         WorkerAddress nowhere = new WorkerAddress("127.0.0.1", port);
         try (ModelSource source = Stories260K.open()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> connect(source, List.of(nowhere), Optional.empty(), FAST_FAULTS, out -> { }));
+                    () -> connect(source, List.of(nowhere), Optional.empty(), FAST_FAULTS));
             assertTrue(e.getMessage().contains("handshake with worker " + nowhere + " (stage 0) failed: UNAVAILABLE"),
                     e.getMessage());
         }
@@ -273,11 +296,11 @@ class RemoteExecutorTest {
         try (ModelSource source = Stories260K.open()) {
             List<WorkerAddress> workers = startWorkers(1, Optional.of(TOKEN));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> connect(source, workers, Optional.empty(), FAST_FAULTS, out -> { }));
+                    () -> connect(source, workers, Optional.empty(), FAST_FAULTS));
             assertTrue(e.getMessage().contains("UNAUTHENTICATED"), e.getMessage());
             assertTrue(e.getMessage().contains("worker " + workers.getFirst()), e.getMessage());
             IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
-                    () -> connect(source, workers, Optional.of("guess"), FAST_FAULTS, out -> { }));
+                    () -> connect(source, workers, Optional.of("guess"), FAST_FAULTS));
             assertTrue(wrong.getMessage().contains("wrong token"), wrong.getMessage());
         }
     }

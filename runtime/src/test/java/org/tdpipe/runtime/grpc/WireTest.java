@@ -19,6 +19,15 @@ import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.llama.HiddenStates;
+import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.Ints;
+import org.tdpipe.model.step.SampledSequence;
+import org.tdpipe.model.step.SamplingSettings;
+import org.tdpipe.model.step.SequenceStart;
+import org.tdpipe.model.step.SequenceStep;
+import org.tdpipe.model.step.SequenceTable;
+import org.tdpipe.model.step.StepInput;
+import org.tdpipe.runtime.StepEncoder;
 import org.tdpipe.runtime.grpc.proto.Hidden;
 import org.tdpipe.runtime.grpc.proto.Sequence;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
@@ -41,35 +50,41 @@ class WireTest {
         }
     }
 
+    /** What a stage makes of a step that crossed the wire: its layout, the stage's table updated. */
+    private static BatchLayout acrossTheWire(StepInput step, SequenceTable stage) {
+        StepInput received = StepWire.decode(StepWire.encode(step));
+        assertEquals(step, received, "the step arrives as it was sent");
+        return stage.apply(received);
+    }
+
     @Test
     void sequencesArriveWholeThoughEachStepSendsOnlyWhatIsNew() {
         BlockManager blocks = new BlockManager(64, 4, 0);
         SamplingParams seeded = new SamplingParams(20, 0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, false, List.of(), List.of(), 3);
+        SamplingSettings seededSettings = new SamplingSettings(0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, 3);
         Request decoding = running(7, new int[] {1, 5, 9}, seeded);
         Request chunked = running(8, new int[] {2, 3, 4, 5, 6, 7, 8}, SamplingParams.greedy(5));
         blocks.ensureCapacity(decoding, 3);
         blocks.ensureCapacity(chunked, 4);
-        BatchEncoder encoder = new BatchEncoder();
-        BatchDecoder decoder = new BatchDecoder();
+        StepEncoder encoder = new StepEncoder();
+        SequenceTable stage = new SequenceTable(4, 512);
         StepBatch prefill = new StepBatch(12, Phase.PREFILL,
                 List.of(new ScheduledSeq(decoding, 0, 3, true), new ScheduledSeq(chunked, 0, 4, false)), 1);
 
-        SubmitBatch firstWire = encoder.encode(prefill);
-        StepBatch first = decoder.decode(firstWire);
+        StepInput first = encoder.encode(prefill);
+        BatchLayout firstLayout = acrossTheWire(first, stage);
 
-        assertEquals(12, first.id());
+        assertEquals(12, first.batchId());
         assertEquals(Phase.PREFILL, first.phase());
         assertEquals(1, first.stream());
-        Request r = first.seqs().getFirst().request();
-        assertEquals(7, r.id());
-        assertEquals("r7", r.externalId());
-        assertEquals(3, r.promptLength(), "penalties tell prompt from output");
-        assertEquals(seeded.withIgnoreEos(false), r.sampling(), "stop strings stay with the controller");
-        assertArrayEquals(new int[] {1, 5, 9}, r.tokens(0, r.numTokens()));
-        assertArrayEquals(decoding.blockTable().toArray(), r.blockTable().toArray());
-        Request c = first.seqs().get(1).request();
-        assertArrayEquals(new int[] {2, 3, 4, 5}, c.tokens(0, c.numTokens()), "a prompt chunk carries what it feeds");
-        assertEquals(new ScheduledSeq(c, 0, 4, false), first.seqs().get(1));
+        SequenceStep r = first.seqs().getFirst();
+        assertEquals(7, r.seqId());
+        assertEquals(new SequenceStart("r7", 3, seededSettings, Ints.EMPTY), r.begins().orElseThrow(),
+                "penalties tell prompt from output; stop strings stay with the controller");
+        assertEquals(Ints.of(1, 5, 9), firstLayout.sampled(0).context());
+        assertArrayEquals(decoding.blockTable().toArray(), firstLayout.blockTable(0));
+        assertEquals(Ints.of(2, 3, 4, 5), first.seqs().get(1).tokens(), "a prompt chunk carries what it feeds");
+        assertEquals(1, firstLayout.numSampled());
 
         completed(prefill, 42);
         blocks.ensureCapacity(decoding, 4);
@@ -77,8 +92,9 @@ class WireTest {
         StepBatch mixed = new StepBatch(13, Phase.MIXED,
                 List.of(new ScheduledSeq(decoding, 3, 1, true), new ScheduledSeq(chunked, 4, 3, true)), 1);
 
-        SubmitBatch secondWire = encoder.encode(mixed);
-        StepBatch second = decoder.decode(secondWire);
+        StepInput second = encoder.encode(mixed);
+        SubmitBatch secondWire = StepWire.encode(second);
+        BatchLayout secondLayout = acrossTheWire(second, stage);
 
         Sequence decodeStep = secondWire.getSeqs(0);
         assertEquals(List.of(42), decodeStep.getTokensList(), "a decode step feeds its one new token");
@@ -86,14 +102,14 @@ class WireTest {
         assertFalse(decodeStep.hasSampling());
         assertEquals("", decodeStep.getExternalId());
         assertEquals(List.of(chunked.blockTable().get(1)), secondWire.getSeqs(1).getNewBlocksList());
-        Request d = second.seqs().getFirst().request();
-        assertArrayEquals(new int[] {1, 5, 9, 42}, d.tokens(0, d.numTokens()), "the worker keeps the history");
+        SampledSequence d = secondLayout.sampled(0);
+        assertEquals(Ints.of(1, 5, 9, 42), d.context(), "the worker keeps the history");
         assertEquals(3, d.promptLength());
-        assertEquals(seeded.withIgnoreEos(false), d.sampling());
-        Request c2 = second.seqs().get(1).request();
-        assertArrayEquals(chunked.promptTokens(), c2.tokens(0, c2.numTokens()));
-        assertArrayEquals(chunked.blockTable().toArray(), c2.blockTable().toArray());
-        assertEquals(new ScheduledSeq(c2, 4, 3, true), second.seqs().get(1));
+        assertEquals(seededSettings, d.sampling());
+        SampledSequence c2 = secondLayout.sampled(1);
+        assertEquals(Ints.of(chunked.promptTokens()), c2.context());
+        assertArrayEquals(chunked.blockTable().toArray(), secondLayout.blockTable(1));
+        assertEquals(4, secondLayout.position(1), "the chunk continues at position 4");
     }
 
     @Test
@@ -103,13 +119,13 @@ class WireTest {
         Request preempted = running(2, new int[] {5, 6}, SamplingParams.greedy(9));
         blocks.ensureCapacity(finishing, 2);
         blocks.ensureCapacity(preempted, 2);
-        BatchEncoder encoder = new BatchEncoder();
-        BatchDecoder decoder = new BatchDecoder();
+        StepEncoder encoder = new StepEncoder();
+        SequenceTable stage = new SequenceTable(4, 512);
         StepBatch prefill = new StepBatch(0, Phase.PREFILL,
                 List.of(new ScheduledSeq(finishing, 0, 2, true), new ScheduledSeq(preempted, 0, 2, true)), 0);
-        decoder.decode(encoder.encode(prefill));
+        acrossTheWire(encoder.encode(prefill), stage);
         completed(prefill, 7, 8);
-        assertEquals(2, decoder.size());
+        assertEquals(2, stage.size());
 
         finishing.markFinished(FinishReason.LENGTH, 0);
         preempted.markReady();
@@ -117,19 +133,31 @@ class WireTest {
         preempted.markPreempted();
         Request other = running(3, new int[] {9}, SamplingParams.greedy(1));
         blocks.ensureCapacity(other, 1);
-        SubmitBatch wire = encoder.encode(new StepBatch(1, Phase.PREFILL, List.of(new ScheduledSeq(other, 0, 1, true)), 0));
-        assertEquals(List.of(1L, 2L), wire.getReleasedList().stream().sorted().toList());
-        decoder.decode(wire);
-        assertEquals(1, decoder.size(), "only the new sequence is held");
+        StepInput step = encoder.encode(new StepBatch(1, Phase.PREFILL, List.of(new ScheduledSeq(other, 0, 1, true)), 0));
+        assertEquals(List.of(1L, 2L), step.released().stream().sorted().toList());
+        acrossTheWire(step, stage);
+        assertEquals(1, stage.size(), "only the new sequence is held");
         assertFalse(encoder.holds(preempted));
 
         preempted.markRunning(0);
         blocks.ensureCapacity(preempted, 3);
-        StepBatch restart = decoder.decode(encoder.encode(new StepBatch(2, Phase.PREFILL,
-                List.of(new ScheduledSeq(preempted, 0, 3, true)), 0)));
-        Request back = restart.seqs().getFirst().request();
-        assertArrayEquals(new int[] {5, 6, 8}, back.tokens(0, back.numTokens()), "a recompute feeds prompt and output");
-        assertEquals(2, back.promptLength());
+        BatchLayout restart = acrossTheWire(encoder.encode(new StepBatch(2, Phase.PREFILL,
+                List.of(new ScheduledSeq(preempted, 0, 3, true)), 0)), stage);
+        assertEquals(Ints.of(5, 6, 8), restart.sampled(0).context(), "a recompute feeds prompt and output");
+        assertEquals(2, restart.sampled(0).promptLength());
+    }
+
+    @Test
+    void aSequenceDeclaredComputedStartsWhereItContinues() {
+        BlockManager blocks = new BlockManager(8, 4, 0);
+        Request probe = running(5, new int[] {1, 2, 3, 4, 5, 6}, SamplingParams.greedy(1));
+        blocks.ensureCapacity(probe, 6);
+        probe.markComputed(5);
+        StepInput step = new StepEncoder().encode(new StepBatch(3, Phase.DECODE, List.of(new ScheduledSeq(probe, 5, 1, true)), 0));
+        assertEquals(Ints.of(1, 2, 3, 4, 5), step.seqs().getFirst().begins().orElseThrow().computed());
+        BatchLayout layout = acrossTheWire(step, new SequenceTable(4, 512));
+        assertEquals(Ints.of(1, 2, 3, 4, 5, 6), layout.sampled(0).context());
+        assertEquals(5, layout.position(0));
     }
 
     @Test
@@ -140,7 +168,7 @@ class WireTest {
     /** Bytes of the metadata of a decode step of 32 sequences at {@code context} tokens, after their prefill. */
     private static int decodeStepBytes(int context) {
         BlockManager blocks = new BlockManager(32 * (context / 16 + 2), 16, 0);
-        BatchEncoder encoder = new BatchEncoder();
+        StepEncoder encoder = new StepEncoder();
         List<ScheduledSeq> prefills = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
             int[] prompt = new int[context - 1];
@@ -155,14 +183,15 @@ class WireTest {
         Arrays.fill(sampled, 31_000);
         completed(prefill, sampled);
         List<ScheduledSeq> decodes = prefills.stream().map(s -> new ScheduledSeq(s.request(), context - 1, 1, true)).toList();
-        return encoder.encode(new StepBatch(1, Phase.DECODE, decodes, 0)).getSerializedSize();
+        return StepWire.encode(encoder.encode(new StepBatch(1, Phase.DECODE, decodes, 0))).getSerializedSize();
     }
 
     @Test
     void aContinuationOfASequenceTheWorkerDoesNotHoldIsRefusedNamingIt() {
         SubmitBatch stray = SubmitBatch.newBuilder().setBatchId(4).setPhase("DECODE")
                 .addSeqs(Sequence.newBuilder().setRequestId(9).setStart(17).addTokens(5).setSamples(true)).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BatchDecoder().decode(stray));
+        SequenceTable stage = new SequenceTable(16, 512);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stage.apply(StepWire.decode(stray)));
         assertEquals("batch 4, request id 9 continues at position 17 but this worker holds no such sequence", e.getMessage());
     }
 

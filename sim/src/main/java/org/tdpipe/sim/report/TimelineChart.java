@@ -1,4 +1,4 @@
-package org.tdpipe.core.timeline;
+package org.tdpipe.sim.report;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.timeline.BubbleAttribution;
+import org.tdpipe.core.timeline.BubbleCause;
+import org.tdpipe.core.timeline.Span;
+import org.tdpipe.core.timeline.Timeline;
+import org.tdpipe.core.timeline.TimelineStats;
 
 /**
  * Draws pipeline timelines as a PNG (java.awt, headless): for each run one lane per stage, time on

@@ -1,4 +1,4 @@
-package org.tdpipe.model.sampling;
+package org.tdpipe.core.exec;
 
 /** A token and its log-probability under the model's raw distribution. */
 public record TokenLogprob(int token, float logprob) {

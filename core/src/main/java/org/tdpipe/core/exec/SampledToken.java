@@ -1,4 +1,4 @@
-package org.tdpipe.model.sampling;
+package org.tdpipe.core.exec;
 
 import java.util.List;
 
@@ -9,5 +9,10 @@ import java.util.List;
 public record SampledToken(int token, float logprob, List<TokenLogprob> topLogprobs) {
     public SampledToken {
         topLogprobs = List.copyOf(topLogprobs);
+    }
+
+    /** A token from an execution plane that computes no distribution (a simulator): its log-probability is NaN. */
+    public static SampledToken withoutLogprobs(int token) {
+        return new SampledToken(token, Float.NaN, List.of());
     }
 }

@@ -1,4 +1,4 @@
-package org.tdpipe.core.timeline;
+package org.tdpipe.sim.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +11,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.timeline.BubbleCause;
+import org.tdpipe.core.timeline.ClosedLoopPipeline;
+import org.tdpipe.core.timeline.Span;
+import org.tdpipe.core.timeline.Timeline;
 
 class TimelineChartTest {
     private static Timeline pipeline(int stages, int batches) {

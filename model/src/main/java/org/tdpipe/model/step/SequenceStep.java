@@ -1,0 +1,34 @@
+package org.tdpipe.model.step;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One sequence's share of a step: feed {@code tokens} at positions {@code [start, start +
+ * tokens.length())}, their KV going to the sequence's blocks, and, if {@code samples}, sample the
+ * next token from the last one's logits.
+ *
+ * @param seqId the sequence (request) id
+ * @param newBlocks KV block ids appended to the sequence's block table since its previous step
+ *     (its whole table when it starts)
+ * @param begins what does not change while the sequence lives; present exactly when it (re)starts
+ *     at this step, at position 0 or after the tokens it declares computed
+ */
+public record SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, boolean samples, Optional<SequenceStart> begins) {
+    public SequenceStep {
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(newBlocks, "newBlocks");
+        Objects.requireNonNull(begins, "begins");
+        if (start < 0 || tokens.isEmpty()) {
+            throw new IllegalArgumentException("request id " + seqId + ": bad slice [" + start + ", +" + tokens.length() + ")");
+        }
+        if (begins.isEmpty() && start == 0) {
+            throw new IllegalArgumentException("request id " + seqId + ": a sequence starting at position 0 needs its prompt"
+                    + " length and sampling");
+        }
+        if (begins.isPresent() && begins.get().computed().length() != start) {
+            throw new IllegalArgumentException("request id " + seqId + " starts at position " + start + " but declares "
+                    + begins.get().computed().length() + " tokens computed");
+        }
+    }
+}
