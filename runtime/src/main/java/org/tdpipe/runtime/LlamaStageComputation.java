@@ -69,15 +69,18 @@ public final class LlamaStageComputation implements StageComputation {
         return stage.forward(layout, range().isFirst() ? stage.embed(layout) : input);
     }
 
+    /** The logits of the sampled rows, then one token per row, the rows sampled on the stage's threads. */
     @Override
     public List<SampledToken> sample(BatchLayout layout, HiddenStates hidden) {
         float[] logits = stage.logits(layout, hidden);
         int vocab = config.vocabSize();
-        List<SampledToken> sampled = new ArrayList<>(layout.numSampled());
-        for (int i = 0; i < layout.numSampled(); i++) {
-            sampled.add(sampler.sample(logits, i * vocab, vocab, layout.sampled(i)));
-        }
-        return sampled;
+        SampledToken[] sampled = new SampledToken[layout.numSampled()];
+        parallel.forRange(sampled.length, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                sampled[i] = sampler.sample(logits, i * vocab, vocab, layout.sampled(i));
+            }
+        });
+        return List.of(sampled);
     }
 
     @Override

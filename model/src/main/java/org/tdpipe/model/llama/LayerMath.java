@@ -1,20 +1,29 @@
 package org.tdpipe.model.llama;
 
-/** The element-wise parts of a Llama block: RMSNorm, bias add and the SwiGLU gate. */
+import static org.tdpipe.model.tensor.Vectors.F;
+import static org.tdpipe.model.tensor.Vectors.LANES;
+
+import jdk.incubator.vector.FloatVector;
+import org.tdpipe.model.tensor.Vectors;
+
+/** The element-wise parts of a Llama block: RMSNorm, bias add and the SwiGLU gate, vectorized. */
 final class LayerMath {
     private LayerMath() {
     }
 
     /** {@code out[r] = weight ⊙ x[r] / sqrt(mean(x[r]²) + eps)} for each of {@code rows} rows of length {@code dim}. */
     static void rmsNorm(float[] x, float[] weight, float eps, int rows, int dim, float[] out) {
+        int bound = F.loopBound(dim);
         for (int r = 0; r < rows; r++) {
             int base = r * dim;
-            float ss = 0;
-            for (int j = 0; j < dim; j++) {
-                ss += x[base + j] * x[base + j];
-            }
+            float ss = Vectors.dot(x, base, x, base, dim);
             float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
-            for (int j = 0; j < dim; j++) {
+            FloatVector vi = FloatVector.broadcast(F, inv);
+            int j = 0;
+            for (; j < bound; j += LANES) {
+                FloatVector.fromArray(F, weight, j).mul(vi.mul(FloatVector.fromArray(F, x, base + j))).intoArray(out, base + j);
+            }
+            for (; j < dim; j++) {
                 out[base + j] = weight[j] * (inv * x[base + j]);
             }
         }
@@ -26,18 +35,22 @@ final class LayerMath {
             return;
         }
         for (int r = 0; r < rows; r++) {
-            int base = r * bias.length;
-            for (int j = 0; j < bias.length; j++) {
-                x[base + j] += bias[j];
-            }
+            Vectors.addInPlace(x, r * bias.length, bias, bias.length);
         }
     }
 
     /** {@code gate[i] = silu(gate[i]) · up[i]} for the first {@code n} elements. */
     static void swiGlu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
+        int bound = F.loopBound(n);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (; i < bound; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            g.div(one.add(Vectors.exp(g.neg()))).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+        }
+        for (; i < n; i++) {
             float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            gate[i] = g / (1f + Vectors.exp(-g)) * up[i];
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.tdpipe.model.llama;
 
+import java.util.Arrays;
 import org.tdpipe.model.step.BatchLayout;
 import org.tdpipe.model.tensor.Parallel;
 import org.tdpipe.model.tensor.Vectors;
@@ -7,11 +8,13 @@ import org.tdpipe.model.tensor.Vectors;
 /**
  * Causal multi-head attention with grouped KV heads, reading keys and values through each
  * sequence's block table. Each (token, head) pair attends to positions {@code [0, position]} of its
- * own sequence, whose KV — including this step's tokens — is already in the cache.
+ * own sequence, whose KV — including this step's tokens — is already in the cache; its result does
+ * not depend on what else is in the batch.
  */
 final class PagedAttention {
     /** Multiply-adds worth handing to another thread. */
     private static final long MIN_TASK_WORK = 1 << 14;
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
 
     private final int numHeads;
     private final int numKvHeads;
@@ -35,9 +38,15 @@ final class PagedAttention {
         float[] values = cache.values(layer);
         int qDim = numHeads * headDim;
         int group = numHeads / numKvHeads;
-        long work = (long) headDim * (layout.position(rows - 1) + 1);
+        int longest = 0;
+        for (int row = 0; row < rows; row++) {
+            longest = Math.max(longest, layout.position(row) + 1);
+        }
+        int maxContext = longest;
+        long work = (long) headDim * maxContext;
         int grain = (int) Math.max(1, MIN_TASK_WORK / Math.max(1, work));
         parallel.forRange(rows * numHeads, grain, (from, to) -> {
+            float[] scores = scores(maxContext);
             for (int item = from; item < to; item++) {
                 int row = item / numHeads;
                 int head = item % numHeads;
@@ -45,24 +54,26 @@ final class PagedAttention {
                 int context = layout.position(row) + 1;
                 int qo = row * qDim + head * headDim;
                 int kvo = (head / group) * headDim;
-                float[] scores = new float[context];
-                float max = Float.NEGATIVE_INFINITY;
                 for (int t = 0; t < context; t++) {
-                    float s = Vectors.dot(q, qo, keys, cache.slotOffset(table, t) + kvo, headDim) * scale;
-                    scores[t] = s;
-                    max = Math.max(max, s);
+                    scores[t] = Vectors.dot(q, qo, keys, cache.slotOffset(table, t) + kvo, headDim) * scale;
                 }
-                float sum = 0;
-                for (int t = 0; t < context; t++) {
-                    scores[t] = (float) Math.exp(scores[t] - max);
-                    sum += scores[t];
-                }
-                java.util.Arrays.fill(out, qo, qo + headDim, 0f);
+                float sum = Vectors.expShifted(scores, 0, context, Vectors.max(scores, 0, context), scores, 0);
+                Arrays.fill(out, qo, qo + headDim, 0f);
                 float inv = 1f / sum;
                 for (int t = 0; t < context; t++) {
                     Vectors.axpy(scores[t] * inv, values, cache.slotOffset(table, t) + kvo, out, qo, headDim);
                 }
             }
         });
+    }
+
+    /** This thread's scratch for the scores of one (token, head), at least {@code n} long. */
+    private static float[] scores(int n) {
+        float[] s = SCORES.get();
+        if (s.length < n) {
+            s = new float[n];
+            SCORES.set(s);
+        }
+        return s;
     }
 }

@@ -8,6 +8,7 @@ import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.TokenLogprob;
 import org.tdpipe.model.step.SampledSequence;
 import org.tdpipe.model.step.SamplingSettings;
+import org.tdpipe.model.tensor.Vectors;
 
 /**
  * Picks the next token from a row of logits with a sequence's {@link SamplingSettings}: penalties,
@@ -17,6 +18,8 @@ import org.tdpipe.model.step.SamplingSettings;
  * derived from the sampler's seed and the sequence id.
  */
 public final class Sampler {
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
     private final long defaultSeed;
 
     public Sampler(long defaultSeed) {
@@ -104,15 +107,18 @@ public final class Sampler {
     }
 
     private static double logSumExp(float[] logits, int offset, int vocab) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[offset + i]);
+        float max = Vectors.max(logits, offset, vocab);
+        return max + Math.log(Vectors.expShifted(logits, offset, vocab, max, scratch(vocab), 0));
+    }
+
+    /** This thread's scratch row of at least {@code n} floats. */
+    private static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[n];
+            SCRATCH.set(s);
         }
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            sum += Math.exp(logits[offset + i] - max);
-        }
-        return max + Math.log(sum);
+        return s;
     }
 
     private static List<TokenLogprob> topLogprobs(float[] logits, int offset, int vocab, int n, double logSumExp) {

@@ -1,10 +1,14 @@
 package org.tdpipe.model.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import org.tdpipe.model.format.GgmlType;
 
-/** IEEE half-precision weights (decoded to floats a row at a time). */
-public final class F16Matrix extends RowDecodedMatrix {
+/** IEEE half-precision weights. */
+public final class F16Matrix extends Matrix {
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     F16Matrix(String name, int rows, int cols, MemorySegment data) {
         super(name, rows, cols, data, GgmlType.F16);
     }
@@ -15,5 +19,10 @@ public final class F16Matrix extends RowDecodedMatrix {
         for (int k = 0; k < cols; k++) {
             dst[off + k] = Float.float16ToFloat(data.get(SHORT, base + k * 2L));
         }
+    }
+
+    @Override
+    protected PackedWeights pack(Parallel parallel) {
+        return F32Panels.of(this, parallel);
     }
 }

@@ -6,26 +6,19 @@ import org.tdpipe.model.format.TensorEntry;
 
 /**
  * A read-only weight matrix of {@code rows × cols} elements stored row-major in a
- * {@link MemorySegment} (usually a memory-mapped model file), one subclass per storage type, each
- * with its own Vector API dot-product kernels.
- *
- * <p>Products take F32 activations. Every output element is computed by the same sequence of
- * operations whatever the batch size (a single accumulator vector over the row, then one lane
- * reduction and a scalar tail), so a token's result does not depend on which batch it ran in; the
- * batched kernel {@link #dot4} only saves memory traffic by loading each weight vector once for
- * four input rows.
+ * {@link MemorySegment} (usually a memory-mapped model file, read zero-copy), one subclass per
+ * storage type. {@link #readRow} decodes a row from the file's own layout (an embedding lookup);
+ * products go through the matrix repacked once, on first use, into {@link PackedWeights} panels,
+ * whose kernels give every output the same arithmetic whatever the batch — so a token's result does
+ * not depend on the batch it ran in.
  */
-public abstract sealed class Matrix permits F32Matrix, RowDecodedMatrix, BlockQuantizedMatrix {
-    /** Output rows computed by one task before moving to the next batch tile (keeps them in cache). */
-    private static final int ROW_BLOCK = 16;
-    /** Multiply-adds worth handing to another thread; smaller products run on the caller alone. */
-    private static final long MIN_TASK_WORK = 1 << 16;
-
+public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, BlockQuantizedMatrix {
     protected final String name;
     private final GgmlType type;
     protected final int rows;
     protected final int cols;
     protected final MemorySegment data;
+    private volatile PackedWeights packed;
 
     protected Matrix(String name, int rows, int cols, MemorySegment data, GgmlType type) {
         if (rows < 1 || cols < 1) {
@@ -86,19 +79,13 @@ public abstract sealed class Matrix permits F32Matrix, RowDecodedMatrix, BlockQu
     /** Decodes row {@code row} into {@code dst[off, off + cols)} (an embedding lookup). */
     public abstract void readRow(int row, float[] dst, int off);
 
-    /** Σ_k W[row, k] · x[xOff + k]. */
-    protected abstract float dot(int row, float[] x, int xOff);
-
-    /**
-     * Four dot products of row {@code row} with the input rows starting at {@code xOff + j·xStride}
-     * (j = 0..3), stored at {@code out[outOff + j·outStride]}; each equal to {@link #dot}.
-     */
-    protected abstract void dot4(int row, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride);
+    /** This matrix repacked into panels for the product kernels, its work split over {@code parallel}. */
+    protected abstract PackedWeights pack(Parallel parallel);
 
     /**
      * {@code out[b·rows + r] = Σ_k W[r, k] · in[b·cols + k]} for the {@code batch} input rows: a
-     * matrix-vector product for batch 1, a tiled matrix-matrix product otherwise, parallel over
-     * output rows.
+     * matrix-vector kernel for batch 1, register tiles of several inputs otherwise, parallel over
+     * panels of output rows. The first product repacks the weights.
      */
     public void multiply(float[] in, int batch, float[] out, Parallel parallel) {
         if (in.length < (long) batch * cols || out.length < (long) batch * rows) {
@@ -108,27 +95,26 @@ public abstract sealed class Matrix permits F32Matrix, RowDecodedMatrix, BlockQu
         if (batch == 0) {
             return;
         }
-        long rowWork = (long) cols * batch;
-        int grain = (int) Math.min(rows, Math.max(1, (MIN_TASK_WORK + rowWork - 1) / rowWork));
-        grain = (grain + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
-        parallel.forRange(rows, grain, (from, to) -> multiplyRows(in, batch, out, from, to));
+        PackedWeights p = packed(parallel);
+        if (batch == 1) {
+            parallel.forRange(p.numPanels(), 2, (from, to) -> p.matVec(in, out, from, to));
+        } else {
+            parallel.forRange(p.numPanels(), 1, (from, to) -> p.gemm(in, batch, out, from, to));
+        }
     }
 
-    private void multiplyRows(float[] in, int batch, float[] out, int from, int to) {
-        for (int r0 = from; r0 < to; r0 += ROW_BLOCK) {
-            int r1 = Math.min(to, r0 + ROW_BLOCK);
-            int b = 0;
-            for (; b + 4 <= batch; b += 4) {
-                for (int r = r0; r < r1; r++) {
-                    dot4(r, in, b * cols, cols, out, b * rows + r, rows);
-                }
-            }
-            for (; b < batch; b++) {
-                for (int r = r0; r < r1; r++) {
-                    out[b * rows + r] = dot(r, in, b * cols);
+    private PackedWeights packed(Parallel parallel) {
+        PackedWeights p = packed;
+        if (p == null) {
+            synchronized (this) {
+                p = packed;
+                if (p == null) {
+                    p = pack(parallel);
+                    packed = p;
                 }
             }
         }
+        return p;
     }
 
     @Override

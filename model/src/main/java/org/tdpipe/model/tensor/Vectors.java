@@ -2,23 +2,58 @@ package org.tdpipe.model.tensor;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector shapes every kernel uses and small vectorized helpers over float arrays. The float
- * species is the machine's preferred one, but at least 256 bits wide (8 lanes) so that a
- * 32-element quantization block splits into whole vectors; the byte species has one byte per
- * float lane (the quantized weights are widened byte → float).
+ * The vector shapes every kernel uses, chosen at run time (the machine's widest float vector, at
+ * least 256 bits: 8 lanes with AVX2, 16 with AVX-512), and small vectorized helpers over float
+ * arrays. Every helper is built from exactly rounded lane-wise operations in a fixed order — no
+ * {@code reduceLanes}, whose order the Vector API leaves open, and no transcendental operator,
+ * which may round differently before and after the JIT compiles it — so a result never depends on
+ * whether the code was compiled yet.
  */
 public final class Vectors {
     public static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED.length() >= 8
             ? FloatVector.SPECIES_PREFERRED : FloatVector.SPECIES_256;
     public static final int LANES = F.length();
+    /** One byte per float lane: quantized weights are widened byte → float. */
     public static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8));
+    /** Rows of a weight panel ({@link PackedWeights}): two vectors. */
+    public static final int PANEL = 2 * LANES;
+
+    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** Adding and subtracting 1.5 · 2^23 rounds a float of magnitude below 2^22 to an integer. */
+    private static final float ROUNDER = 12582912f;
+    /** Above it 2^n would overflow the exponent bits; only silu of a gate below -88 gets there (and wants 0 of it). */
+    private static final float EXP_MAX = 88f;
+    private static final float EXP_MIN = -87.3365447505531f;
 
     private Vectors() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] rotations() {
+        int steps = Integer.numberOfTrailingZeros(LANES);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int s = 0; s < steps; s++) {
+            out[s] = VectorShuffle.iota(F, LANES >>> (s + 1), 1, true);
+        }
+        return out;
+    }
+
+    /** The sum of the lanes of {@code v}, added as a fixed tree (halves, then quarters, ...). */
+    public static float sum(FloatVector v) {
+        for (VectorShuffle<Float> rotation : ROTATIONS) {
+            v = v.add(v.rearrange(rotation));
+        }
+        return v.lane(0);
     }
 
     /** Σ a[ao + i] · b[bo + i] for i in [0, n). */
@@ -29,54 +64,11 @@ public final class Vectors {
         for (; i < bound; i += LANES) {
             acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
+            s = Math.fma(a[ao + i], b[bo + i], s);
         }
         return s;
-    }
-
-    /**
-     * Four dot products of {@code w[0, n)} with {@code x} rows at {@code xOff + j·xStride}, stored at
-     * {@code out[outOff + j·outStride]}; each bit-identical to {@link #dot}.
-     */
-    public static void dot4(float[] w, float[] x, int xOff, int xStride, float[] out, int outOff, int outStride, int n) {
-        int o0 = xOff;
-        int o1 = xOff + xStride;
-        int o2 = xOff + 2 * xStride;
-        int o3 = xOff + 3 * xStride;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        int bound = F.loopBound(n);
-        int k = 0;
-        for (; k < bound; k += LANES) {
-            FloatVector wv = FloatVector.fromArray(F, w, k);
-            a0 = wv.fma(FloatVector.fromArray(F, x, o0 + k), a0);
-            a1 = wv.fma(FloatVector.fromArray(F, x, o1 + k), a1);
-            a2 = wv.fma(FloatVector.fromArray(F, x, o2 + k), a2);
-            a3 = wv.fma(FloatVector.fromArray(F, x, o3 + k), a3);
-        }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) {
-            s0 += w[k] * x[o0 + k];
-            s1 += w[k] * x[o1 + k];
-            s2 += w[k] * x[o2 + k];
-            s3 += w[k] * x[o3 + k];
-        }
-        store4(out, outOff, outStride, s0, s1, s2, s3);
-    }
-
-    /** The four results of a {@code dot4} kernel: {@code out[outOff + j·outStride] = s_j}. */
-    static void store4(float[] out, int outOff, int outStride, float s0, float s1, float s2, float s3) {
-        out[outOff] = s0;
-        out[outOff + outStride] = s1;
-        out[outOff + 2 * outStride] = s2;
-        out[outOff + 3 * outStride] = s3;
     }
 
     /** y[yo + i] += alpha · x[xo + i] for i in [0, n). */
@@ -88,24 +80,98 @@ public final class Vectors {
             va.fma(FloatVector.fromArray(F, x, xo + i), FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
-            y[yo + i] += alpha * x[xo + i];
+            y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
         }
     }
 
-    /** y[i] += x[i] over the whole of {@code y}. */
+    /** y[i] += x[i] over the first {@code n} elements. */
     public static void addInPlace(float[] y, float[] x, int n) {
+        addInPlace(y, 0, x, n);
+    }
+
+    /** y[yo + i] += x[i] for i in [0, n). */
+    public static void addInPlace(float[] y, int yo, float[] x, int n) {
         int i = 0;
         int bound = F.loopBound(n);
         for (; i < bound; i += LANES) {
-            FloatVector.fromArray(F, y, i).add(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+            FloatVector.fromArray(F, y, yo + i).add(FloatVector.fromArray(F, x, i)).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
-            y[i] += x[i];
+            y[yo + i] += x[i];
         }
     }
 
-    /** Widens {@code LANES} signed bytes to floats (the low part of a byte → float conversion). */
+    /**
+     * {@code dst[dstOff + i] = e^(x[off + i] − shift)} for i in [0, n) ({@code dst} may be {@code x});
+     * returns their sum: the numerators and the denominator of a softmax.
+     */
+    public static float expShifted(float[] x, int off, int n, float shift, float[] dst, int dstOff) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        FloatVector vs = FloatVector.broadcast(F, shift);
+        FloatVector acc = FloatVector.zero(F);
+        for (; i < bound; i += LANES) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(vs));
+            e.intoArray(dst, dstOff + i);
+            acc = acc.add(e);
+        }
+        float total = sum(acc);
+        for (; i < n; i++) {
+            dst[dstOff + i] = exp(x[off + i] - shift);
+            total += dst[dstOff + i];
+        }
+        return total;
+    }
+
+    /** The largest of {@code x[off, off + n)} (n ≥ 1). */
+    public static float max(float[] x, int off, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        float m = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.fromArray(F, x, off);
+            for (i = LANES; i < bound; i += LANES) {
+                acc = acc.max(FloatVector.fromArray(F, x, off + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX); // the maximum does not depend on the order
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    /** Widens {@code LANES} signed bytes to floats. */
     static FloatVector widen(ByteVector bytes) {
         return (FloatVector) bytes.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /**
+     * e^x in every lane, within 2 ulp: x = n·ln 2 + r with |r| ≤ ln 2 / 2, a polynomial for e^r,
+     * then the exponent bits of 2^n. Below ln(smallest normal) it is 0, above 88 infinite.
+     */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector c = x.min(EXP_MAX).max(EXP_MIN);
+        FloatVector n = c.fma(FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUNDER)).sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), c);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        // Cephes' minimax polynomial: e^r ≈ 1 + r + r² · P(r)
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        p = p.fma(r.mul(r), r).add(1f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        FloatVector scaled = p.mul(bits.reinterpretAsFloats());
+        FloatVector zero = FloatVector.zero(F);
+        return scaled.blend(zero, x.compare(VectorOperators.LT, EXP_MIN))
+                .blend(FloatVector.broadcast(F, Float.POSITIVE_INFINITY), x.compare(VectorOperators.GT, EXP_MAX));
+    }
+
+    /** e^x of one value, by the same steps as {@link #exp(FloatVector)} (for loop tails). */
+    public static float exp(float x) {
+        return exp(FloatVector.broadcast(F, x)).lane(0);
     }
 }

@@ -68,7 +68,44 @@ class MatrixTest {
                 float[] one = new float[rows];
                 m.multiply(java.util.Arrays.copyOfRange(in, b * cols, (b + 1) * cols), 1, one, parallel);
                 float[] fromBatch = java.util.Arrays.copyOfRange(all, b * rows, (b + 1) * rows);
-                assertArrayEquals(one, fromBatch, 1e-4f, type + " input row " + b);
+                assertArrayEquals(one, fromBatch, type + " input row " + b); // bit for bit
+            }
+        }
+    }
+
+    /** The kernels' arithmetic, one output at a time: Σ_k in order of fma(decoded weight, input). */
+    private static float reference(float[] decoded, int row, int cols, float[] in, int inOff) {
+        float acc = 0;
+        for (int k = 0; k < cols; k++) {
+            acc = Math.fma(decoded[row * cols + k], in[inOff + k], acc);
+        }
+        return acc;
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void everyKernelMatchesTheScalarReferenceExactlyOnRandomShapes(GgmlType type) {
+        Random shapes = new Random(type.ordinal());
+        try (Arena arena = Arena.ofShared(); Parallel parallel = new Parallel(2)) {
+            for (int trial = 0; trial < 6; trial++) {
+                int rows = 1 + shapes.nextInt(3 * Vectors.PANEL + 5);
+                int cols = type.blockSize() == 1 ? 1 + shapes.nextInt(300) : 32 * (1 + shapes.nextInt(9));
+                Matrix m = matrix(type, rows, cols, arena);
+                float[] decoded = new float[rows * cols];
+                for (int r = 0; r < rows; r++) {
+                    m.readRow(r, decoded, r * cols);
+                }
+                for (int batch : new int[] {1, 2, 5, 6, 7, 13, 67}) {
+                    float[] in = random(batch * cols, 11 + batch);
+                    float[] out = new float[batch * rows];
+                    m.multiply(in, batch, out, parallel);
+                    for (int b = 0; b < batch; b++) {
+                        for (int r = 0; r < rows; r++) {
+                            assertEquals(reference(decoded, r, cols, in, b * cols), out[b * rows + r],
+                                    type + " " + rows + " x " + cols + ", batch " + batch + ", input " + b + ", row " + r);
+                        }
+                    }
+                }
             }
         }
     }
