@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the scheduling policies on the real model pipeline of this machine and compare their measured throughput.",
             "Requests are sampled from a trace (paper filter), scaled down to --scale-input / --scale-output tokens, all arriving at once",
-            "by default; prompts are placeholder tokens and every request generates exactly its output length (ignore_eos).",
+            "by default; or, with --input-len / --output-len, all have those lengths (vllm bench throughput). Prompts are placeholder",
+            "tokens and every request generates exactly its output length (ignore_eos).",
             "With --repeat N the policies run N times interleaved (A, B, C, A, B, C, ...) and the median run counts.",
             "With --validate the simulator predicts every policy on the same inputs from a stage profile, and the errors are reported."})
 final class BenchCommand implements Callable<Integer> {
@@ -115,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
             int longest = items.stream().mapToInt(WorkloadItem::totalTokens).max().orElseThrow();
             if (longest > config.contextLength()) {
                 throw new IllegalArgumentException("the longest request has " + longest + " tokens (prompt + output), more than the model's context length "
-                        + config.contextLength() + "; lower --scale-input / --scale-output or --max-total");
+                        + config.contextLength() + "; lower " + workload.lengthOptions());
             }
             List<LayerRange> ranges = pipeline.ranges(loaded);
             int blocks = kvBlocks != null ? kvBlocks : defaultBlocks(config, items);

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             BenchCommand.class,
             ProfileCommand.class,
+            BenchModelCommand.class,
             GenerateCommand.class,
             BenchServeCommand.class,
             TokenizeCommand.class,

@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.sim.workload.WorkloadItem;
+import picocli.CommandLine;
 
 class BenchCommandTest {
     @TempDir
@@ -84,5 +88,45 @@ class BenchCommandTest {
         assertEquals(new LengthScale(50 / 400.0, 10 / 100.0), new LengthScaling(50, 10).factors(List.of(new WorkloadItem(400, 100, 0),
                 new WorkloadItem(100, 5, 0))), "what a learned predictor is told");
         assertEquals(LengthScale.IDENTITY, new LengthScaling(50, 10).factors(List.of(new WorkloadItem(4, 5, 0))));
+    }
+
+    @Test
+    void fixedInputAndOutputLengthsReplaceTheTracesLengths() throws IOException {
+        BenchCommand bench = new BenchCommand();
+        new CommandLine(bench).parseArgs("--model", "dummy:llama-260k", "--input-len", "12", "--output-len", "5", "--num-requests", "6");
+        List<WorkloadItem> items = bench.workload.build(new WorkloadOptions.Defaults(32, 64, 64)).items();
+        assertEquals(Collections.nCopies(6, new WorkloadItem(12, 5, 0)), items);
+
+        Path json = dir.resolve("bench.json");
+        SimulateCommandTest.Run run = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "1",
+                "--input-len", "16", "--output-len", "8", "--num-requests", "4", "--policies", "pp-chunked",
+                "--profile-max-tokens", "16", "--profile-cache", dir.resolve("cache").toString(), "--json", json.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("Total num prompt tokens:  64") && run.out().contains("Total num output tokens:  32"), run.out());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals(16, doc.get("setup").get("input_len").asInt());
+        assertEquals(8, doc.get("setup").get("output_len").asInt());
+        assertEquals(64, doc.get("runs").get(0).get("prompt_tokens").asLong());
+        assertEquals(32, doc.get("runs").get(0).get("output_tokens").asLong());
+    }
+
+    @Test
+    void fixedLengthsComeTogetherAndRefuseTheOptionsOfATrace() {
+        String[] base = {"bench", "--model", "dummy:llama-260k", "--policies", "pp-chunked"};
+        assertRefused("--input-len and --output-len go together, but only --input-len is given", base, "--input-len", "8");
+        assertRefused("--scale-input shapes the lengths of a trace; it cannot go with --input-len / --output-len", base,
+                "--input-len", "8", "--output-len", "4", "--scale-input", "16");
+        assertRefused("--workload shapes the lengths of a trace; it cannot go with --input-len / --output-len", base,
+                "--input-len", "8", "--output-len", "4", "--workload", "trace.csv");
+        assertRefused("--arrival trace takes a trace's timestamps; it cannot go with --input-len / --output-len", base,
+                "--input-len", "8", "--output-len", "4", "--arrival", "trace");
+        assertRefused("--input-len and --output-len must be >= 1, got 0 and 4", base, "--input-len", "0", "--output-len", "4");
+    }
+
+    private static void assertRefused(String message, String[] base, String... more) {
+        String[] args = Stream.concat(Arrays.stream(base), Arrays.stream(more)).toArray(String[]::new);
+        SimulateCommandTest.Run run = SimulateCommandTest.run(args);
+        assertEquals(2, run.code(), run.out());
+        assertEquals("tdpipe: " + message, run.err().strip());
     }
 }

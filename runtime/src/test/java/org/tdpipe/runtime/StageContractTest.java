@@ -18,8 +18,8 @@ import org.tdpipe.runtime.grpc.RemoteExecutor;
 /**
  * Nothing below the engine sees an engine object: the model and the stages get plain step values
  * ({@link org.tdpipe.model.step.StepInput}) and hand back sampled tokens. Only the controller's side
- * of the executors (which turn the engine's batches into steps) and the profilers (which play the
- * engine) read requests and batches.
+ * of the executors (which turn the engine's batches into steps) and the profilers and the model bench
+ * (which play the engine) read requests and batches.
  */
 class StageContractTest {
     private static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -34,7 +34,8 @@ class StageContractTest {
     void onlyTheControllersSideOfTheExecutorsSeesEngineObjects() {
         seeNoEngineObject(noClasses().that().resideInAPackage("org.tdpipe.runtime..")
                 .and().doNotBelongToAnyOf(StepEncoder.class, AsyncPipelineExecutor.class, LocalExecutor.class,
-                        RemoteExecutor.class, BatchDeadline.class, StepTimes.class, Profiler.class, StageProfiler.class))
+                        RemoteExecutor.class, BatchDeadline.class, StepTimes.class, Profiler.class, StageProfiler.class,
+                        ModelBench.class))
                 .check(MAIN);
     }
 
