@@ -1,6 +1,9 @@
 package org.tdpipe.model.llama;
 
-import java.util.Arrays;
+import static org.tdpipe.model.tensor.Vectors.F;
+import static org.tdpipe.model.tensor.Vectors.LANES;
+
+import jdk.incubator.vector.FloatVector;
 import org.tdpipe.model.step.BatchLayout;
 import org.tdpipe.model.tensor.Parallel;
 import org.tdpipe.model.tensor.Vectors;
@@ -15,6 +18,7 @@ final class PagedAttention {
     /** Multiply-adds worth handing to another thread. */
     private static final long MIN_TASK_WORK = 1 << 14;
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<int[]> SLOTS = ThreadLocal.withInitial(() -> new int[0]);
 
     private final int numHeads;
     private final int numKvHeads;
@@ -46,7 +50,8 @@ final class PagedAttention {
         long work = (long) headDim * maxContext;
         int grain = (int) Math.max(1, MIN_TASK_WORK / Math.max(1, work));
         parallel.forRange(rows * numHeads, grain, (from, to) -> {
-            float[] scores = scores(maxContext);
+            float[] scores = scratch(SCORES, maxContext);
+            int[] slots = slots(maxContext);
             for (int item = from; item < to; item++) {
                 int row = item / numHeads;
                 int head = item % numHeads;
@@ -55,24 +60,53 @@ final class PagedAttention {
                 int qo = row * qDim + head * headDim;
                 int kvo = (head / group) * headDim;
                 for (int t = 0; t < context; t++) {
-                    scores[t] = Vectors.dot(q, qo, keys, cache.slotOffset(table, t) + kvo, headDim) * scale;
+                    slots[t] = cache.slotOffset(table, t) + kvo;
+                    scores[t] = Vectors.dot(q, qo, keys, slots[t], headDim) * scale;
                 }
                 float sum = Vectors.expShifted(scores, 0, context, Vectors.max(scores, 0, context), scores, 0);
-                Arrays.fill(out, qo, qo + headDim, 0f);
-                float inv = 1f / sum;
-                for (int t = 0; t < context; t++) {
-                    Vectors.axpy(scores[t] * inv, values, cache.slotOffset(table, t) + kvo, out, qo, headDim);
-                }
+                weightedSum(scores, values, slots, context, 1f / sum, out, qo);
             }
         });
     }
 
-    /** This thread's scratch for the scores of one (token, head), at least {@code n} long. */
-    private static float[] scores(int n) {
-        float[] s = SCORES.get();
+    /**
+     * {@code out[o, o + headDim) = inv · Σ_t w[t] · values[slots[t], + headDim)}, a vector of
+     * dimensions at a time held in a register over all the positions.
+     */
+    private void weightedSum(float[] w, float[] values, int[] slots, int context, float inv, float[] out, int o) {
+        int d = 0;
+        for (; d + LANES <= headDim; d += LANES) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int t = 0; t < context; t++) {
+                acc = FloatVector.fromArray(F, values, slots[t] + d).fma(FloatVector.broadcast(F, w[t]), acc);
+            }
+            acc.mul(inv).intoArray(out, o + d);
+        }
+        for (; d < headDim; d++) {
+            float acc = 0;
+            for (int t = 0; t < context; t++) {
+                acc = Math.fma(values[slots[t] + d], w[t], acc);
+            }
+            out[o + d] = acc * inv;
+        }
+    }
+
+    /** This thread's scratch array of {@code holder}, at least {@code n} long. */
+    private static float[] scratch(ThreadLocal<float[]> holder, int n) {
+        float[] s = holder.get();
         if (s.length < n) {
             s = new float[n];
-            SCORES.set(s);
+            holder.set(s);
+        }
+        return s;
+    }
+
+    /** This thread's scratch for the cache offsets of one (token, head)'s positions. */
+    private static int[] slots(int n) {
+        int[] s = SLOTS.get();
+        if (s.length < n) {
+            s = new int[n];
+            SLOTS.set(s);
         }
         return s;
     }
