@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             BenchServeCommand.class,
             TokenizeCommand.class,
+            LogitsCommand.class,
             WorkerCommand.class,
             PredictorCommand.class,
             ServeCommand.class,

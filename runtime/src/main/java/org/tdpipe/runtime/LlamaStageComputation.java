@@ -83,6 +83,11 @@ public final class LlamaStageComputation implements StageComputation {
         return List.of(sampled);
     }
 
+    /** Last stage only: the logits of every row of the batch ({@code numTokens × vocab}), nothing sampled. */
+    public float[] logitsOfEveryRow(HiddenStates hidden) {
+        return stage.logitsOfEveryRow(hidden);
+    }
+
     @Override
     public void close() {
         parallel.close();

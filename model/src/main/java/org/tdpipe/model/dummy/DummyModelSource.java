@@ -31,7 +31,7 @@ public final class DummyModelSource extends AbstractModelSource {
     public static final float DEFAULT_STD = 0.02f;
     private static final int ROWS_PER_TASK = 64;
 
-    private final GgmlType weightType;
+    private final WeightMix weights;
     private final long seed;
     private final float std;
     private final Arena arena = Arena.ofShared();
@@ -39,31 +39,34 @@ public final class DummyModelSource extends AbstractModelSource {
 
     /** Weights of {@code weightType} with standard deviation {@code std} (output projections scaled down). */
     public DummyModelSource(String location, ModelConfig config, GgmlType weightType, long seed, float std) {
+        this(location, config, new WeightMix(weightType.name().toLowerCase(Locale.ROOT), weightType, false), seed, std);
+    }
+
+    /** Weights stored as {@code weights} says, with standard deviation {@code std} (output projections scaled down). */
+    public DummyModelSource(String location, ModelConfig config, WeightMix weights, long seed, float std) {
         super(location, config, new ByteTokenizer(config.vocabSize()));
-        this.weightType = weightType;
+        this.weights = weights;
         this.seed = seed;
         this.std = std;
     }
 
     /**
      * Opens {@code dummy:<catalog name or path to a Hugging Face config.json>[:<type>]}, e.g.
-     * {@code dummy:llama-110m} or {@code dummy:llama-2-7b:q4_0}; the type is one of f32, f16, bf16,
-     * q8_0, q4_0 (default f32).
+     * {@code dummy:llama-110m} or {@code dummy:llama-2-7b:q4_k_m}; the type is a {@link WeightMix}
+     * (default f32).
      */
     public static DummyModelSource open(String spec) {
         if (!spec.startsWith(PREFIX)) {
             throw new IllegalArgumentException("not a dummy model spec (expected dummy:<name>[:<type>]): " + spec);
         }
         String rest = spec.substring(PREFIX.length());
-        GgmlType type = GgmlType.F32;
+        WeightMix mix = WeightMix.parse("f32");
         int colon = rest.lastIndexOf(':');
         if (colon >= 0) {
-            String t = rest.substring(colon + 1).toUpperCase(Locale.ROOT);
             try {
-                type = GgmlType.valueOf(t);
+                mix = WeightMix.parse(rest.substring(colon + 1));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(spec + ": unknown weight type '" + rest.substring(colon + 1)
-                        + "'; use one of f32, f16, bf16, q8_0, q4_0");
+                throw new IllegalArgumentException(spec + ": " + e.getMessage(), e);
             }
             rest = rest.substring(0, colon);
         }
@@ -77,7 +80,7 @@ public final class DummyModelSource extends AbstractModelSource {
         } else {
             config = DummyCatalog.config(rest);
         }
-        return new DummyModelSource(spec, config, type, 42, DEFAULT_STD);
+        return new DummyModelSource(spec, config, mix, 42, DEFAULT_STD);
     }
 
     @Override
@@ -140,7 +143,8 @@ public final class DummyModelSource extends AbstractModelSource {
         }
         int cols = (int) shape[0];
         int rows = (int) shape[1];
-        GgmlType type = cols % weightType.blockSize() == 0 ? weightType : GgmlType.F32;
+        GgmlType wanted = weights.typeOf(name, config());
+        GgmlType type = cols % wanted.blockSize() == 0 ? wanted : GgmlType.F32;
         float scale = name.endsWith("attn_output.weight") || name.endsWith("ffn_down.weight")
                 ? (float) (std / Math.sqrt(2.0 * config().numLayers())) : std;
         long rowBytes = type.bytesFor(cols);

@@ -9,7 +9,15 @@ public enum GgmlType {
     F16(1, 1, 2),
     Q4_0(2, 32, 18),
     Q8_0(8, 32, 34),
+    Q2_K(10, 256, 84),
+    Q3_K(11, 256, 110),
+    Q4_K(12, 256, 144),
+    Q5_K(13, 256, 176),
+    Q6_K(14, 256, 210),
     BF16(30, 1, 2);
+
+    /** The types this engine reads, as error messages list them. */
+    public static final String SUPPORTED = "F32, F16, BF16, Q8_0, Q4_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K";
 
     private final int id;
     private final int blockSize;
@@ -48,6 +56,6 @@ public enum GgmlType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unsupported tensor type id " + id + "; supported: F32, F16, BF16, Q8_0, Q4_0");
+        throw new IllegalArgumentException("unsupported tensor type id " + id + "; supported: " + SUPPORTED);
     }
 }

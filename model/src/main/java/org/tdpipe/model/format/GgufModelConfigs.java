@@ -15,7 +15,7 @@ final class GgufModelConfigs {
         String arch = md.string("general.architecture").orElseThrow(() -> new ModelFormatException(location,
                 "no general.architecture: a vocabulary-only GGUF file cannot be loaded as a model"));
         if (!SUPPORTED_ARCHITECTURES.contains(arch)) {
-            throw new ModelFormatException(location, "unsupported architecture '" + arch + "'; supported: "
+            throw new ModelFormatException(location, "unsupported architecture '" + ShownText.of(arch) + "'; supported: "
                     + String.join(", ", SUPPORTED_ARCHITECTURES));
         }
         int dim = md.requireInt(arch + ".embedding_length");

@@ -39,9 +39,10 @@ final class GgufReader {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < kvCount; i++) {
             String key = string(in, "metadata key");
-            GgufValueType type = GgufValueType.byId(in.i32("type of " + key), in);
-            if (values.put(key, value(in, type, key)) != null) {
-                throw new ModelFormatException(path.toString(), "duplicate metadata key " + key);
+            String shownKey = ShownText.of(key);
+            GgufValueType type = GgufValueType.byId(in.i32("type of " + shownKey), in);
+            if (values.put(key, value(in, type, shownKey)) != null) {
+                throw new ModelFormatException(path.toString(), "duplicate metadata key " + shownKey);
             }
         }
         GgufMetadata metadata = new GgufMetadata(path.toString(), values);
@@ -59,7 +60,7 @@ final class GgufReader {
         for (TensorInfo info : infos) {
             TensorEntry entry = info.slice(file, dataStart, alignment, path.toString());
             if (tensors.put(info.name, entry) != null) {
-                throw new ModelFormatException(path.toString(), "duplicate tensor " + info.name);
+                throw new ModelFormatException(path.toString(), "duplicate tensor " + info.shownName());
             }
         }
         return new GgufFile(path, version, metadata, tensors, arena);
@@ -134,7 +135,8 @@ final class GgufReader {
     }
 
     private static TensorInfo tensorInfo(ByteCursor in) {
-        String name = string(in, "tensor name");
+        String stored = string(in, "tensor name");
+        String name = ShownText.of(stored);
         int nDims = in.i32("dimension count of " + name);
         if (nDims < 1 || nDims > MAX_DIMS) {
             throw in.error("tensor " + name + " has " + nDims + " dimensions (1.." + MAX_DIMS + " allowed)");
@@ -159,25 +161,30 @@ final class GgufReader {
         } catch (IllegalArgumentException e) {
             String typeName = typeId >= 0 && typeId < GGML_TYPE_NAMES.length ? GGML_TYPE_NAMES[typeId] : "unknown";
             throw new ModelFormatException(in.location(), "tensor " + name + " has type " + typeName + " (id " + typeId
-                    + "), which is not supported; supported: F32, F16, BF16, Q8_0, Q4_0");
+                    + "), which is not supported; supported: " + GgmlType.SUPPORTED);
         }
         long offset = in.i64("data offset of " + name);
-        return new TensorInfo(name, type, shape, elements, offset);
+        return new TensorInfo(stored, type, shape, elements, offset);
     }
 
     private record TensorInfo(String name, GgmlType type, long[] shape, long elements, long offset) {
+        String shownName() {
+            return ShownText.of(name);
+        }
+
         TensorEntry slice(MemorySegment file, long dataStart, long alignment, String location) {
+            String shown = shownName();
             if (elements % type.blockSize() != 0 || shape[0] % type.blockSize() != 0) {
-                throw new ModelFormatException(location, "tensor " + name + " of type " + type + " has a row length "
+                throw new ModelFormatException(location, "tensor " + shown + " of type " + type + " has a row length "
                         + shape[0] + " that is not a multiple of the block size " + type.blockSize());
             }
             long bytes = type.bytesFor(elements);
             if (offset < 0 || offset % alignment != 0) {
-                throw new ModelFormatException(location, "tensor " + name + " has a misaligned data offset " + offset);
+                throw new ModelFormatException(location, "tensor " + shown + " has a misaligned data offset " + offset);
             }
             long start = dataStart + offset;
             if (start < 0 || start > file.byteSize() || bytes > file.byteSize() - start) {
-                throw new ModelFormatException(location, "tensor " + name + " data [" + start + ", " + (start + bytes)
+                throw new ModelFormatException(location, "tensor " + shown + " data [" + start + ", " + (start + bytes)
                         + ") lies past the end of the file (" + file.byteSize() + " bytes)");
             }
             return new TensorEntry(name, type, shape, file.asSlice(start, bytes));

@@ -1,5 +1,7 @@
 package org.tdpipe.model.llama;
 
+import java.util.List;
+import java.util.stream.IntStream;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.step.BatchLayout;
 import org.tdpipe.model.tensor.Matrix;
@@ -36,6 +38,12 @@ public final class LlamaStage {
         this.parallel = parallel;
         this.rope = Rope.of(config);
         this.attention = new PagedAttention(config.numHeads(), config.numKvHeads(), config.headDim());
+        for (LayerWeights w : weights.layers()) {
+            for (Matrix m : List.of(w.wq(), w.wk(), w.wv(), w.wo(), w.gate(), w.up(), w.down())) {
+                m.prepareProducts(parallel);
+            }
+        }
+        weights.lmHead().ifPresent(m -> m.prepareProducts(parallel));
     }
 
     public LayerRange range() {
@@ -119,14 +127,27 @@ public final class LlamaStage {
      * final norm.
      */
     public float[] logits(BatchLayout layout, HiddenStates hidden) {
+        int[] rows = new int[layout.numSampled()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = layout.sampledRow(i);
+        }
+        return logitsOfRows(hidden, rows);
+    }
+
+    /** Last stage only: logits ({@code numTokens × vocab}) of every row, for parity checks against other engines. */
+    public float[] logitsOfEveryRow(HiddenStates hidden) {
+        return logitsOfRows(hidden, IntStream.range(0, hidden.numTokens()).toArray());
+    }
+
+    private float[] logitsOfRows(HiddenStates hidden, int[] rowsOfHidden) {
         Matrix head = weights.lmHead().orElseThrow(() -> new IllegalStateException(
                 "stage " + range() + " is not the last stage and has no LM head"));
         float[] norm = weights.outputNorm().orElseThrow();
         int dim = config.dim();
-        int s = layout.numSampled();
+        int s = rowsOfHidden.length;
         float[] rows = new float[s * dim];
         for (int i = 0; i < s; i++) {
-            System.arraycopy(hidden.data(), layout.sampledRow(i) * dim, rows, i * dim, dim);
+            System.arraycopy(hidden.data(), rowsOfHidden[i] * dim, rows, i * dim, dim);
         }
         LayerMath.rmsNorm(rows, norm, config.rmsNormEps(), s, dim, rows);
         float[] logits = new float[s * config.vocabSize()];

@@ -6,24 +6,23 @@ import java.nio.ByteOrder;
 import org.tdpipe.model.format.GgmlType;
 
 /**
- * GGML block-quantized weights (Q8_0, Q4_0): each row is a run of blocks of {@link #BLOCK} values, a
- * block being a little-endian half-precision scale followed by the quantized values. Subclasses decode
- * a block's values and repack the rows into their panels.
+ * GGML block-quantized weights: each row is a run of blocks of {@code type.blockSize()} values
+ * (32 for Q8_0 and Q4_0, 256-value super-blocks for the K-quants), each holding its own scales and
+ * quantized values. Subclasses decode a block, exactly as their panels' kernels do, and repack
+ * the rows into their panels.
  */
-abstract sealed class BlockQuantizedMatrix extends Matrix permits Q8_0Matrix, Q4_0Matrix {
-    /** Values per block. */
-    protected static final int BLOCK = 32;
-    private static final ValueLayout.OfShort SCALE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+abstract sealed class BlockQuantizedMatrix extends Matrix
+        permits Q8_0Matrix, Q4_0Matrix, KQuantMatrix {
+    protected static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    protected final int blockSize;
     protected final int blocksPerRow;
-    private final int blockBytes;
+    protected final int blockBytes;
 
     BlockQuantizedMatrix(String name, int rows, int cols, MemorySegment data, GgmlType type) {
         super(name, rows, cols, data, type);
-        if (cols % BLOCK != 0) {
-            throw new IllegalArgumentException(name + ": " + type + " rows must be a multiple of " + BLOCK + " long, got " + cols);
-        }
-        this.blocksPerRow = cols / BLOCK;
+        this.blockSize = type.blockSize();
+        this.blocksPerRow = cols / blockSize;
         this.blockBytes = type.blockBytes();
     }
 
@@ -31,11 +30,20 @@ abstract sealed class BlockQuantizedMatrix extends Matrix permits Q8_0Matrix, Q4
     public final void readRow(int row, float[] dst, int off) {
         long base = (long) row * blocksPerRow * blockBytes;
         for (int b = 0; b < blocksPerRow; b++) {
-            long block = base + (long) b * blockBytes;
-            decodeBlock(block, Float.float16ToFloat(data.get(SCALE, block)), dst, off + b * BLOCK);
+            decodeBlock(base + (long) b * blockBytes, dst, off + b * blockSize);
         }
     }
 
-    /** Writes the {@link #BLOCK} values of the block starting at byte {@code block}, times {@code d}, to {@code dst[off...]}. */
-    protected abstract void decodeBlock(long block, float d, float[] dst, int off);
+    /** Writes the values of the block starting at byte {@code block} to {@code dst[off, off + blockSize)}. */
+    protected abstract void decodeBlock(long block, float[] dst, int off);
+
+    /** The half-precision float at byte {@code at}. */
+    protected final float half(long at) {
+        return Float.float16ToFloat(data.get(HALF, at));
+    }
+
+    /** The unsigned byte at {@code at}. */
+    protected final int u8(long at) {
+        return data.get(ValueLayout.JAVA_BYTE, at) & 0xFF;
+    }
 }

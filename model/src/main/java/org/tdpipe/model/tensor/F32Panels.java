@@ -4,7 +4,6 @@ import static org.tdpipe.model.tensor.Vectors.F;
 import static org.tdpipe.model.tensor.Vectors.LANES;
 import static org.tdpipe.model.tensor.Vectors.PANEL;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,12 +15,10 @@ final class F32Panels extends PackedWeights {
     private static final long VECTOR_BYTES = (long) LANES * Float.BYTES;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    private final MemorySegment panels;
     private final long panelBytes;
 
-    private F32Panels(int rows, int cols, MemorySegment panels) {
-        super(rows, cols);
-        this.panels = panels;
+    private F32Panels(int rows, int cols) {
+        super(rows, cols, cols * PanelKernels.COLUMN_BYTES);
         this.panelBytes = cols * PanelKernels.COLUMN_BYTES;
     }
 
@@ -29,9 +26,9 @@ final class F32Panels extends PackedWeights {
     static F32Panels of(Matrix m, Parallel parallel) {
         int rows = m.rows();
         int cols = m.cols();
-        int numPanels = (rows + PANEL - 1) / PANEL;
-        MemorySegment panels = Arena.ofAuto().allocate((long) numPanels * cols * PanelKernels.COLUMN_BYTES, 64);
-        parallel.forRange(numPanels, 1, (from, to) -> {
+        F32Panels packed = new F32Panels(rows, cols);
+        MemorySegment panels = packed.panels;
+        parallel.forRange(packed.numPanels, 1, (from, to) -> {
             float[] row = new float[cols];
             for (int p = from; p < to; p++) {
                 long base = (long) p * cols * PanelKernels.COLUMN_BYTES;
@@ -43,7 +40,7 @@ final class F32Panels extends PackedWeights {
                 }
             }
         });
-        return new F32Panels(rows, cols, panels);
+        return packed;
     }
 
     @Override
@@ -60,7 +57,7 @@ final class F32Panels extends PackedWeights {
         }
     }
 
-    /** Panels {@code p} and {@code q} (maybe the same one): four independent accumulator chains. */
+    /** Panels {@code p} and {@code q} (maybe the same one, then computed twice): four independent accumulator chains. */
     private void matVec2(float[] x, float[] out, int p, int q) {
         long b0 = p * panelBytes;
         long b1 = q * panelBytes;
@@ -68,17 +65,19 @@ final class F32Panels extends PackedWeights {
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
+        FloatVector t = a0;
         for (int k = 0; k < cols; k++) {
             long o = k * PanelKernels.COLUMN_BYTES;
+            t = touch(b1 + o, touch(b0 + o, t));
             FloatVector xk = FloatVector.broadcast(F, x[k]);
             a0 = FloatVector.fromMemorySegment(F, panels, b0 + o, LE).fma(xk, a0);
             a1 = FloatVector.fromMemorySegment(F, panels, b0 + o + VECTOR_BYTES, LE).fma(xk, a1);
             a2 = FloatVector.fromMemorySegment(F, panels, b1 + o, LE).fma(xk, a2);
             a3 = FloatVector.fromMemorySegment(F, panels, b1 + o + VECTOR_BYTES, LE).fma(xk, a3);
         }
-        store(a0, a1, out, 0, p);
-        if (q != p) {
-            store(a2, a3, out, 0, q);
-        }
+        sink(t);
+        float[] sums = PANEL_SUMS.get();
+        store(a2, a3, sums, out, q);
+        store(a0, a1, sums, out, p);
     }
 }

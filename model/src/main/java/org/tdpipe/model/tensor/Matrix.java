@@ -8,7 +8,8 @@ import org.tdpipe.model.format.TensorEntry;
  * A read-only weight matrix of {@code rows × cols} elements stored row-major in a
  * {@link MemorySegment} (usually a memory-mapped model file, read zero-copy), one subclass per
  * storage type. {@link #readRow} decodes a row from the file's own layout (an embedding lookup);
- * products go through the matrix repacked once, on first use, into {@link PackedWeights} panels,
+ * products go through the matrix repacked once ({@link #prepareProducts}, or at the first product)
+ * into {@link PackedWeights} panels,
  * whose kernels give every output the same arithmetic whatever the batch — so a token's result does
  * not depend on the batch it ran in.
  */
@@ -23,6 +24,10 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Bl
     protected Matrix(String name, int rows, int cols, MemorySegment data, GgmlType type) {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException(name + ": bad matrix shape " + rows + " x " + cols);
+        }
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException(name + ": " + type + " rows must be a multiple of " + type.blockSize()
+                    + " long, got " + cols);
         }
         long needed = type.bytesFor((long) rows * cols);
         if (data.byteSize() < needed) {
@@ -52,6 +57,11 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Bl
             case BF16 -> new BF16Matrix(name, rows, cols, data);
             case Q8_0 -> new Q8_0Matrix(name, rows, cols, data);
             case Q4_0 -> new Q4_0Matrix(name, rows, cols, data);
+            case Q2_K -> new Q2_KMatrix(name, rows, cols, data);
+            case Q3_K -> new Q3_KMatrix(name, rows, cols, data);
+            case Q4_K -> new Q4_KMatrix(name, rows, cols, data);
+            case Q5_K -> new Q5_KMatrix(name, rows, cols, data);
+            case Q6_K -> new Q6_KMatrix(name, rows, cols, data);
         };
     }
 
@@ -101,6 +111,11 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Bl
         } else {
             parallel.forRange(p.numPanels(), 1, (from, to) -> p.gemm(in, batch, out, from, to));
         }
+    }
+
+    /** Repacks the weights for the product kernels now (on {@code parallel}'s threads), not at the first product. */
+    public void prepareProducts(Parallel parallel) {
+        packed(parallel);
     }
 
     private PackedWeights packed(Parallel parallel) {

@@ -4,8 +4,10 @@ import static org.tdpipe.model.tensor.Vectors.F;
 import static org.tdpipe.model.tensor.Vectors.LANES;
 import static org.tdpipe.model.tensor.Vectors.PANEL;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * A weight matrix repacked once for the product kernels: panels of {@link Vectors#PANEL}
@@ -17,14 +19,41 @@ import jdk.incubator.vector.VectorMask;
  * rows go through {@link PanelKernels#gemm} on panels decoded to floats.
  */
 abstract sealed class PackedWeights permits F32Panels, QuantizedPanels {
+    /**
+     * How far ahead of its multiply-adds a matrix-vector kernel touches its weights with a plain
+     * load. A multiply-add that takes its operand straight from a cache miss stalls the multiply-adds
+     * queued behind it, and streaming from memory ran at half the bandwidth; a load two columns
+     * ahead brings the line in first (measured on Zen 4: 8 → 21 GB/s on one core).
+     */
+    protected static final long TOUCH_AHEAD = 256;
+
     protected final int rows;
     protected final int cols;
     protected final int numPanels;
+    protected final MemorySegment panels;
+    private final long lastVector;
+    /** Where the touched values end up, so that the JIT keeps the loads. */
+    private final float[] touched = new float[1];
+    /** Per thread: one panel's outputs on their way out of the vector registers. */
+    protected static final ThreadLocal<float[]> PANEL_SUMS = ThreadLocal.withInitial(() -> new float[PANEL]);
 
-    PackedWeights(int rows, int cols) {
+    /** {@code panelBytes}: bytes of one panel, allocated here for every panel. */
+    PackedWeights(int rows, int cols, long panelBytes) {
         this.rows = rows;
         this.cols = cols;
         this.numPanels = (rows + PANEL - 1) / PANEL;
+        this.panels = Arena.ofAuto().allocate(numPanels * panelBytes, 64);
+        this.lastVector = panels.byteSize() - (long) LANES * Float.BYTES;
+    }
+
+    /** {@code t} plus the vector {@link #TOUCH_AHEAD} bytes after {@code at} (at the end of the panels, their last vector). */
+    protected final FloatVector touch(long at, FloatVector t) {
+        return FloatVector.fromMemorySegment(F, panels, Math.min(at + TOUCH_AHEAD, lastVector), ByteOrder.LITTLE_ENDIAN).add(t);
+    }
+
+    /** Keeps the touched values (never read). */
+    protected final void sink(FloatVector t) {
+        touched[0] = t.lane(0);
     }
 
     int numPanels() {
@@ -37,19 +66,15 @@ abstract sealed class PackedWeights permits F32Panels, QuantizedPanels {
     /** {@code out[b·rows + r] = Σ_k W[r, k] · in[b·cols + k]} for the rows of panels {@code [from, to)}. */
     abstract void gemm(float[] in, int batch, float[] out, int from, int to);
 
-    /** Stores the two vectors of panel {@code panel}'s outputs at {@code out[outOff + panel·PANEL...]}, without the padding rows. */
-    protected final void store(FloatVector lo, FloatVector hi, float[] out, int outOff, int panel) {
+    /**
+     * Stores the two vectors of outputs of panel {@code panel} at {@code out[panel·PANEL...]},
+     * without the padding rows: through {@code sums} ({@code PANEL} floats), so that no branch
+     * depends on the panel (see {@link PanelKernels}).
+     */
+    protected final void store(FloatVector lo, FloatVector hi, float[] sums, float[] out, int panel) {
+        lo.intoArray(sums, 0);
+        hi.intoArray(sums, LANES);
         int row = panel * PANEL;
-        int valid = rows - row;
-        int at = outOff + row;
-        if (valid >= PANEL) {
-            lo.intoArray(out, at);
-            hi.intoArray(out, at + LANES);
-        } else if (valid > LANES) {
-            lo.intoArray(out, at);
-            hi.intoArray(out, at + LANES, VectorMask.fromLong(F, (1L << (valid - LANES)) - 1));
-        } else {
-            lo.intoArray(out, at, VectorMask.fromLong(F, (1L << valid) - 1));
-        }
+        System.arraycopy(sums, 0, out, row, Math.min(PANEL, rows - row));
     }
 }

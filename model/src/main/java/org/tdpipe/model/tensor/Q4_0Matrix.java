@@ -1,7 +1,6 @@
 package org.tdpipe.model.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import org.tdpipe.model.format.GgmlType;
 
 /**
@@ -10,18 +9,19 @@ import org.tdpipe.model.format.GgmlType;
  * offset by 8.
  */
 public final class Q4_0Matrix extends BlockQuantizedMatrix {
-    private static final int HALF = 16;
+    private static final int HALF_BLOCK = 16;
 
     Q4_0Matrix(String name, int rows, int cols, MemorySegment data) {
         super(name, rows, cols, data, GgmlType.Q4_0);
     }
 
     @Override
-    protected void decodeBlock(long block, float d, float[] dst, int off) {
-        for (int j = 0; j < HALF; j++) {
-            int q = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) & 0xFF;
+    protected void decodeBlock(long block, float[] dst, int off) {
+        float d = half(block);
+        for (int j = 0; j < HALF_BLOCK; j++) {
+            int q = u8(block + 2 + j);
             dst[off + j] = ((q & 0x0F) - 8) * d;
-            dst[off + j + HALF] = ((q >>> 4) - 8) * d;
+            dst[off + j + HALF_BLOCK] = ((q >>> 4) - 8) * d;
         }
     }
 

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -24,8 +25,9 @@ final class Q4_0Panels extends QuantizedPanels {
     private static final int HALF_BLOCK = 16;
     private static final int SOURCE_BLOCK_BYTES = 18;
 
+
     private Q4_0Panels(int rows, int cols) {
-        super(rows, cols, (long) HALF_BLOCK * PANEL);
+        super(rows, cols, BLOCK, SCALE_BYTES + (long) HALF_BLOCK * PANEL);
     }
 
     /** Repacks GGML Q4_0 rows (18-byte blocks: a half-precision scale, 16 bytes of nibbles) on {@code parallel}'s threads. */
@@ -50,66 +52,57 @@ final class Q4_0Panels extends QuantizedPanels {
         return p;
     }
 
+    /** The packed bytes of {@code LANES} rows at {@code at}. */
     private ByteVector packed(long at) {
         return ByteVector.fromMemorySegment(B, panels, at, LE);
     }
 
+    /** Column j's values of a row set: the low nibbles, offset by 8, as floats. */
     private static FloatVector low(ByteVector q) {
-        return Vectors.widen(q.and((byte) 0x0F).sub((byte) 8));
+        return (FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
     }
 
+    /** Column j + 16's values: the high nibbles, offset by 8, as floats. */
     private static FloatVector high(ByteVector q) {
-        return Vectors.widen(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+        return (FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
     }
 
     @Override
     void matVec(float[] x, float[] out, int from, int to) {
-        for (int p = from; p < to; p += 2) {
-            matVec2(x, out, p, Math.min(p + 1, to - 1));
+        float[] sums = PANEL_SUMS.get();
+        for (int p = from; p < to; p++) {
+            matVec1(x, sums, out, p);
         }
     }
 
-    /**
-     * Panels {@code p} and {@code q} (maybe the same one): four independent accumulator chains,
-     * columns in order — a block's low nibbles (0..15), then its high ones (16..31).
-     */
-    private void matVec2(float[] x, float[] out, int p, int q) {
+    /** Panel {@code p}, columns in order: a block's low nibbles (0..15), then its high ones (16..31). */
+    private void matVec1(float[] x, float[] sums, float[] out, int p) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
+        FloatVector t = a0;
         long half = (long) LANES * Float.BYTES;
         for (int b = 0; b < blocksPerRow; b++) {
-            long bp = blockAt(p, b);
-            long bq = blockAt(q, b);
-            FloatVector s0 = FloatVector.fromMemorySegment(F, panels, bp, LE);
-            FloatVector s1 = FloatVector.fromMemorySegment(F, panels, bp + half, LE);
-            FloatVector s2 = FloatVector.fromMemorySegment(F, panels, bq, LE);
-            FloatVector s3 = FloatVector.fromMemorySegment(F, panels, bq + half, LE);
-            long vp = bp + SCALE_BYTES;
-            long vq = bq + SCALE_BYTES;
+            long block = blockAt(p, b);
+            FloatVector s0 = FloatVector.fromMemorySegment(F, panels, block, LE);
+            FloatVector s1 = FloatVector.fromMemorySegment(F, panels, block + half, LE);
+            long values = block + SCALE_BYTES;
             int k = b * BLOCK;
+            t = touch(block, t);
             for (int j = 0; j < HALF_BLOCK; j++) {
-                long o = (long) j * PANEL;
+                long at = values + (long) j * PANEL;
                 FloatVector xk = FloatVector.broadcast(F, x[k + j]);
-                a0 = low(packed(vp + o)).mul(s0).fma(xk, a0);
-                a1 = low(packed(vp + o + LANES)).mul(s1).fma(xk, a1);
-                a2 = low(packed(vq + o)).mul(s2).fma(xk, a2);
-                a3 = low(packed(vq + o + LANES)).mul(s3).fma(xk, a3);
+                a0 = low(packed(at)).mul(s0).fma(xk, a0);
+                a1 = low(packed(at + LANES)).mul(s1).fma(xk, a1);
             }
             for (int j = 0; j < HALF_BLOCK; j++) {
-                long o = (long) j * PANEL;
+                long at = values + (long) j * PANEL;
                 FloatVector xk = FloatVector.broadcast(F, x[k + HALF_BLOCK + j]);
-                a0 = high(packed(vp + o)).mul(s0).fma(xk, a0);
-                a1 = high(packed(vp + o + LANES)).mul(s1).fma(xk, a1);
-                a2 = high(packed(vq + o)).mul(s2).fma(xk, a2);
-                a3 = high(packed(vq + o + LANES)).mul(s3).fma(xk, a3);
+                a0 = high(packed(at)).mul(s0).fma(xk, a0);
+                a1 = high(packed(at + LANES)).mul(s1).fma(xk, a1);
             }
         }
-        store(a0, a1, out, 0, p);
-        if (q != p) {
-            store(a2, a3, out, 0, q);
-        }
+        sink(t);
+        store(a0, a1, sums, out, p);
     }
 
     @Override

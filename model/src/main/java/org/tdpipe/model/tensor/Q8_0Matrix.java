@@ -1,7 +1,6 @@
 package org.tdpipe.model.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import org.tdpipe.model.format.GgmlType;
 
 /** GGML Q8_0 weights: blocks of 32 signed bytes with one half-precision scale (34 bytes per block). */
@@ -11,9 +10,10 @@ public final class Q8_0Matrix extends BlockQuantizedMatrix {
     }
 
     @Override
-    protected void decodeBlock(long block, float d, float[] dst, int off) {
-        for (int j = 0; j < BLOCK; j++) {
-            dst[off + j] = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * d;
+    protected void decodeBlock(long block, float[] dst, int off) {
+        float d = half(block);
+        for (int j = 0; j < blockSize; j++) {
+            dst[off + j] = (byte) u8(block + 2 + j) * d;
         }
     }
 

@@ -19,7 +19,7 @@ final class Q8_0Panels extends QuantizedPanels {
     private static final int SOURCE_BLOCK_BYTES = 34;
 
     private Q8_0Panels(int rows, int cols) {
-        super(rows, cols, (long) BLOCK * PANEL);
+        super(rows, cols, BLOCK, SCALE_BYTES + (long) BLOCK * PANEL);
     }
 
     /** Repacks GGML Q8_0 rows (34-byte blocks: a half-precision scale, 32 signed bytes) on {@code parallel}'s threads. */
@@ -55,7 +55,7 @@ final class Q8_0Panels extends QuantizedPanels {
         }
     }
 
-    /** Panels {@code p} and {@code q} (maybe the same one): four independent accumulator chains. */
+    /** Panels {@code p} and {@code q} (maybe the same one, then computed twice): four independent accumulator chains. */
     private void matVec2(float[] x, float[] out, int p, int q) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = a0;
@@ -81,10 +81,9 @@ final class Q8_0Panels extends QuantizedPanels {
                 a3 = value(vq + o + LANES).mul(s3).fma(xk, a3);
             }
         }
-        store(a0, a1, out, 0, p);
-        if (q != p) {
-            store(a2, a3, out, 0, q);
-        }
+        float[] sums = PANEL_SUMS.get();
+        store(a2, a3, sums, out, q);
+        store(a0, a1, sums, out, p);
     }
 
     @Override

@@ -6,29 +6,30 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Panels of 32-value quantized blocks (Q8_0, Q4_0): for each block of a panel, the
- * {@code PANEL} rows' scales as floats, then the rows' quantized values interleaved. A product of
+ * Panels of quantized blocks (Q8_0 and Q4_0: 32 values; the K-quants: their 16- or 32-value
+ * groups): for each block of a panel, the {@code PANEL} rows' scales (and offsets) as floats, then
+ * the rows' quantized values interleaved. A product of
  * several inputs decodes each panel to floats — weight = value · scale, rounded once to a float,
  * as the matrix-vector kernel computes it — into a per-thread scratch panel, then runs the float
  * tile kernel over it.
  */
-abstract sealed class QuantizedPanels extends PackedWeights permits Q8_0Panels, Q4_0Panels {
+abstract sealed class QuantizedPanels extends PackedWeights permits Q8_0Panels, Q4_0Panels, KQuantPanels {
+    /** The block of Q8_0 and Q4_0. */
     protected static final int BLOCK = 32;
     protected static final long SCALE_BYTES = (long) PANEL * Float.BYTES;
     private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> MemorySegment.NULL);
 
-    protected final MemorySegment panels;
     protected final int blocksPerRow;
     /** Bytes of one block of one panel: scales, then values. */
     protected final long blockBytes;
     protected final long panelBytes;
 
-    QuantizedPanels(int rows, int cols, long valueBytesPerBlock) {
-        super(rows, cols);
-        this.blocksPerRow = cols / BLOCK;
-        this.blockBytes = SCALE_BYTES + valueBytesPerBlock;
+    /** Blocks of {@code blockSize} values taking {@code blockBytes} bytes per panel. */
+    QuantizedPanels(int rows, int cols, int blockSize, long blockBytes) {
+        super(rows, cols, cols / blockSize * blockBytes);
+        this.blocksPerRow = cols / blockSize;
+        this.blockBytes = blockBytes;
         this.panelBytes = blocksPerRow * blockBytes;
-        this.panels = Arena.ofAuto().allocate(numPanels * panelBytes, 64);
     }
 
     /** Byte offset of block {@code block} of panel {@code panel}. */

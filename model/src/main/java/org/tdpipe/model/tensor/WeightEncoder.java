@@ -9,7 +9,7 @@ import org.tdpipe.model.format.GgmlType;
 /**
  * Encodes float values into a storage type's bytes (GGML layouts, little-endian), e.g. for dummy
  * weights or tests. Quantization uses the reference GGML rounding: Q8_0 scale = max|x| / 127,
- * Q4_0 scale = (value of largest magnitude) / -8.
+ * Q4_0 scale = (value of largest magnitude) / -8; the K-quants as {@link KQuantEncoder} says.
  */
 public final class WeightEncoder {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -49,6 +49,12 @@ public final class WeightEncoder {
                 type.bytesFor(to - from);
                 for (int b = from; b < to; b += 32) {
                     encodeQ4Block(values, b, out, outOffset + (long) (b - from) / 32 * 18);
+                }
+            }
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> {
+                type.bytesFor(to - from);
+                for (int b = from; b < to; b += 256) {
+                    KQuantEncoder.encodeBlock(type, values, b, out, outOffset + (long) (b - from) / 256 * type.blockBytes());
                 }
             }
         }

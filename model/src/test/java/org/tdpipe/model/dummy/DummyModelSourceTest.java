@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.model.format.GgmlType;
 import org.tdpipe.model.format.ModelConfig;
@@ -78,11 +79,25 @@ class DummyModelSourceTest {
     }
 
     @Test
+    void theMediumKQuantMixStoresWhatLlamaCppsStores() {
+        // llama-110m: 12 layers; use_more_bits picks layers < 12/8 = 1, >= 7·12/8 = 10, and (i − 1) % 3 == 2;
+        // its embedding is tied to the LM head, so it is the LM head's Q6_K
+        try (DummyModelSource s = DummyModelSource.open("dummy:llama-110m:q4_k_m")) {
+            assertEquals(GgmlType.Q6_K, s.require("token_embd.weight").type());
+            for (int layer = 0; layer < 12; layer++) {
+                GgmlType expected = Set.of(0, 3, 6, 9, 10, 11).contains(layer) ? GgmlType.Q6_K : GgmlType.Q4_K;
+                assertEquals(expected, s.require("blk." + layer + ".attn_v.weight").type(), "attn_v of layer " + layer);
+                assertEquals(GgmlType.Q4_K, s.require("blk." + layer + ".attn_k.weight").type(), "attn_k of layer " + layer);
+            }
+        }
+    }
+
+    @Test
     void badSpecsNameTheProblem() {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> DummyModelSource.open("dummy:gpt-5"));
         assertTrue(unknown.getMessage().contains("llama-110m"), unknown.getMessage());
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> DummyModelSource.open("dummy:llama-110m:q3_k"));
-        assertTrue(type.getMessage().contains("q3_k"), type.getMessage());
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> DummyModelSource.open("dummy:llama-110m:iq4_xs"));
+        assertTrue(type.getMessage().contains("iq4_xs") && type.getMessage().contains("q4_k_m"), type.getMessage());
     }
 
     @Test

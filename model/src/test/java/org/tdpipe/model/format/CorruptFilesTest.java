@@ -57,11 +57,23 @@ class CorruptFilesTest {
     }
 
     @Test
+    void namesFromADamagedFileAreShownEscapedAndCut() throws IOException {
+        String garbage = "blk.\u0000\u0001\n" + "\u00ff".repeat(1000);
+        Path file = Files.write(dir.resolve("garbage.gguf"), new GgufWriter().tensor(garbage, 77, new long[] {4}, new byte[16]).build());
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufFile.open(file).close());
+        String message = e.getMessage();
+        assertTrue(message.contains("tensor blk.\\x00\\x01\\n"), message);
+        assertTrue(message.contains("(1007 characters)"), message);
+        assertTrue(message.length() < 300 && message.chars().noneMatch(c -> c < 0x20), message);
+    }
+
+    @Test
     void ggufTensorProblems() throws IOException {
         ggufFails(new GgufWriter().tensor("w", 0, new long[] {1L << 40, 1L << 40}, new byte[4]).build(), "implausible dimension");
         ggufFails(new GgufWriter().tensor("w", 0, new long[] {0}, new byte[4]).build(), "implausible dimension");
         ggufFails(new GgufWriter().tensor("w", 0, new long[] {1, 1, 1, 1, 1}, new byte[4]).build(), "5 dimensions");
-        ggufFails(new GgufWriter().tensor("w", 12, new long[] {256}, new byte[144]).build(), "Q4_K");
+        ggufFails(new GgufWriter().tensor("w", 23, new long[] {256}, new byte[136]).build(), "IQ4_XS");
+        ggufFails(new GgufWriter().tensor("w", 12, new long[] {128, 2}, new byte[144]).build(), "not a multiple of the block size");
         ggufFails(new GgufWriter().tensor("w", 8, new long[] {16}, new byte[34]).build(), "not a multiple of the block size");
         ggufFails(new GgufWriter().tensorAt("w", 0, new long[] {4}, 1L << 20, new byte[16]).build(), "past the end of the file");
         ggufFails(new GgufWriter().tensorAt("w", 0, new long[] {4}, 4, new byte[16]).build(), "misaligned");
