@@ -51,20 +51,12 @@ public final class BlockManager {
         return numBlocks;
     }
 
-    public int blockSize() {
-        return blockSize;
-    }
-
     public int numFreeBlocks() {
         return free.size();
     }
 
     public int numUsedBlocks() {
         return numBlocks - free.size();
-    }
-
-    public double usage() {
-        return (double) numUsedBlocks() / numBlocks;
     }
 
     /** Blocks needed to hold {@code tokens} token slots. */

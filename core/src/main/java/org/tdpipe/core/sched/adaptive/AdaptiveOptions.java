@@ -27,10 +27,6 @@ public record AdaptiveOptions(double memoryLine, int prefillChunkTokens, double 
         return new AdaptiveOptions(line, prefillChunkTokens, watermark, lookahead);
     }
 
-    public AdaptiveOptions withPrefillChunkTokens(int tokens) {
-        return new AdaptiveOptions(memoryLine, tokens, watermark, lookahead);
-    }
-
     double watermarkFor(int numStages, int numBlocks) {
         return watermark >= 0 ? watermark : Math.min(0.5, (double) Math.max(1, numStages) / numBlocks);
     }

@@ -1,12 +1,8 @@
 package org.tdpipe.core.sched.adaptive;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.ScheduledSeq;
@@ -14,6 +10,7 @@ import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.RequestQueues;
 import org.tdpipe.core.sched.SchedulerPolicy;
 import org.tdpipe.core.sched.SchedulerStats;
 import org.tdpipe.core.sched.tdpipe.MemorySimulation;
@@ -49,15 +46,12 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
     private final ChunkedPrefillBatcher prefillBatcher;
     private final ContextBalancedBatcher decodeBatcher;
 
-    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private final RequestQueues queues;
     private final List<Request> plan = new ArrayList<>();
-    private final TreeSet<Request> ready = new TreeSet<>(ContextBalancedBatcher.BY_CONTEXT);
-    private final Set<Request> running = new HashSet<>();
     private boolean prefillMode;
     private int chunkTokens;
     private long decodeCount;
     private long nextBatchId;
-    private long preemptions;
     private long phaseSwitches;
     private int unfinished;
 
@@ -67,6 +61,7 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
         this.options = options;
         double watermark = options.watermarkFor(ctx.numStages(), ctx.numBlocks());
         this.blocks = new BlockManager(ctx.numBlocks(), ctx.blockSize(), watermark);
+        this.queues = new RequestQueues(blocks, ContextBalancedBatcher.BY_CONTEXT);
         this.memoryLineBlocks = options.memoryLineFor(watermark) * ctx.numBlocks();
         this.blockSize = ctx.blockSize();
         this.cost = new PhaseCostModel(ctx.profile(), ctx.numStages());
@@ -82,13 +77,13 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
 
     @Override
     public void add(Request request) {
-        waiting.addLast(request);
+        queues.waiting().addLast(request);
         unfinished++;
     }
 
     @Override
     public Optional<StepBatch> schedule(long nowNanos, Consumer<Request> onIgnored) {
-        if (!prefillMode && decodeCount % numStages == 0 && !waiting.isEmpty()) {
+        if (!prefillMode && decodeCount % numStages == 0 && !queues.waiting().isEmpty()) {
             considerRefill();
         }
         if (prefillMode) {
@@ -99,11 +94,13 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
             // The phase ended, or its remaining chunks wait for their previous chunks to return:
             // decode micro-batches use the free slots rather than leave them idle.
         }
-        List<ScheduledSeq> decode = decodeBatcher.form(ready, running.size(), decodeCount, nowNanos, this::preempt);
+        List<ScheduledSeq> decode = decodeBatcher.form(queues.ready(), queues.running().size(), decodeCount, nowNanos,
+                queues::preempt);
         if (decode.isEmpty()) {
             // Nothing decoding: refill whatever fits. Each try launches a batch or finishes the
             // planned requests as IGNORED (with every block free nothing can be LATER).
-            for (int tries = waiting.size(); tries > 0 && !prefillMode && nothingInFlight() && !waiting.isEmpty(); tries--) {
+            for (int tries = queues.waiting().size();
+                    tries > 0 && !prefillMode && queues.nothingInFlight() && !queues.waiting().isEmpty(); tries--) {
                 considerRefill();
                 Optional<StepBatch> prefill = prefillMode ? prefill(nowNanos, onIgnored) : Optional.empty();
                 if (prefill.isPresent()) {
@@ -113,7 +110,7 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
             return Optional.empty();
         }
         for (ScheduledSeq seq : decode) {
-            running.add(seq.request());
+            queues.running().add(seq.request());
         }
         decodeCount++;
         return Optional.of(new StepBatch(nextBatchId++, Phase.DECODE, decode, 0));
@@ -127,7 +124,7 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
         });
         if (!formed.seqs().isEmpty()) {
             for (ScheduledSeq seq : formed.seqs()) {
-                running.add(seq.request());
+                queues.running().add(seq.request());
             }
             return Optional.of(new StepBatch(nextBatchId++, Phase.PREFILL, formed.seqs(), 0));
         }
@@ -144,19 +141,20 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
     private void considerRefill() {
         MemorySimulation usage = new MemorySimulation(blockSize, MemorySimulation.FINE_CHECKPOINTS);
         double finishesPerRound = 0;
-        for (Request r : running) {
+        for (Request r : queues.running()) {
             usage.addInFlightKeepingOutlived(r);
             finishesPerRound += 1.0 / MemorySimulation.remainingKeepingOutlived(r, blockSize);
         }
-        for (Request r : ready) {
+        for (Request r : queues.ready()) {
             usage.addInFlightKeepingOutlived(r);
             finishesPerRound += 1.0 / MemorySimulation.remainingKeepingOutlived(r, blockSize);
         }
         List<Request> admissible = new ArrayList<>();
         long promptTokens = 0;
-        for (Request r : waiting) {
+        for (Request r : queues.waiting()) {
             int remaining = r.predictedRemaining();
-            if (usage.peakWith(r.numTokens(), remaining) > memoryLineBlocks && !(admissible.isEmpty() && nothingInFlight())) {
+            if (usage.peakWith(r.numTokens(), remaining) > memoryLineBlocks
+                    && !(admissible.isEmpty() && queues.nothingInFlight())) {
                 break;
             }
             usage.add(r.numTokens(), remaining);
@@ -166,23 +164,19 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
         if (admissible.isEmpty()) {
             return;
         }
-        int inFlight = running.size() + ready.size();
+        int inFlight = queues.inFlight();
         double meanPrompt = (double) promptTokens / admissible.size();
-        boolean go = !options.lookahead() || lookahead.evaluate(inFlight, admissible.size(), waiting.size(), meanPrompt,
+        boolean go = !options.lookahead() || lookahead.evaluate(inFlight, admissible.size(), queues.waiting().size(), meanPrompt,
                 finishesPerRound).switchToPrefill();
         if (!go) {
             return;
         }
         for (int i = 0; i < admissible.size(); i++) {
-            plan.add(waiting.pollFirst());
+            plan.add(queues.waiting().pollFirst());
         }
         chunkTokens = options.prefillChunkTokens() > 0 ? options.prefillChunkTokens()
                 : cost.bestChunk(promptTokens, cost.perStageBatch(inFlight + admissible.size()));
         switchTo(true);
-    }
-
-    private boolean nothingInFlight() {
-        return running.isEmpty() && ready.isEmpty();
     }
 
     /** Memory ran out mid-phase: requests whose prefill has not started wait again, in order. */
@@ -191,7 +185,7 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
             Request r = plan.get(i);
             if (r.blockTable().isEmpty()) {
                 plan.remove(i);
-                waiting.addFirst(r);
+                queues.waiting().addFirst(r);
             }
         }
     }
@@ -206,18 +200,11 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
         }
     }
 
-    private void preempt(Request request) {
-        blocks.free(request);
-        request.markPreempted();
-        waiting.addFirst(request);
-        preemptions++;
-    }
-
     @Override
     public void onBatchComplete(StepBatch batch) {
         for (ScheduledSeq seq : batch.seqs()) {
             Request r = seq.request();
-            running.remove(r);
+            queues.running().remove(r);
             if (r.isFinished()) {
                 blocks.free(r);
                 plan.remove(r);
@@ -225,7 +212,7 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
             } else {
                 r.markReady();
                 if (seq.samples()) {
-                    ready.add(r);
+                    queues.ready().add(r);
                 }
             }
         }
@@ -233,7 +220,9 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
 
     @Override
     public void remove(Request request) {
-        if (waiting.remove(request) || ready.remove(request) || plan.remove(request)) {
+        if (queues.removeQueued(request)) {
+            unfinished--;
+        } else if (plan.remove(request)) {
             blocks.free(request);
             unfinished--;
         }
@@ -246,7 +235,6 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
 
     @Override
     public SchedulerStats stats() {
-        return new SchedulerStats(waiting.size(), running.size(), ready.size(), blocks.numUsedBlocks(),
-                blocks.numBlocks(), preemptions, phaseSwitches, prefillMode ? "prefill" : "decode");
+        return queues.stats(phaseSwitches, prefillMode);
     }
 }

@@ -30,15 +30,6 @@ public final class PhaseCostModel {
         this.minMsPerToken = best;
     }
 
-    public int numStages() {
-        return numStages;
-    }
-
-    /** Largest batch the profile measured: prefill micro-batches stay within it. */
-    public int maxBatchTokens() {
-        return profile.maxTokens();
-    }
-
     /** Per-stage time of a micro-batch of {@code tokens} tokens. */
     public double stageMs(int tokens) {
         return profile.forwardMs(tokens) / numStages;

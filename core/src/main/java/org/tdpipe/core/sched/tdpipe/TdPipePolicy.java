@@ -1,11 +1,7 @@
 package org.tdpipe.core.sched.tdpipe;
 
-import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.ScheduledSeq;
@@ -13,6 +9,7 @@ import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.sched.RequestQueues;
 import org.tdpipe.core.sched.SchedulerPolicy;
 import org.tdpipe.core.sched.SchedulerStats;
 
@@ -35,13 +32,10 @@ public final class TdPipePolicy implements SchedulerPolicy {
     private final DecodeBatcher decodeBatcher;
     private final IntensitySwitchRule switchRule;
 
-    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
-    private final TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
-    private final Set<Request> running = new HashSet<>();
+    private final RequestQueues queues;
     private boolean prefillMode = true;
     private long decodeCount;
     private long nextBatchId;
-    private long preemptions;
     private long phaseSwitches;
 
     public TdPipePolicy(String name, PolicyContext ctx, TdPipeOptions options) {
@@ -49,6 +43,7 @@ public final class TdPipePolicy implements SchedulerPolicy {
         this.numStages = ctx.numStages();
         this.options = options;
         this.blocks = new BlockManager(ctx.numBlocks(), ctx.blockSize(), options.watermark());
+        this.queues = new RequestQueues(blocks, Request.ARRIVAL_ORDER);
         this.usage = switch (options.memoryPlan()) {
             case PREDICTED_PEAK -> new MemorySimulation(ctx.blockSize());
             case DISTRIBUTION -> new DistributionMemorySimulation(ctx.blockSize(), MemorySimulation.FINE_CHECKPOINTS, ctx.predictor());
@@ -70,7 +65,7 @@ public final class TdPipePolicy implements SchedulerPolicy {
 
     @Override
     public void add(Request request) {
-        waiting.addLast(request);
+        queues.waiting().addLast(request);
     }
 
     @Override
@@ -85,15 +80,16 @@ public final class TdPipePolicy implements SchedulerPolicy {
             }
             switchTo(false);
         }
-        List<ScheduledSeq> decode = decodeBatcher.form(ready, running.size(), decodeCount, nowNanos, this::preempt);
+        List<ScheduledSeq> decode = decodeBatcher.form(queues.ready(), queues.running().size(), decodeCount, nowNanos,
+                this::preempt);
         if (!decode.isEmpty()) {
             for (ScheduledSeq seq : decode) {
-                running.add(seq.request());
+                queues.running().add(seq.request());
             }
             decodeCount++;
             return Optional.of(new StepBatch(nextBatchId++, Phase.DECODE, decode, 0));
         }
-        if (running.isEmpty() && ready.isEmpty() && !waiting.isEmpty()) {
+        if (queues.nothingInFlight() && !queues.waiting().isEmpty()) {
             // Liveness: an idle pipeline with requests waiting must prefill, whatever the stale
             // predicted usage says (the original could stall here after a preemption).
             rebuildUsage();
@@ -104,13 +100,13 @@ public final class TdPipePolicy implements SchedulerPolicy {
     }
 
     private Optional<StepBatch> prefill(long nowNanos, Consumer<Request> onIgnored) {
-        List<ScheduledSeq> prefill = prefillBatcher.form(waiting, nowNanos, onIgnored);
+        List<ScheduledSeq> prefill = prefillBatcher.form(queues.waiting(), nowNanos, onIgnored);
         if (prefill.isEmpty()) {
             return Optional.empty();
         }
         for (ScheduledSeq seq : prefill) {
             Request r = seq.request();
-            running.add(r);
+            queues.running().add(r);
             decodeBatcher.onPrefilled(r);
             usage.addNew(r);
         }
@@ -122,17 +118,17 @@ public final class TdPipePolicy implements SchedulerPolicy {
         if (prefillMode) {
             boolean predictedFull = options.greedyPrefill()
                     && usage.predictedPeak() >= options.prefillStopFraction() * blocks.numBlocks();
-            if (waiting.isEmpty() || predictedFull) {
+            if (queues.waiting().isEmpty() || predictedFull) {
                 switchTo(false);
             }
             return;
         }
-        if (waiting.isEmpty()) {
+        if (queues.waiting().isEmpty()) {
             return;
         }
         rebuildUsage();
         IntensitySwitchRule.Decision decision =
-                switchRule.evaluate(running.size() + ready.size(), waiting, usage, blocks.numBlocks());
+                switchRule.evaluate(queues.inFlight(), queues.waiting(), usage, blocks.numBlocks());
         if (decision.switchToPrefill()) {
             // The evaluation added the admissible requests; prefill starts from the in-flight ones.
             // (Staying in decode, the usage is not read before the next evaluation rebuilds it.)
@@ -143,10 +139,10 @@ public final class TdPipePolicy implements SchedulerPolicy {
 
     private void rebuildUsage() {
         usage.clear();
-        for (Request r : running) {
+        for (Request r : queues.running()) {
             usage.addInFlight(r);
         }
-        for (Request r : ready) {
+        for (Request r : queues.ready()) {
             usage.addInFlight(r);
         }
     }
@@ -159,44 +155,39 @@ public final class TdPipePolicy implements SchedulerPolicy {
     }
 
     private void preempt(Request request) {
-        blocks.free(request);
-        request.markPreempted();
+        queues.preempt(request);
         decodeBatcher.onRemoved(request);
-        waiting.addFirst(request);
-        preemptions++;
     }
 
     @Override
     public void onBatchComplete(StepBatch batch) {
         for (ScheduledSeq seq : batch.seqs()) {
             Request r = seq.request();
-            running.remove(r);
+            queues.running().remove(r);
             if (r.isFinished()) {
                 blocks.free(r);
                 decodeBatcher.onRemoved(r);
             } else {
                 r.markReady();
-                ready.add(r);
+                queues.ready().add(r);
             }
         }
     }
 
     @Override
     public void remove(Request request) {
-        if (waiting.remove(request) || ready.remove(request)) {
-            blocks.free(request);
+        if (queues.removeQueued(request)) {
             decodeBatcher.onRemoved(request);
         }
     }
 
     @Override
     public int numUnfinished() {
-        return waiting.size() + ready.size() + running.size();
+        return queues.waiting().size() + queues.inFlight();
     }
 
     @Override
     public SchedulerStats stats() {
-        return new SchedulerStats(waiting.size(), running.size(), ready.size(), blocks.numUsedBlocks(),
-                blocks.numBlocks(), preemptions, phaseSwitches, prefillMode ? "prefill" : "decode");
+        return queues.stats(phaseSwitches, prefillMode);
     }
 }
