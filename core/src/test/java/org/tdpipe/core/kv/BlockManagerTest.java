@@ -77,4 +77,19 @@ class BlockManagerTest {
         assertThrows(IllegalArgumentException.class, () -> new BlockManager(10, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new BlockManager(10, 16, 1.0));
     }
+
+    @Test
+    void aBlockTableReadsBackItsBlocksInOrderAndRefusesOtherIndices() {
+        BlockManager blocks = new BlockManager(10, 16, 0);
+        Request r = request(40); // 3 blocks
+        assertTrue(blocks.ensureCapacity(r, 40));
+        BlockTable table = r.blockTable();
+        int[] ids = table.toArray();
+        assertEquals(3, ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            assertEquals(ids[i], table.get(i));
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> table.get(-1));
+        assertThrows(IndexOutOfBoundsException.class, () -> table.get(3));
+    }
 }

@@ -40,8 +40,9 @@ public final class FixedMembershipBatcher implements DecodeBatcher {
     public List<ScheduledSeq> form(NavigableSet<Request> ready, int inFlight, long decodeCount, long nowNanos,
             Consumer<Request> preempt) {
         List<ScheduledSeq> batch = new ArrayList<>();
+        int firstGroup = nextGroup;
         for (int k = 0; k < numStages && batch.isEmpty(); k++) {
-            int g = (nextGroup + k) % numStages;
+            int g = (firstGroup + k) % numStages;
             NavigableSet<Request> members = new TreeSet<>(ready.comparator());
             for (Request r : ready) {
                 if (group.get(r) == g) {

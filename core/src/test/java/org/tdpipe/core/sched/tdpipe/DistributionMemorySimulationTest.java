@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.predict.LengthDistribution;
 import org.tdpipe.core.predict.LengthPredictor;
+import org.tdpipe.core.predict.OraclePredictor;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 
@@ -121,5 +122,19 @@ class DistributionMemorySimulationTest {
         sim.clear();
         sim.addInFlight(dropped);
         assertEquals(3, predictor.asked);
+    }
+
+    @Test
+    void aNewRequestCountsAsInFlightAndClearEmptiesTheForecast() {
+        // No distribution from the oracle: a point mass at the 10 predicted tokens. With nothing
+        // generated it is alive at every checkpoint up to 8 (12 > 10): ceil((16 + 8) / 16) = 2 blocks.
+        DistributionMemorySimulation sim = new DistributionMemorySimulation(BLOCK, MemorySimulation.FINE_CHECKPOINTS,
+                new OraclePredictor());
+        Request fresh = new Request(1, "r1", new int[16], SamplingParams.greedy(4096), 0);
+        fresh.setPredictedOutputLength(10);
+        sim.addNew(fresh);
+        assertEquals(2, sim.predictedPeak(), 1e-12);
+        sim.clear();
+        assertEquals(0, sim.predictedPeak());
     }
 }

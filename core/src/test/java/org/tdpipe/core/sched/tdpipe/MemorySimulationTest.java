@@ -41,4 +41,22 @@ class MemorySimulationTest {
         // 72 tokens now, expected to live on for 20 more: 92 tokens at the 16-step checkpoint = 6 blocks
         assertEquals(6, keeping.peak());
     }
+
+    @Test
+    void aCheckpointEqualToTheRemainderIsCounted() {
+        // 121 tokens with 8 to go: at m = 5 ceil(126 / 16) = 8 blocks, at m = 8 ceil(129 / 16) = 9.
+        MemorySimulation sim = new MemorySimulation(BLOCK);
+        assertEquals(9, sim.peakWith(121, 8));
+        sim.add(121, 8);
+        assertEquals(9, sim.peak());
+    }
+
+    @Test
+    void aLengthFillingItsBlocksExactlyNeedsNoExtraBlock() {
+        // 123 tokens at m = 5: 128 = 8 × 16.
+        MemorySimulation sim = new MemorySimulation(BLOCK);
+        assertEquals(8, sim.peakWith(123, 5));
+        sim.add(123, 5);
+        assertEquals(8, sim.peak());
+    }
 }

@@ -3,6 +3,8 @@ package org.tdpipe.core.sched.tdpipe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tdpipe.core.sched.tdpipe.TdPipeRequests.ready;
+import static org.tdpipe.core.sched.tdpipe.TdPipeRequests.waiting;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,29 +18,11 @@ import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.predict.OraclePredictor;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.request.Request;
-import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.core.testing.SharedData;
 
 /** The four mechanisms on small hand-checked scenarios (DESIGN §2). */
 class TdPipeMechanismsTest {
-
-    private static Request request(long id, int promptLen, int maxTokens) {
-        Request r = new Request(id, "r" + id, new int[promptLen], SamplingParams.fixedLength(maxTokens), 0);
-        r.setPredictedOutputLength(maxTokens);
-        return r;
-    }
-
-    /** A request that has been prefilled and is READY for its first decode step. */
-    private static Request readyRequest(long id, int promptLen, BlockManager blocks) {
-        Request r = request(id, promptLen, 100);
-        blocks.ensureCapacity(r, promptLen);
-        r.markRunning(0);
-        r.markComputed(promptLen);
-        r.appendToken(1, 0);
-        r.markReady();
-        return r;
-    }
 
     @Test
     void memorySimulationCountsOnlyCheckpointsTheRequestSurvivesTo() {
@@ -59,20 +43,20 @@ class TdPipeMechanismsTest {
         PrefillBatcher batcher = new PrefillBatcher(blocks, 192, 2048);
         java.util.ArrayDeque<Request> waiting = new java.util.ArrayDeque<>();
         for (int i = 0; i < 6; i++) {
-            waiting.add(request(i, 50, 10));
+            waiting.add(waiting(i, 50, 10));
         }
         List<ScheduledSeq> first = batcher.form(waiting, 0, r -> { });
         assertEquals(4, first.size(), "4 × 50 = 200 ≥ 192 closes the batch");
         assertEquals(2, waiting.size());
 
         waiting.clear();
-        waiting.add(request(10, 300, 10));
-        waiting.add(request(11, 20, 10));
+        waiting.add(waiting(10, 300, 10));
+        waiting.add(waiting(11, 20, 10));
         assertEquals(1, batcher.form(waiting, 0, r -> { }).size(), "a prompt ≥ 192 tokens forms a batch alone");
 
         waiting.clear();
-        waiting.add(request(20, 3000, 10)); // over the prompt limit
-        waiting.add(request(21, 20, 10));
+        waiting.add(waiting(20, 3000, 10)); // over the prompt limit
+        waiting.add(waiting(21, 20, 10));
         List<Request> ignored = new ArrayList<>();
         List<ScheduledSeq> batch = batcher.form(waiting, 0, ignored::add);
         assertEquals(1, ignored.size());
@@ -84,8 +68,8 @@ class TdPipeMechanismsTest {
         BlockManager blocks = new BlockManager(10, 16, 0.0);
         PrefillBatcher batcher = new PrefillBatcher(blocks, 192, 2048);
         java.util.ArrayDeque<Request> waiting = new java.util.ArrayDeque<>();
-        waiting.add(request(0, 16 * 8, 10));
-        waiting.add(request(1, 16 * 4, 10));
+        waiting.add(waiting(0, 16 * 8, 10));
+        waiting.add(waiting(1, 16 * 4, 10));
         assertEquals(1, batcher.form(waiting, 0, r -> { }).size());
         assertTrue(batcher.form(waiting, 0, r -> { }).isEmpty(), "LATER: 2 free blocks, 4 needed");
         assertEquals(1, waiting.size());
@@ -97,7 +81,7 @@ class TdPipeMechanismsTest {
         WorkStealingBatcher batcher = new WorkStealingBatcher(4, new DecodeSlots(blocks));
         TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
         for (int i = 0; i < 32; i++) {
-            ready.add(readyRequest(i, 16, blocks));
+            ready.add(ready(i, 16, blocks));
         }
         // B = 32 ready + 10 in flight = 42 over P = 4: share 10, remainder 2 → batches 0 and 1 get 11.
         assertEquals(ids(0, 11), ids(batcher.form(ready, 10, 0, 0, r -> { })), "FCFS, target 11 at decode count 0");
@@ -114,11 +98,11 @@ class TdPipeMechanismsTest {
         // re-formed with all 10 (target 15 not reached). The other returns with 20: the next batch
         // takes 15, the remaining 5 wait and top up the smaller one: sizes converge to 15 / 15.
         for (int i = 0; i < 10; i++) {
-            ready.add(readyRequest(i, 16, blocks));
+            ready.add(ready(i, 16, blocks));
         }
         assertEquals(10, batcher.form(ready, 20, 0, 0, r -> { }).size());
         for (int i = 10; i < 30; i++) {
-            ready.add(readyRequest(i, 16, blocks));
+            ready.add(ready(i, 16, blocks));
         }
         assertEquals(15, batcher.form(ready, 10, 1, 0, r -> { }).size());
         assertEquals(5, ready.size());
@@ -130,13 +114,13 @@ class TdPipeMechanismsTest {
         WorkStealingBatcher batcher = new WorkStealingBatcher(4, new DecodeSlots(blocks));
         TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
         for (int i = 0; i < 40; i++) {
-            ready.add(readyRequest(i, 16, blocks));
+            ready.add(ready(i, 16, blocks));
         }
         // B = 40 + 3 in flight = 43: target 10 (+1 at decode count 0); 29 left > P: stop at 11.
         assertEquals(11, batcher.form(ready, 3, 0, 0, r -> { }).size());
         ready.clear();
         for (int i = 100; i < 113; i++) {
-            ready.add(readyRequest(i, 16, blocks));
+            ready.add(ready(i, 16, blocks));
         }
         // B = 13 + 30 in flight = 43, target 10 at decode count 3: 3 left ≤ P are absorbed.
         assertEquals(13, batcher.form(ready, 30, 3, 0, r -> { }).size());
@@ -148,7 +132,7 @@ class TdPipeMechanismsTest {
         WorkStealingBatcher batcher = new WorkStealingBatcher(1, new DecodeSlots(blocks));
         TreeSet<Request> ready = new TreeSet<>(Request.ARRIVAL_ORDER);
         for (int i = 0; i < 3; i++) {
-            ready.add(readyRequest(i, 16, blocks)); // each fills its block: the next token needs a new one
+            ready.add(ready(i, 16, blocks)); // each fills its block: the next token needs a new one
         }
         List<Request> preempted = new ArrayList<>();
         List<ScheduledSeq> batch = batcher.form(ready, 0, 0, 0, r -> {
@@ -171,7 +155,7 @@ class TdPipeMechanismsTest {
         // 24 of the 100 blocks are really in use.
         TdPipePolicy policy = policy(100, TdPipeOptions.faithful());
         for (int i = 0; i < 50; i++) {
-            policy.add(request(i, 16, 100));
+            policy.add(waiting(i, 16, 100));
         }
         assertEquals(12, policy.schedule(0, r -> { }).orElseThrow().seqs().size());
         assertEquals(12, policy.schedule(0, r -> { }).orElseThrow().seqs().size());
@@ -182,7 +166,7 @@ class TdPipeMechanismsTest {
 
         TdPipePolicy notGreedy = policy(100, TdPipeOptions.faithful().withGreedyPrefill(false));
         for (int i = 0; i < 50; i++) {
-            notGreedy.add(request(i, 16, 100));
+            notGreedy.add(waiting(i, 16, 100));
         }
         int prefilled = 0;
         for (Optional<StepBatch> b = notGreedy.schedule(0, r -> { }); b.isPresent(); b = notGreedy.schedule(0, r -> { })) {
@@ -198,7 +182,7 @@ class TdPipeMechanismsTest {
         // stop line is 0.9 × 100 blocks of current footprint: 8 batches of 12 (96 blocks).
         TdPipePolicy policy = policy(100, TdPipeOptions.faithful().withMemoryPlan(TdPipeOptions.MemoryPlan.CURRENT_FOOTPRINT));
         for (int i = 0; i < 200; i++) {
-            policy.add(request(i, 16, 100));
+            policy.add(waiting(i, 16, 100));
         }
         int prefilled = 0;
         for (Optional<StepBatch> b = policy.schedule(0, r -> { }); b.isPresent(); b = policy.schedule(0, r -> { })) {
@@ -215,12 +199,12 @@ class TdPipeMechanismsTest {
         Profile l20 = Profile.read(SharedData.require("profiles/L20-Llama-13B.csv"));
         IntensitySwitchRule rule = new IntensitySwitchRule(l20, 4, TdPipeOptions.faithful());
         // B = 256 in flight, one 300-token request waiting (reference: 1.59 vs 0.40): switch.
-        IntensitySwitchRule.Decision d = rule.evaluate(256, List.of(request(1, 300, 100)), new MemorySimulation(16), 10_000);
+        IntensitySwitchRule.Decision d = rule.evaluate(256, List.of(waiting(1, 300, 100)), new MemorySimulation(16), 10_000);
         assertEquals(0.399, d.decodeIntensity(), 0.001);
         assertEquals(1.59, d.prefillIntensity(), 0.005);
         assertTrue(d.switchToPrefill());
         // A single 2048-token request while per-stage decode is 128 (reference: ≈0.47 vs 0.73): keep decoding.
-        d = rule.evaluate(512, List.of(request(2, 2048, 10)), new MemorySimulation(16), 10_000);
+        d = rule.evaluate(512, List.of(waiting(2, 2048, 10)), new MemorySimulation(16), 10_000);
         assertEquals(0.732, d.decodeIntensity(), 0.001);
         assertTrue(d.prefillIntensity() < d.decodeIntensity(), "prefill intensity " + d.prefillIntensity());
         assertFalse(d.switchToPrefill());
@@ -232,7 +216,7 @@ class TdPipeMechanismsTest {
         IntensitySwitchRule rule = new IntensitySwitchRule(flat, 4, TdPipeOptions.faithful().withSwitchRule(TdPipeOptions.SwitchRule.INTENSITY));
         MemorySimulation full = new MemorySimulation(16);
         full.add(16 * 100, 10); // peak 101 blocks ≥ capacity 100: nothing admissible (no division by zero)
-        assertFalse(rule.evaluate(8, List.of(request(1, 16, 10)), full, 100).switchToPrefill());
+        assertFalse(rule.evaluate(8, List.of(waiting(1, 16, 10)), full, 100).switchToPrefill());
         assertEquals(0, rule.decodeIntensity(0), "I(0) is 0 with fewer requests than stages");
     }
 

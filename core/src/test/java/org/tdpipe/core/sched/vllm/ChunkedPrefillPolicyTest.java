@@ -10,6 +10,7 @@ import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.RequestStatus;
+import org.tdpipe.core.testing.PolicyDriver;
 
 class ChunkedPrefillPolicyTest {
 

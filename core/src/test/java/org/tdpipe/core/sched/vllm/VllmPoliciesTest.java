@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.sched.PolicyContext;
+import org.tdpipe.core.testing.PolicyDriver;
 
 class VllmPoliciesTest {
     private final PolicyContext ctx = PolicyDriver.context(4, 1001, 16, 4096);

@@ -1,4 +1,4 @@
-package org.tdpipe.core.sched.vllm;
+package org.tdpipe.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,52 +19,52 @@ import org.tdpipe.core.sched.SchedulerPolicy;
  * Drives a policy by hand, playing the engine: adds requests, launches batches and completes them
  * in any order (every sampled token is 7; a request finishes at its max_tokens).
  */
-final class PolicyDriver {
+public final class PolicyDriver {
     private final SchedulerPolicy policy;
     private final List<Request> ignored = new ArrayList<>();
     private long nextId;
 
-    PolicyDriver(SchedulerPolicy policy) {
+    public PolicyDriver(SchedulerPolicy policy) {
         this.policy = policy;
     }
 
-    static PolicyContext context(int numStages, int numBlocks, int blockSize, int maxModelLen) {
+    public static PolicyContext context(int numStages, int numBlocks, int blockSize, int maxModelLen) {
         return new PolicyContext(numStages, numBlocks, blockSize, maxModelLen,
                 new Profile("flat", new double[] {1.0}), new OraclePredictor());
     }
 
-    SchedulerPolicy policy() {
+    public SchedulerPolicy policy() {
         return policy;
     }
 
-    List<Request> ignored() {
+    public List<Request> ignored() {
         return ignored;
     }
 
     /** Adds a request with a prompt of {@code promptLen} tokens arriving at {@code arrival}. */
-    Request add(int promptLen, int maxTokens, long arrival) {
+    public Request add(int promptLen, int maxTokens, long arrival) {
         long id = nextId++;
         Request r = new Request(id, "r" + id, new int[promptLen], SamplingParams.fixedLength(maxTokens), arrival);
         policy.add(r);
         return r;
     }
 
-    Request add(int promptLen, int maxTokens) {
+    public Request add(int promptLen, int maxTokens) {
         return add(promptLen, maxTokens, nextId);
     }
 
-    Optional<StepBatch> tryLaunch() {
+    public Optional<StepBatch> tryLaunch() {
         return policy.schedule(0, ignored::add);
     }
 
-    StepBatch launch() {
+    public StepBatch launch() {
         Optional<StepBatch> batch = tryLaunch();
         assertTrue(batch.isPresent(), "expected a batch: " + policy.stats());
         return batch.get();
     }
 
     /** Completes a launched batch as the engine does. */
-    void complete(StepBatch batch) {
+    public void complete(StepBatch batch) {
         for (ScheduledSeq seq : batch.seqs()) {
             Request r = seq.request();
             r.markComputed(seq.numTokens());
@@ -79,7 +79,7 @@ final class PolicyDriver {
     }
 
     /** "id:start+tokens" for each sequence, with "s" when it samples. */
-    static List<String> slices(StepBatch batch) {
+    public static List<String> slices(StepBatch batch) {
         List<String> out = new ArrayList<>();
         for (ScheduledSeq s : batch.seqs()) {
             out.add(s.request().id() + ":" + s.start() + "+" + s.numTokens() + (s.samples() ? "s" : ""));
