@@ -42,21 +42,23 @@ class MemorySimulationTest {
         assertEquals(6, keeping.peak());
     }
 
+    /** What {@code peakWith} predicts is what {@code add} then holds. */
+    private static void assertAdds(long blocks, int length, int remaining) {
+        MemorySimulation sim = new MemorySimulation(BLOCK);
+        assertEquals(blocks, sim.peakWith(length, remaining));
+        sim.add(length, remaining);
+        assertEquals(blocks, sim.peak());
+    }
+
     @Test
     void aCheckpointEqualToTheRemainderIsCounted() {
         // 121 tokens with 8 to go: at m = 5 ceil(126 / 16) = 8 blocks, at m = 8 ceil(129 / 16) = 9.
-        MemorySimulation sim = new MemorySimulation(BLOCK);
-        assertEquals(9, sim.peakWith(121, 8));
-        sim.add(121, 8);
-        assertEquals(9, sim.peak());
+        assertAdds(9, 121, 8);
     }
 
     @Test
     void aLengthFillingItsBlocksExactlyNeedsNoExtraBlock() {
         // 123 tokens at m = 5: 128 = 8 × 16.
-        MemorySimulation sim = new MemorySimulation(BLOCK);
-        assertEquals(8, sim.peakWith(123, 5));
-        sim.add(123, 5);
-        assertEquals(8, sim.peak());
+        assertAdds(8, 123, 5);
     }
 }

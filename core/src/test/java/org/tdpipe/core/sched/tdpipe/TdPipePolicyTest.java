@@ -26,6 +26,20 @@ class TdPipePolicyTest {
         return r;
     }
 
+    /** {@code count} 16-token requests prefilled in one micro-batch, now ready to decode. */
+    private static void prefillTogether(PolicyDriver driver, int count, int predicted) {
+        for (int i = 0; i < count; i++) {
+            add(driver, 16, 50, predicted);
+        }
+        StepBatch prefill = driver.launch();
+        driver.tryLaunch(); // waiting is empty: the phase turns to decode
+        driver.complete(prefill);
+    }
+
+    private static void prefillTogether(PolicyDriver driver, int count) {
+        prefillTogether(driver, count, 50);
+    }
+
     private static List<Long> ids(StepBatch batch) {
         return batch.seqs().stream().map(s -> s.request().id()).toList();
     }
@@ -77,12 +91,7 @@ class TdPipePolicyTest {
     @Test
     void theDecodeShareRoundRobinsItsRemainderOverTheBatchesOfARound() {
         PolicyDriver d = driver(2, 100, TdPipeOptions.faithful());
-        for (int i = 0; i < 9; i++) {
-            add(d, 16, 50, 50);
-        }
-        StepBatch prefill = d.launch();
-        d.tryLaunch();
-        d.complete(prefill);
+        prefillTogether(d, 9);
         // B = 9 over P = 2: share 4, the remainder goes to decode count 0 (5), not to count 1 (4);
         // the 4 and 5 left are more than P, so nothing is absorbed.
         StepBatch first = d.launch();
@@ -135,12 +144,7 @@ class TdPipePolicyTest {
         // first decode batch would take all four (share 2, the 2 left = P absorbed).
         for (boolean stealing : new boolean[] {false, true}) {
             PolicyDriver d = driver(2, 100, TdPipeOptions.faithful().withWorkStealing(stealing));
-            for (int i = 0; i < 4; i++) {
-                add(d, 16, 50, 50);
-            }
-            StepBatch prefill = d.launch();
-            d.tryLaunch();
-            d.complete(prefill);
+            prefillTogether(d, 4);
             assertEquals(stealing ? List.of(0L, 1L, 2L, 3L) : List.of(0L, 2L), ids(d.launch()));
         }
     }
@@ -161,12 +165,7 @@ class TdPipePolicyTest {
     @Test
     void theForecastCountsTheRequestsOfBatchesStillInFlight() {
         PolicyDriver d = driver(2, 500, MEMORY_ONLY);
-        for (int i = 0; i < 6; i++) {
-            add(d, 16, 50, 4000);
-        }
-        StepBatch prefill = d.launch();
-        d.tryLaunch();
-        d.complete(prefill);
+        prefillTogether(d, 6, 4000);
         StepBatch a = d.launch(); // B = 6, share 3, 3 left > P
         StepBatch b = d.launch();
         assertEquals(List.of(3L, 4L, 5L), ids(b));
@@ -183,12 +182,7 @@ class TdPipePolicyTest {
         // The engine removes a running request only once its batch is back; until then it keeps
         // its group.
         PolicyDriver d = driver(2, 100, TdPipeOptions.faithful().withWorkStealing(false));
-        for (int i = 0; i < 4; i++) {
-            add(d, 16, 50, 50);
-        }
-        StepBatch prefill = d.launch();
-        d.tryLaunch();
-        d.complete(prefill);
+        prefillTogether(d, 4);
         StepBatch groupZero = d.launch();
         assertEquals(List.of(0L, 2L), ids(groupZero));
         d.policy().remove(groupZero.seqs().get(0).request());
