@@ -3,7 +3,7 @@ package org.tdpipe.core.sched.tdpipe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tdpipe.core.sched.tdpipe.TdPipeRequests.waiting;
+import static org.tdpipe.core.testing.TestRequests.waiting;
 
 import java.util.List;
 import java.util.stream.IntStream;

@@ -1,7 +1,7 @@
 package org.tdpipe.core.sched.tdpipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.tdpipe.core.sched.tdpipe.TdPipeRequests.waiting;
+import static org.tdpipe.core.testing.TestRequests.waiting;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package org.tdpipe.core.sched.tdpipe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tdpipe.core.sched.tdpipe.TdPipeRequests.ready;
-import static org.tdpipe.core.sched.tdpipe.TdPipeRequests.waiting;
+import static org.tdpipe.core.testing.TestRequests.ready;
+import static org.tdpipe.core.testing.TestRequests.waiting;
 
 import java.util.ArrayList;
 import java.util.List;

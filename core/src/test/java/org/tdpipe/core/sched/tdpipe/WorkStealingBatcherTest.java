@@ -1,7 +1,7 @@
 package org.tdpipe.core.sched.tdpipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.tdpipe.core.sched.tdpipe.TdPipeRequests.ready;
+import static org.tdpipe.core.testing.TestRequests.ready;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,23 +1,23 @@
-package org.tdpipe.core.sched.tdpipe;
+package org.tdpipe.core.testing;
 
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 
-/** Requests in the states the TD-Pipe mechanisms see them, for hand-built scenarios. */
-final class TdPipeRequests {
-    private TdPipeRequests() {
+/** Requests in the states the scheduling mechanisms see them, for hand-built scenarios. */
+public final class TestRequests {
+    private TestRequests() {
     }
 
     /** A waiting request whose predicted output length is its max_tokens. */
-    static Request waiting(long id, int promptLen, int maxTokens) {
+    public static Request waiting(long id, int promptLen, int maxTokens) {
         Request r = new Request(id, "r" + id, new int[promptLen], SamplingParams.fixedLength(maxTokens), 0);
         r.setPredictedOutputLength(maxTokens);
         return r;
     }
 
     /** A request that has been prefilled (its prompt's blocks taken) and is READY for its first decode step. */
-    static Request ready(long id, int promptLen, BlockManager blocks) {
+    public static Request ready(long id, int promptLen, BlockManager blocks) {
         Request r = waiting(id, promptLen, 100);
         blocks.ensureCapacity(r, promptLen);
         r.markRunning(0);
