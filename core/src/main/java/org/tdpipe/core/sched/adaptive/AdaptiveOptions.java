@@ -1,8 +1,9 @@
 package org.tdpipe.core.sched.adaptive;
 
 /**
- * Overrides for the adaptive TD-Pipe policy. Every value is derived by default (0 or a negative
- * value means "derive"): nothing here is a tuned constant.
+ * Overrides for the adaptive TD-Pipe policy. Every value is derived by default — a memory line or
+ * chunk size of 0 or less, a negative watermark (0 keeps no block free) — so nothing here is a
+ * tuned constant.
  *
  * @param memoryLine fraction of KV blocks the memory plan fills, both when it stops a prefill phase
  *     and when it admits on a switch; derived: {@code 1 − watermark}

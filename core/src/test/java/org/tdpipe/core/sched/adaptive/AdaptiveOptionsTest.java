@@ -3,6 +3,7 @@ package org.tdpipe.core.sched.adaptive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.tdpipe.core.testing.PolicyDriver;
 
 class AdaptiveOptionsTest {
 
@@ -21,5 +22,11 @@ class AdaptiveOptionsTest {
     void aMemoryLineOfZeroIsDerivedFromTheWatermark() {
         assertEquals(0.96, new AdaptiveOptions(0, 0, -1, true).memoryLineFor(0.04), 1e-12);
         assertEquals(0.8, AdaptiveOptions.derived().withMemoryLine(0.8).memoryLineFor(0.04), 1e-12);
+    }
+
+    @Test
+    void thePolicyIsNamedAsConfigured() {
+        assertEquals("td-pipe-adaptive-ablation", new AdaptiveTdPipePolicy("td-pipe-adaptive-ablation",
+                PolicyDriver.context(2, 10, 16, 4096), AdaptiveOptions.derived()).name());
     }
 }

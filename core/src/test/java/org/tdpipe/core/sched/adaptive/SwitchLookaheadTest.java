@@ -22,6 +22,7 @@ class SwitchLookaheadTest {
     @Test
     void nothingAdmissibleNeverSwitches() {
         assertFalse(lookahead.evaluate(4, 0, 10, 1, 1).switchToPrefill());
+        assertFalse(lookahead.evaluate(0, 0, 10, 1, 1).switchToPrefill(), "not even into an empty pipeline");
     }
 
     @Test
