@@ -1,5 +1,7 @@
 package org.tdpipe.core.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
@@ -25,5 +27,18 @@ public final class TestRequests {
         r.appendToken(1, 0);
         r.markReady();
         return r;
+    }
+
+    /**
+     * Requests 0 … small − 1 holding one full block each and request {@code small}, the latest
+     * arrival, holding {@code largeBlocks} full blocks: every one needs a new block for its next token.
+     */
+    public static List<Request> readyWithALargeLatestArrival(BlockManager blocks, int small, int largeBlocks) {
+        List<Request> out = new ArrayList<>();
+        for (int i = 0; i < small; i++) {
+            out.add(ready(i, 16, blocks));
+        }
+        out.add(ready(small, 16 * largeBlocks, blocks));
+        return out;
     }
 }

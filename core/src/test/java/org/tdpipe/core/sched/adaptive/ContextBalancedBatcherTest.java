@@ -3,6 +3,7 @@ package org.tdpipe.core.sched.adaptive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tdpipe.core.testing.TestRequests.ready;
+import static org.tdpipe.core.testing.TestRequests.readyWithALargeLatestArrival;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +62,7 @@ class ContextBalancedBatcherTest {
         // preempts the latest arrival, 19 itself, freeing 10 blocks: B = 19, target 9 + 1 = 10.
         BlockManager full = new BlockManager(29, 16, 0.0);
         TreeSet<Request> pool = new TreeSet<>(ContextBalancedBatcher.BY_CONTEXT);
-        for (int i = 0; i < 19; i++) {
-            pool.add(ready(i, 16, full));
-        }
-        pool.add(ready(19, 160, full));
+        pool.addAll(readyWithALargeLatestArrival(full, 19, 10));
         assertEquals(10, form(2, full, pool, 0, 0).size());
         assertEquals(List.of(19L), preempted.stream().map(Request::id).toList());
         assertEquals(9, pool.size());

@@ -2,6 +2,7 @@ package org.tdpipe.core.sched.tdpipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.tdpipe.core.testing.TestRequests.ready;
+import static org.tdpipe.core.testing.TestRequests.readyWithALargeLatestArrival;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,10 +65,7 @@ class WorkStealingBatcherTest {
         // and the freed blocks serve requests 0–9 without further preemption.
         BlockManager full = new BlockManager(29, 16, 0.0);
         TreeSet<Request> pool = new TreeSet<>(Request.ARRIVAL_ORDER);
-        for (int i = 0; i < 19; i++) {
-            pool.add(ready(i, 16, full));
-        }
-        pool.add(ready(19, 160, full));
+        pool.addAll(readyWithALargeLatestArrival(full, 19, 10));
         List<Request> preempted = new ArrayList<>();
         List<ScheduledSeq> batch = form(2, full, pool, 0, 0, r -> {
             full.free(r);
