@@ -78,6 +78,11 @@ public final class PolicyDriver {
         policy.onBatchComplete(batch);
     }
 
+    /** The ids of the batch's requests, in batch order. */
+    public static List<Long> ids(StepBatch batch) {
+        return batch.seqs().stream().map(s -> s.request().id()).toList();
+    }
+
     /** "id:start+tokens" for each sequence, with "s" when it samples. */
     public static List<String> slices(StepBatch batch) {
         List<String> out = new ArrayList<>();

@@ -1,6 +1,7 @@
 package org.tdpipe.core.sched.tdpipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.tdpipe.core.testing.PolicyDriver.ids;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,10 +41,6 @@ class TdPipePolicyTest {
         prefillTogether(driver, count, 50);
     }
 
-    private static List<Long> ids(StepBatch batch) {
-        return batch.seqs().stream().map(s -> s.request().id()).toList();
-    }
-
     @Test
     void thePolicyIsNamedAsConfigured() {
         assertEquals("td-pipe-ablation", new TdPipePolicy("td-pipe-ablation", PolicyDriver.context(2, 10, 16, 4096),
@@ -62,7 +59,7 @@ class TdPipePolicyTest {
         }
         StepBatch prefill = d.launch();
         assertEquals(List.of(0L, 1L, 2L, 3L), ids(prefill));
-        assertEquals(List.of(), d.tryLaunch().map(TdPipePolicyTest::ids).orElse(List.of()), "decode waits for the prefill");
+        assertEquals(List.of(), d.tryLaunch().map(PolicyDriver::ids).orElse(List.of()), "decode waits for the prefill");
         d.complete(prefill);
         StepBatch first = d.launch(); // decode count 0, nothing waiting: decode
         assertEquals(Phase.DECODE, first.phase());
@@ -134,7 +131,7 @@ class TdPipePolicyTest {
             add(d, 64, 20, 20); // 4 blocks each: two fit in 10
         }
         assertEquals(List.of(0L, 1L), ids(d.launch()));
-        assertEquals(List.of(), d.tryLaunch().map(TdPipePolicyTest::ids).orElse(List.of()));
+        assertEquals(List.of(), d.tryLaunch().map(PolicyDriver::ids).orElse(List.of()));
         assertEquals("decode", d.policy().stats().phase());
     }
 
