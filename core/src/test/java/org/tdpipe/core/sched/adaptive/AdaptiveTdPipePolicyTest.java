@@ -74,15 +74,24 @@ class AdaptiveTdPipePolicyTest {
         assertEquals(List.of(List.of(1L, 0L), List.of(3L, 2L)), List.of(ids(decodeOfFirst), ids(decodeOfSecond)));
     }
 
-    @Test
-    void aRefillIsConsideredOnceEveryRoundOfPDecodeBatches() {
-        PolicyDriver d = driver(64, FLAT, memoryOnly(-1, 96));
-        for (int i = 0; i < 6; i++) {
+    /**
+     * {@code count} 16-token prompts predicted to 16 more, prefilled in one micro-batch and ready
+     * to decode; prefill micro-batches of max(96, 16 × count) tokens, 64 blocks, no lookahead.
+     */
+    private static PolicyDriver decoding(int count) {
+        PolicyDriver d = driver(64, FLAT, memoryOnly(-1, Math.max(96, 16 * count)));
+        for (int i = 0; i < count; i++) {
             add(d, 16, 16);
         }
         StepBatch prefill = d.launch();
-        d.tryLaunch();
+        d.tryLaunch(); // the plan is done: decode, with nothing ready yet
         d.complete(prefill);
+        return d;
+    }
+
+    @Test
+    void aRefillIsConsideredOnceEveryRoundOfPDecodeBatches() {
+        PolicyDriver d = decoding(6);
         StepBatch first = d.launch(); // B = 6: share 3, the 3 left are more than P
         assertEquals(3, first.seqs().size());
         add(d, 16, 16); // fits: 6 × 2 + 2 blocks under the line of 62
@@ -97,13 +106,7 @@ class AdaptiveTdPipePolicyTest {
 
     @Test
     void theDecodeShareRoundRobinsItsRemainderOverTheBatchesOfARound() {
-        PolicyDriver d = driver(64, FLAT, memoryOnly(-1, 144));
-        for (int i = 0; i < 9; i++) {
-            add(d, 16, 16);
-        }
-        StepBatch prefill = d.launch();
-        d.tryLaunch();
-        d.complete(prefill);
+        PolicyDriver d = decoding(9);
         // B = 9 over P = 2: share 4, the remainder goes to decode count 0 (5), then 1 (4), then 0 again.
         StepBatch first = d.launch();
         assertEquals(5, first.seqs().size());
@@ -116,13 +119,7 @@ class AdaptiveTdPipePolicyTest {
 
     @Test
     void theRoundRestartsWhenAPrefillPhaseEndsEvenIfDecodeRanDuringIt() {
-        PolicyDriver d = driver(64, FLAT, memoryOnly(-1, 96));
-        for (int i = 0; i < 6; i++) {
-            add(d, 16, 16);
-        }
-        StepBatch prefill = d.launch();
-        d.tryLaunch();
-        d.complete(prefill);
+        PolicyDriver d = decoding(6);
         StepBatch first = d.launch();
         StepBatch second = d.launch();
         Request longPrompt = add(d, 192, 16); // two 96-token chunks
@@ -218,17 +215,28 @@ class AdaptiveTdPipePolicyTest {
      * refill now iff loss(k) ≤ loss(min(waiting, k + f)).
      */
 
+    /**
+     * The decision at decode count 2 of {@link #twoReadyTwoRunning} with its requests predicted
+     * to 2 more than {@code toGo} when ready and 1 more when running (both then have {@code toGo}
+     * to go), once {@code waiting} prompts of {@code promptLen} tokens predicted to
+     * {@code predicted} arrived; lookahead on, 64 blocks under the given memory line.
+     */
+    private static PolicyDriver lookaheadCase(double memoryLine, int toGo, int waiting, int promptLen, int predicted) {
+        PolicyDriver d = driver(64, FLAT, new AdaptiveOptions(memoryLine, 32, -1, true));
+        twoReadyTwoRunning(d, toGo + 2, toGo + 1);
+        for (int i = 0; i < waiting; i++) {
+            add(d, promptLen, predicted);
+        }
+        return d;
+    }
+
     @Test
     void theLookaheadRefillsWhenFewRequestsFinishPerRound() {
         // B = 4 each with 32 to go: f = 4/32 = 1/8. Memory line 0.3125 × 64 = 20 blocks: the four
         // weigh 4 blocks each at checkpoint 32 (16), a 16-token prompt predicted to 32 weighs 3
         // there: one of the three waiting fits (19), two do not (22). k = 1, t = 16:
         // loss(1) = (2032/2048)/16 + 1/10 = 0.1620; loss(1.125) = (2030/2048)(1/8)/2.25 + 1.125/10.25 = 0.1648.
-        PolicyDriver d = driver(64, FLAT, new AdaptiveOptions(0.3125, 32, -1, true));
-        twoReadyTwoRunning(d, 34, 33);
-        for (int i = 0; i < 3; i++) {
-            add(d, 16, 32);
-        }
+        PolicyDriver d = lookaheadCase(0.3125, 32, 3, 16, 32);
         StepBatch next = d.launch();
         assertEquals(Phase.PREFILL, next.phase());
         assertEquals(List.of(4L), ids(next));
@@ -240,11 +248,7 @@ class AdaptiveTdPipePolicyTest {
         // 8 up to checkpoint 2, a 64-token prompt predicted to 16 weighs ceil(65/16) = 5 from
         // checkpoint 1: three of the five waiting fit (23), four do not (28). k = 3, mean prompt 64:
         // loss(3) = (1 − 192/2048) 2/6 + 3/14 = 0.5164 > loss(5) = (1 − 320/2048) 2/10 + 5/18 = 0.4465.
-        PolicyDriver d = driver(64, FLAT, new AdaptiveOptions(0.375, 32, -1, true));
-        twoReadyTwoRunning(d, 4, 3);
-        for (int i = 0; i < 5; i++) {
-            add(d, 64, 16);
-        }
+        PolicyDriver d = lookaheadCase(0.375, 2, 5, 64, 16);
         StepBatch next = d.launch();
         assertEquals(Phase.DECODE, next.phase());
         assertEquals(5, d.policy().stats().waiting());
