@@ -10,15 +10,21 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q4_0 panels: per block, the scales, then 16 × {@code PANEL} bytes, byte (j, row) holding the
- * row's column j in its low nibble and column j + 16 in its high one, both offset by 8 (GGML's
- * own byte, moved).
+ * row's column j in its low nibble and column j + 16 in its high one — GGML's own byte, moved and
+ * XORed with 0x88. GGML stores each level plus 8; flipping each nibble's top bit makes the nibble
+ * the level itself in 4-bit two's complement, so the kernels widen the bytes to ints and take the
+ * levels with arithmetic shifts (two for the low nibble, one for the high), with no byte-lane
+ * shift (which AVX2 lacks) and no offset to subtract.
  */
 final class Q4_0Panels extends QuantizedPanels {
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -43,7 +49,7 @@ final class Q4_0Panels extends QuantizedPanels {
                         p.panels.set(FLOAT, dst + (long) i * Float.BYTES, Float.float16ToFloat(data.get(HALF, src)));
                         for (int j = 0; j < HALF_BLOCK; j++) {
                             p.panels.set(ValueLayout.JAVA_BYTE, dst + SCALE_BYTES + (long) j * PANEL + i,
-                                    data.get(ValueLayout.JAVA_BYTE, src + 2 + j));
+                                    (byte) (data.get(ValueLayout.JAVA_BYTE, src + 2 + j) ^ 0x88));
                         }
                     }
                 }
@@ -57,14 +63,20 @@ final class Q4_0Panels extends QuantizedPanels {
         return ByteVector.fromMemorySegment(B, panels, at, LE);
     }
 
-    /** Column j's values of a row set: the low nibbles, offset by 8, as floats. */
-    private static FloatVector low(ByteVector q) {
-        return (FloatVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+    /** The packed bytes of a row set widened to ints (sign-extended: the high nibble stays signed). */
+    private static IntVector ints(ByteVector q) {
+        return (IntVector) q.convertShape(VectorOperators.B2I, I, 0);
     }
 
-    /** Column j + 16's values: the high nibbles, offset by 8, as floats. */
+    /** Column j's values of a row set: the low nibbles as signed levels, as floats. */
+    private static FloatVector low(ByteVector q) {
+        return (FloatVector) ints(q).lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28)
+                .convert(VectorOperators.I2F, 0);
+    }
+
+    /** Column j + 16's values: the high nibbles as signed levels, as floats. */
     private static FloatVector high(ByteVector q) {
-        return (FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+        return (FloatVector) ints(q).lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
     }
 
     @Override
