@@ -7,7 +7,7 @@
 #   LLAMA_CPP_BIN=/path/to/llama.cpp/build/bin scripts/compare-llama-cpp.sh MODEL.gguf [MODEL.gguf ...]
 #
 # llama.cpp is not part of this project: build it yourself, outside the repository (README,
-# "Performance"). Env: ROUNDS (default 3), THREADS (default 2), REPS (default 5). Run it on a quiet
+# "Performance"). Env: ROUNDS (default 3), THREADS (default 2), REPS (default 5), OUT (raw outputs, default docs/results/llama-cpp). Run it on a quiet
 # machine: nothing else running (check uptime first).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 REPS=${REPS:-5}
-OUT=docs/results/llama-cpp
+OUT=${OUT:-docs/results/llama-cpp}
 mkdir -p "$OUT"
 ./tdpipe --version > /dev/null # builds first, outside the measurements
 for round in $(seq 1 "$ROUNDS"); do
