@@ -7,8 +7,9 @@
 #   LLAMA_CPP_BIN=/path/to/llama.cpp/build/bin scripts/compare-llama-cpp.sh MODEL.gguf [MODEL.gguf ...]
 #
 # llama.cpp is not part of this project: build it yourself, outside the repository (README,
-# "Performance"). Env: ROUNDS (default 3), THREADS (default 2), REPS (default 5), OUT (raw outputs, default docs/results/llama-cpp). Run it on a quiet
-# machine: nothing else running (check uptime first).
+# "Performance"). Env: ROUNDS (default 3), THREADS (default 2), REPS (default 5), OUT (where the raw
+# outputs go, default docs/results/llama-cpp). Run it on a quiet machine: nothing else running
+# (check uptime first).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 : "${LLAMA_CPP_BIN:?set LLAMA_CPP_BIN to the folder holding llama-bench and llama-batched-bench}"

@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -58,25 +57,20 @@ final class Q4_0Panels extends QuantizedPanels {
         return p;
     }
 
-    /** The packed bytes of {@code LANES} rows at {@code at}. */
-    private ByteVector packed(long at) {
-        return ByteVector.fromMemorySegment(B, panels, at, LE);
-    }
-
-    /** The packed bytes of a row set widened to ints (sign-extended: the high nibble stays signed). */
-    private static IntVector ints(ByteVector q) {
-        return (IntVector) q.convertShape(VectorOperators.B2I, I, 0);
+    /** The packed bytes of {@code LANES} rows at {@code at}, widened to ints (sign-extended: the high nibble stays signed). */
+    private IntVector packed(long at) {
+        return (IntVector) ByteVector.fromMemorySegment(B, panels, at, LE).convertShape(VectorOperators.B2I, I, 0);
     }
 
     /** Column j's values of a row set: the low nibbles as signed levels, as floats. */
-    private static FloatVector low(ByteVector q) {
-        return (FloatVector) ints(q).lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28)
+    private static FloatVector low(IntVector q) {
+        return (FloatVector) q.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28)
                 .convert(VectorOperators.I2F, 0);
     }
 
     /** Column j + 16's values: the high nibbles as signed levels, as floats. */
-    private static FloatVector high(ByteVector q) {
-        return (FloatVector) ints(q).lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
+    private static FloatVector high(IntVector q) {
+        return (FloatVector) q.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
     }
 
     @Override
@@ -129,8 +123,8 @@ final class Q4_0Panels extends QuantizedPanels {
                 long lowColumn = (long) (b * BLOCK + j) * PanelKernels.COLUMN_BYTES;
                 long highColumn = lowColumn + HALF_BLOCK * PanelKernels.COLUMN_BYTES;
                 long half = (long) LANES * Float.BYTES;
-                ByteVector q0 = packed(at);
-                ByteVector q1 = packed(at + LANES);
+                IntVector q0 = packed(at);
+                IntVector q1 = packed(at + LANES);
                 low(q0).mul(s0).intoMemorySegment(dst, lowColumn, LE);
                 low(q1).mul(s1).intoMemorySegment(dst, lowColumn + half, LE);
                 high(q0).mul(s0).intoMemorySegment(dst, highColumn, LE);
