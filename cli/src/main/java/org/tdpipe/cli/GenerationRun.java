@@ -12,12 +12,13 @@ import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.Request;
+import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.sched.PolicyContext;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.KvCache;
-import org.tdpipe.model.sampling.StopStrings;
-import org.tdpipe.model.tokenizer.StreamingDetokenizer;
+import org.tdpipe.model.sampling.OutputText;
+import org.tdpipe.model.sampling.OutputTextOptions;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
@@ -65,20 +66,14 @@ final class GenerationRun {
     private static final class Tracked {
         final Line line;
         final int choice;
-        final StreamingDetokenizer detokenizer;
-        final StopStrings stops;
-        final StringBuilder text = new StringBuilder();
+        final OutputText text;
         final List<SampledToken> logprobs = new ArrayList<>();
-        boolean stopped;
+        int printed;
 
-        Tracked(Line line, int choice, Tokenizer tokenizer, int[] prompt) {
+        Tracked(Line line, int choice, Tokenizer tokenizer, int[] prompt, SamplingParams sampling) {
             this.line = line;
             this.choice = choice;
-            this.stops = new StopStrings(line.entry.sampling().stop());
-            this.detokenizer = new StreamingDetokenizer(tokenizer);
-            for (int t : prompt) {
-                detokenizer.accept(t);
-            }
+            this.text = new OutputText(tokenizer, prompt, sampling, OutputTextOptions.DEFAULT);
         }
     }
 
@@ -127,7 +122,7 @@ final class GenerationRun {
                 Request r = new Request(requests.size(), item.entry().id(), item.promptTokens(),
                         item.entry().sampling().forChoice(choice), 0);
                 requests.add(r);
-                tracked.put(r, new Tracked(line, choice, tokenizer, item.promptTokens()));
+                tracked.put(r, new Tracked(line, choice, tokenizer, item.promptTokens(), r.sampling()));
             }
         }
         List<Failure> failures = new ArrayList<>();
@@ -140,13 +135,9 @@ final class GenerationRun {
                 if (request.sampling().logprobs() > 0) {
                     t.logprobs.add(sampled);
                 }
-                int token = sampled.token();
-                boolean special = !request.sampling().ignoreEos()
-                        && (token == tokenizer.eosId() || request.sampling().stopTokenIds().contains(token));
-                if (!special) {
-                    append(t, t.detokenizer.accept(token));
-                }
-                return !t.stopped;
+                boolean more = t.text.accept(sampled.token());
+                print(t, more ? t.text.length() - t.text.holdBack() : t.text.length());
+                return more;
             }
 
             @Override
@@ -161,10 +152,9 @@ final class GenerationRun {
                     line.failed = true;
                     return;
                 }
-                if (!t.stopped) {
-                    append(t, t.detokenizer.flush());
-                }
-                line.choices[t.choice] = new Completion.Choice(t.text.toString(), request.outputTokens(),
+                t.text.finish();
+                print(t, t.text.length());
+                line.choices[t.choice] = new Completion.Choice(t.text.text(), request.outputTokens(),
                         request.finishReason().openAiName(), request.numOutputTokens(), t.logprobs);
                 if (line.finished == line.choices.length && !line.failed) {
                     observer.onCompletion(new Completion(line.entry.id(), line.entry.prompt(), request.promptLength(),
@@ -181,21 +171,12 @@ final class GenerationRun {
         }
     }
 
-    /** Adds generated text, cutting it before a stop string (which marks the request stopped). */
-    private void append(Tracked t, String delta) {
-        int before = t.text.length();
-        t.text.append(delta);
-        if (t.stops.isEmpty()) {
-            if (stream != null) {
-                stream.print(delta);
-                stream.flush();
-            }
-            return;
-        }
-        int at = t.stops.find(t.text.toString(), before);
-        if (at >= 0) {
-            t.text.setLength(at);
-            t.stopped = true;
+    /** Prints the text of {@code t} up to {@code end} not printed yet, when streaming. */
+    private void print(Tracked t, int end) {
+        if (stream != null && end > t.printed) {
+            stream.print(t.text.text(t.printed, end));
+            stream.flush();
+            t.printed = end;
         }
     }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves the model over an OpenAI-compatible HTTP API (/v1/completions, /v1/chat/completions,",
-            "/v1/models, /health, /metrics, /tokenize, /detokenize). SIGTERM shuts down gracefully."})
+            "/v1/models[/ID], /health, /ping, /version, /metrics, /tokenize, /detokenize). SIGTERM shuts down gracefully."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,
             description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name>.")
@@ -73,6 +73,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Seconds requests in flight may run on after SIGTERM before they are aborted (default ${DEFAULT-VALUE}).")
     double shutdownTimeout;
 
+    @Option(names = "--max-request-body-mib", defaultValue = "32",
+            description = "Largest request body; larger ones get a JSON 413 (default ${DEFAULT-VALUE} MiB).")
+    double maxRequestBodyMib;
+
     @Option(names = "--ssl-certfile", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (with --ssl-keyfile).")
     Path sslCertfile;
 
@@ -87,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<ServerTls> tls = sslCertfile == null ? Optional.empty() : Optional.of(new ServerTls(sslCertfile, sslKeyfile));
         ServerConfig config = new ServerConfig(host, port, Optional.ofNullable(apiKey), maxWaiting,
-                Duration.ofMillis((long) (shutdownTimeout * 1000)), tls);
+                Duration.ofMillis((long) (shutdownTimeout * 1000)), tls, (long) (maxRequestBodyMib * (1 << 20)));
         try (ModelSource source = ModelSources.open(model)) {
             ServedModel served = new ServedModel(servedModelName != null ? servedModelName : model, source.location(),
                     source.tokenizer(), source.config().contextLength(), chatTemplate.resolve(source),

@@ -1,12 +1,13 @@
 package org.tdpipe.cli;
 
+import org.tdpipe.core.Tdpipe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tdpipe} command line: one subcommand per job. */
 @Command(name = "tdpipe",
         mixinStandardHelpOptions = true,
-        version = "tdpipe 0.1.0",
+        version = "tdpipe " + Tdpipe.VERSION,
         description = "Temporally-disaggregated pipeline-parallel LLM inference (TD-Pipe) on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,

@@ -110,6 +110,6 @@ public final class StepEncoder {
 
     private static SamplingSettings settings(SamplingParams p) {
         return new SamplingSettings(p.temperature(), p.topP(), p.topK(), p.minP(), p.seed(), p.repetitionPenalty(),
-                p.presencePenalty(), p.frequencyPenalty(), p.logprobs());
+                p.presencePenalty(), p.frequencyPenalty(), p.logprobs(), p.logitBias(), p.minTokens());
     }
 }

@@ -36,6 +36,25 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "not_found_error", message, null, null);
     }
 
+    /** Longest model name quoted back in a 404. */
+    private static final int MAX_MODEL_SHOWN = 200;
+
+    /** 404 for a model the server does not serve, with vLLM's message, type and param. */
+    public static ApiException modelNotFound(String model) {
+        String shown = model.length() > MAX_MODEL_SHOWN ? model.substring(0, MAX_MODEL_SHOWN) + "..." : model;
+        return new ApiException(404, "NotFoundError", "The model `" + shown + "` does not exist.", "model", null);
+    }
+
+    /** Any other refusal with its HTTP status: a client error below 500, a server error from 500. */
+    public static ApiException withStatus(int status, String message) {
+        return new ApiException(status, status < 500 ? "invalid_request_error" : "internal_error", message, null, null);
+    }
+
+    /** 413: the request body is over the server's limit. */
+    public static ApiException tooLarge(String message) {
+        return new ApiException(413, "invalid_request_error", message, null, null);
+    }
+
     /** 429: the waiting queue is full; the client should retry after {@code seconds}. */
     public static ApiException tooManyRequests(String message, int seconds) {
         return new ApiException(429, "rate_limit_error", message, null, seconds);

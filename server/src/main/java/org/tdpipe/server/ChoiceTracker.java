@@ -6,40 +6,28 @@ import java.util.function.Consumer;
 import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.Request;
-import org.tdpipe.model.sampling.StopStrings;
-import org.tdpipe.model.tokenizer.StreamingDetokenizer;
-import org.tdpipe.model.tokenizer.Tokenizer;
+import org.tdpipe.model.sampling.OutputText;
 
 /**
- * Follows one choice on the engine thread: turns its tokens into text, cuts the text at the first
- * stop string (finishing the request), and publishes {@link ChoiceEvent}s. While stop strings are
- * set, the last {@code longest stop - 1} characters are held back, since they may be the start of
- * a stop string that the next tokens complete.
+ * Follows one choice on the engine thread: turns its tokens into {@link OutputText} (which may end
+ * the request at a stop string) and publishes {@link ChoiceEvent}s. While the output goes on, the
+ * characters a stop string may still claim are held back. An echoed prompt is published first.
  */
 final class ChoiceTracker implements EngineListener {
     private final int index;
-    private final Tokenizer tokenizer;
-    private final StreamingDetokenizer detokenizer;
-    private final StopStrings stops;
-    private final int holdBack;
+    private final OutputText text;
     private final boolean logprobs;
     private final Consumer<ChoiceEvent> sink;
-    private final StringBuilder text = new StringBuilder();
     private final List<SampledToken> unsent = new ArrayList<>();
     private int sent;
-    private boolean stopped;
 
-    ChoiceTracker(int index, Tokenizer tokenizer, int[] prompt, List<String> stop, boolean logprobs,
-            Consumer<ChoiceEvent> sink) {
+    ChoiceTracker(int index, OutputText text, String echo, boolean logprobs, Consumer<ChoiceEvent> sink) {
         this.index = index;
-        this.tokenizer = tokenizer;
-        this.detokenizer = new StreamingDetokenizer(tokenizer);
-        this.stops = new StopStrings(stop);
-        this.holdBack = stop.stream().mapToInt(String::length).max().orElse(1) - 1;
+        this.text = text;
         this.logprobs = logprobs;
         this.sink = sink;
-        for (int t : prompt) {
-            detokenizer.accept(t); // the detokenizer's state after the prompt (e.g. SentencePiece's leading space)
+        if (!echo.isEmpty()) {
+            sink.accept(new ChoiceEvent.Delta(index, echo, List.of()));
         }
     }
 
@@ -48,36 +36,17 @@ final class ChoiceTracker implements EngineListener {
         if (logprobs) {
             unsent.add(sampled);
         }
-        int token = sampled.token();
-        boolean special = !request.sampling().ignoreEos()
-                && (token == tokenizer.eosId() || request.sampling().stopTokenIds().contains(token));
-        if (!special) {
-            append(detokenizer.accept(token));
-        }
-        publish(stopped ? text.length() : Math.max(sent, text.length() - holdBack));
-        return !stopped;
+        boolean more = text.accept(sampled.token());
+        publish(more ? Math.max(sent, text.length() - text.holdBack()) : text.length());
+        return more;
     }
 
     @Override
     public void onFinished(Request request) {
-        if (!stopped) {
-            append(detokenizer.flush());
-        }
+        text.finish();
         publish(text.length());
         String reason = request.finishReason().openAiName();
         sink.accept(new ChoiceEvent.Done(index, reason, request.promptLength(), request.numOutputTokens(), request.error()));
-    }
-
-    private void append(String delta) {
-        int before = text.length();
-        text.append(delta);
-        if (!stops.isEmpty()) {
-            int at = stops.find(text.toString(), before);
-            if (at >= 0) {
-                text.setLength(at);
-                stopped = true;
-            }
-        }
     }
 
     /** Sends the text up to {@code end} not sent yet, with the tokens gathered since the last event. */
@@ -86,7 +55,7 @@ final class ChoiceTracker implements EngineListener {
         if (to == sent && unsent.isEmpty()) {
             return;
         }
-        sink.accept(new ChoiceEvent.Delta(index, text.substring(sent, to), List.copyOf(unsent)));
+        sink.accept(new ChoiceEvent.Delta(index, text.text(sent, to), List.copyOf(unsent)));
         sent = to;
         unsent.clear();
     }

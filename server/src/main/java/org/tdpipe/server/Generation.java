@@ -6,6 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.tdpipe.core.engine.OnlineEngine;
 import org.tdpipe.core.request.Request;
+import org.tdpipe.model.sampling.OutputText;
 
 /**
  * The engine requests of one API call (one per choice) and the events they produce, in the order
@@ -30,8 +31,8 @@ final class Generation {
         Generation generation = new Generation(engine, List.copyOf(requests));
         List<ChoiceTracker> trackers = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
-            trackers.add(new ChoiceTracker(i, model.tokenizer(), request.promptOf(i), request.sampling().stop(),
-                    request.logprobs(), generation.events::add));
+            OutputText text = new OutputText(model.tokenizer(), request.promptOf(i), request.samplingOf(i), request.text());
+            trackers.add(new ChoiceTracker(i, text, request.echoOf(i), request.logprobs(), generation.events::add));
         }
         admission.submit(requests, trackers);
         return generation;

@@ -2,6 +2,7 @@ package org.tdpipe.server;
 
 import java.util.List;
 import org.tdpipe.core.request.SamplingParams;
+import org.tdpipe.model.sampling.OutputTextOptions;
 
 /**
  * A validated completion or chat request: what to generate from, and how.
@@ -9,9 +10,11 @@ import org.tdpipe.core.request.SamplingParams;
  * @param prompts token ids of each prompt (chat: one); every prompt gets {@code n} choices
  * @param sampling the sampling parameters of the first choice; choice i uses seed + i
  * @param logprobs whether to report log-probabilities ({@code sampling.logprobs()} top ones per token)
+ * @param text how the output tokens become text
+ * @param echoes the text of each prompt to return before its output ({@code echo}), or empty for none
  */
 record GenerationRequest(List<int[]> prompts, SamplingParams sampling, int n, boolean stream, boolean includeUsage,
-        boolean logprobs) {
+        boolean logprobs, OutputTextOptions text, List<String> echoes) {
 
     int numChoices() {
         return prompts.size() * n;
@@ -20,6 +23,11 @@ record GenerationRequest(List<int[]> prompts, SamplingParams sampling, int n, bo
     /** The prompt of choice {@code index} (choices are numbered prompt by prompt). */
     int[] promptOf(int index) {
         return prompts.get(index / n);
+    }
+
+    /** The text choice {@code index} starts with: its prompt when echoed, else nothing. */
+    String echoOf(int index) {
+        return echoes.isEmpty() ? "" : echoes.get(index / n);
     }
 
     /** Sampling for choice {@code index}: with a seed, each choice draws its own reproducible sample. */

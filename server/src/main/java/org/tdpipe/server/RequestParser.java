@@ -2,22 +2,29 @@ package org.tdpipe.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.tdpipe.core.request.InvalidSamplingException;
+import org.tdpipe.core.request.MinTokens;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.chat.ChatMessage;
 import org.tdpipe.model.chat.ChatTemplate;
 import org.tdpipe.model.chat.ChatTemplateException;
+import org.tdpipe.model.sampling.OutputTextOptions;
+import org.tdpipe.model.tokenizer.DecodeOptions;
+import org.tdpipe.model.tokenizer.StreamingDetokenizer;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
  * Turns the JSON body of {@code POST /v1/completions} or {@code /v1/chat/completions} into a
  * {@link GenerationRequest}, checking every field (type, range, the model's context) and answering
- * a 400 naming the field that is wrong. Fields of the OpenAI API that tdpipe does not implement are
- * refused rather than silently ignored.
+ * a 400 naming the field that is wrong. Fields tdpipe knows but cannot honour yet (structured output,
+ * prompt log-probabilities, tool calls) are refused with a 400 saying so; fields it does not know are
+ * ignored and logged once, as vLLM does.
  */
 final class RequestParser {
     /** Most choices one request may ask for. */
@@ -27,12 +34,17 @@ final class RequestParser {
 
     private static final Set<String> COMMON = Set.of("model", "max_tokens", "temperature", "top_p", "top_k", "min_p",
             "n", "seed", "stop", "stop_token_ids", "presence_penalty", "frequency_penalty", "repetition_penalty",
-            "ignore_eos", "stream", "stream_options", "logprobs", "user");
-    private static final Set<String> COMPLETION = union(COMMON, Set.of("prompt", "echo", "best_of"));
+            "ignore_eos", "stream", "stream_options", "logprobs", "user", "logit_bias", "min_tokens",
+            "include_stop_str_in_output", "skip_special_tokens", "spaces_between_special_tokens", "response_format",
+            "prompt_logprobs", "guided_json", "guided_regex", "guided_choice", "guided_grammar", "structured_outputs");
+    private static final Set<String> COMPLETION = union(COMMON, Set.of("prompt", "echo", "best_of", "suffix"));
     private static final Set<String> CHAT = union(COMMON, Set.of("messages", "max_completion_tokens", "top_logprobs",
-            "add_generation_prompt"));
+            "add_generation_prompt", "echo", "tools", "tool_choice", "parallel_tool_calls"));
+    private static final List<String> GUIDED = List.of("guided_json", "guided_regex", "guided_choice", "guided_grammar",
+            "structured_outputs");
 
     private final ServedModel model;
+    private final IgnoredFields ignored = new IgnoredFields();
 
     RequestParser(ServedModel model) {
         this.model = model;
@@ -41,10 +53,10 @@ final class RequestParser {
     GenerationRequest completion(JsonNode body) {
         JsonFields f = new JsonFields(body);
         checkFields(f, COMPLETION);
-        if (f.bool("echo").orElse(false)) {
-            throw ApiException.invalid("echo", "echo is not supported");
+        if (!f.string("suffix").orElse("").isEmpty()) {
+            throw ApiException.invalid("suffix", "suffix is not supported");
         }
-        List<int[]> prompts = prompts(f);
+        List<Prompt> prompts = prompts(f);
         int n = n(f);
         f.integer("best_of").ifPresent(b -> {
             if (b != n) {
@@ -57,14 +69,24 @@ final class RequestParser {
             topLogprobs = f.integer("logprobs").orElseThrow();
             checkLogprobs("logprobs", topLogprobs);
         }
-        int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
+        boolean echo = f.bool("echo").orElse(false);
+        if (echo && logprobs) {
+            throw ApiException.invalid("echo", "echo with logprobs needs the prompt's log-probabilities, which tdpipe "
+                    + "does not compute yet");
+        }
+        int longest = prompts.stream().mapToInt(p -> p.tokens().length).max().orElseThrow();
         int maxTokens = maxTokens(f, "max_tokens", 16, longest, "prompt");
-        return build(f, prompts, n, maxTokens, logprobs, topLogprobs);
+        List<String> echoes = echo ? prompts.stream().map(Prompt::text).toList() : List.of();
+        return build(f, prompts.stream().map(Prompt::tokens).toList(), echoes, n, maxTokens, logprobs, topLogprobs);
     }
 
     GenerationRequest chat(JsonNode body) {
         JsonFields f = new JsonFields(body);
         checkFields(f, CHAT);
+        if (f.bool("echo").orElse(false)) {
+            throw ApiException.invalid("echo", "echo is not supported for chat completions");
+        }
+        checkTools(f);
         int[] prompt = chatPrompt(f);
         int n = n(f);
         boolean logprobs = f.bool("logprobs").orElse(false);
@@ -75,7 +97,27 @@ final class RequestParser {
         }
         String maxField = f.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         int maxTokens = maxTokens(f, maxField, model.contextLength() - prompt.length, prompt.length, "messages");
-        return build(f, List.of(prompt), n, maxTokens, logprobs, topLogprobs);
+        return build(f, List.of(prompt), List.of(), n, maxTokens, logprobs, topLogprobs);
+    }
+
+    /**
+     * {@code tools} are accepted with {@code tool_choice: "none"} (the model answers in text and the
+     * tools are left out of the prompt); tool calls themselves need a tool-call parser tdpipe lacks.
+     */
+    private static void checkTools(JsonFields f) {
+        if (f.has("tools") && !f.get("tools").isArray()) {
+            throw JsonFields.wrongType("tools", "an array of tools", f.get("tools"));
+        }
+        JsonNode choice = f.get("tool_choice");
+        boolean none = choice != null && choice.isTextual() && choice.asText().equals("none");
+        if (f.has("tool_choice") && !none) {
+            throw ApiException.invalid("tool_choice", "only tool_choice \"none\" is supported: tool calls need a "
+                    + "tool-call parser, which tdpipe does not have");
+        }
+        if (f.has("tools") && !f.get("tools").isEmpty() && !none) {
+            throw ApiException.invalid("tools", "\"auto\" tool choice (the default with tools) is not supported; "
+                    + "send tool_choice \"none\"");
+        }
     }
 
     /** The token ids of {@code messages} rendered with the chat template ({@code add_generation_prompt}, default true). */
@@ -96,8 +138,13 @@ final class RequestParser {
         return prompt;
     }
 
-    private GenerationRequest build(JsonFields f, List<int[]> prompts, int n, int maxTokens, boolean logprobs,
-            int topLogprobs) {
+    private GenerationRequest build(JsonFields f, List<int[]> prompts, List<String> echoes, int n, int maxTokens,
+            boolean logprobs, int topLogprobs) {
+        refuseStructuredOutput(f);
+        if (f.has("prompt_logprobs")) {
+            throw ApiException.invalid("prompt_logprobs", "prompt_logprobs is not supported yet: the engine scores "
+                    + "only the last position of a prompt");
+        }
         boolean stream = f.bool("stream").orElse(false);
         boolean includeUsage = false;
         if (f.has("stream_options")) {
@@ -114,6 +161,8 @@ final class RequestParser {
             }
         }
         int topK = f.integer("top_k").orElse(-1);
+        boolean ignoreEos = f.bool("ignore_eos").orElse(false);
+        List<Integer> stopTokenIds = tokenIds(f, "stop_token_ids");
         SamplingParams sampling;
         try {
             sampling = new SamplingParams(maxTokens,
@@ -125,27 +174,91 @@ final class RequestParser {
                     f.number("repetition_penalty").orElse(1.0),
                     f.number("presence_penalty").orElse(0.0),
                     f.number("frequency_penalty").orElse(0.0),
-                    f.bool("ignore_eos").orElse(false),
-                    tokenIds(f, "stop_token_ids"),
+                    ignoreEos,
+                    stopTokenIds,
                     stop,
-                    topLogprobs);
+                    topLogprobs,
+                    logitBias(f),
+                    minTokens(f, ignoreEos, stopTokenIds));
         } catch (InvalidSamplingException e) {
             throw ApiException.invalid(e.field(), e.getMessage());
         }
-        return new GenerationRequest(prompts, sampling, n, stream, includeUsage, logprobs);
+        DecodeOptions decode = new DecodeOptions(f.bool("skip_special_tokens").orElse(true),
+                f.bool("spaces_between_special_tokens").orElse(true));
+        OutputTextOptions text = new OutputTextOptions(decode, f.bool("include_stop_str_in_output").orElse(false));
+        return new GenerationRequest(prompts, sampling, n, stream, includeUsage, logprobs, text, echoes);
     }
 
-    /** Refuses fields outside {@code known} and a {@code model} other than the one served. */
+    /** {@code response_format} "text" is the default; JSON output and vLLM's guided decoding are not built yet. */
+    private static void refuseStructuredOutput(JsonFields f) {
+        if (f.has("response_format")) {
+            JsonFields format = new JsonFields(f.get("response_format"));
+            String type = format.string("type").orElseThrow(() -> ApiException.invalid("response_format",
+                    "field 'response_format.type' is required"));
+            if (!type.equals("text")) {
+                throw ApiException.invalid("response_format", "response_format type '" + IgnoredFields.shown(type)
+                        + "' is not supported yet (structured output); only 'text' is");
+            }
+        }
+        for (String guided : GUIDED) {
+            if (f.has(guided)) {
+                throw ApiException.invalid(guided, guided + " is not supported yet (structured output)");
+            }
+        }
+    }
+
+    /** OpenAI's {@code logit_bias}: token id (as a string) → bias, clamped to [-100, 100] as vLLM does. */
+    private Map<Integer, Float> logitBias(JsonFields f) {
+        if (!f.has("logit_bias")) {
+            return Map.of();
+        }
+        JsonNode bias = f.get("logit_bias");
+        if (!bias.isObject()) {
+            throw JsonFields.wrongType("logit_bias", "an object of token ids to numbers", bias);
+        }
+        Map<Integer, Float> out = new HashMap<>();
+        for (Map.Entry<String, JsonNode> e : bias.properties()) {
+            int token;
+            try {
+                token = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                throw ApiException.invalid("logit_bias", "logit_bias keys must be token ids, got '"
+                        + IgnoredFields.shown(e.getKey()) + "'");
+            }
+            checkToken("logit_bias", token);
+            JsonNode value = e.getValue();
+            if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+                throw JsonFields.wrongType("logit_bias", "an object of token ids to numbers", bias);
+            }
+            out.put(token, (float) Math.max(-100, Math.min(100, value.doubleValue())));
+        }
+        return out;
+    }
+
+    /** vLLM's {@code min_tokens}: EOS (unless {@code ignore_eos}) and the stop token ids cannot end the output earlier. */
+    private MinTokens minTokens(JsonFields f, boolean ignoreEos, List<Integer> stopTokenIds) {
+        int count = f.integer("min_tokens").orElse(0);
+        if (count == 0) {
+            return MinTokens.NONE;
+        }
+        Set<Integer> banned = new HashSet<>(stopTokenIds);
+        int eos = model.tokenizer().eosId();
+        if (!ignoreEos && eos >= 0) {
+            banned.add(eos);
+        }
+        return new MinTokens(count, banned);
+    }
+
+    /** Ignores (and logs once) fields outside {@code known}; a {@code model} other than the one served is a 404. */
     void checkFields(JsonFields f, Set<String> known) {
         for (String name : f.names()) {
             if (!known.contains(name)) {
-                throw ApiException.invalid(name, "unsupported field '" + name + "'");
+                ignored.ignore(name);
             }
         }
         String requested = f.string("model").orElse(model.name());
         if (!requested.equals(model.name())) {
-            throw ApiException.invalid("model", "model '" + requested + "' does not exist; this server serves '"
-                    + model.name() + "'");
+            throw ApiException.modelNotFound(requested);
         }
     }
 
@@ -201,20 +314,24 @@ final class RequestParser {
         }
     }
 
+    /** One prompt of a completion request: its tokens and its text (what {@code echo} returns). */
+    private record Prompt(int[] tokens, String text) {
+    }
+
     /** OpenAI's {@code prompt}: a string, an array of strings, an array of token ids, or an array of those. */
-    private List<int[]> prompts(JsonFields f) {
+    private List<Prompt> prompts(JsonFields f) {
         JsonNode p = f.required("prompt");
-        List<int[]> prompts = new ArrayList<>();
+        List<Prompt> prompts = new ArrayList<>();
         if (p.isTextual()) {
-            prompts.add(encode(p.asText()));
+            prompts.add(textPrompt(p.asText()));
         } else if (p.isArray() && !p.isEmpty() && p.get(0).isIntegralNumber()) {
-            prompts.add(tokenArray(p));
+            prompts.add(tokenPrompt(p));
         } else if (p.isArray() && !p.isEmpty()) {
             for (JsonNode e : p) {
                 if (e.isTextual()) {
-                    prompts.add(encode(e.asText()));
+                    prompts.add(textPrompt(e.asText()));
                 } else if (e.isArray() && !e.isEmpty()) {
-                    prompts.add(tokenArray(e));
+                    prompts.add(tokenPrompt(e));
                 } else {
                     throw promptType(p);
                 }
@@ -223,6 +340,16 @@ final class RequestParser {
             throw promptType(p);
         }
         return prompts;
+    }
+
+    private Prompt textPrompt(String text) {
+        return new Prompt(encode(text), text);
+    }
+
+    /** Token prompts echo as they decode (control tokens left out, as vLLM's default). */
+    private Prompt tokenPrompt(JsonNode array) {
+        int[] tokens = tokenArray(array);
+        return new Prompt(tokens, StreamingDetokenizer.decodeAll(model.tokenizer(), tokens));
     }
 
     int[] encode(String text) {

@@ -11,10 +11,17 @@ import java.util.Optional;
  * @param maxWaiting most engine requests waiting to run (not yet started, or preempted); beyond, 429
  * @param shutdownTimeout how long in-flight requests may run on after SIGTERM before they are aborted
  * @param tls when present, the server speaks HTTPS only
+ * @param maxRequestBodyBytes larger request bodies get a 413
  */
 public record ServerConfig(String host, int port, Optional<String> apiKey, int maxWaiting, Duration shutdownTimeout,
-        Optional<ServerTls> tls) {
+        Optional<ServerTls> tls, long maxRequestBodyBytes) {
+    /** The body limit unless configured: 32 MiB, room for a long context's prompt as a token array. */
+    public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 32L << 20;
+
     public ServerConfig {
+        if (maxRequestBodyBytes < 1) {
+            throw new IllegalArgumentException("--max-request-body-mib must be positive, got " + maxRequestBodyBytes + " bytes");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }

@@ -11,13 +11,20 @@ import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.dummy.ByteTokenizer;
+import org.tdpipe.model.sampling.OutputText;
+import org.tdpipe.model.sampling.OutputTextOptions;
 
 class ChoiceTrackerTest {
     private final ByteTokenizer tokenizer = new ByteTokenizer(300);
     private final List<ChoiceEvent> events = new ArrayList<>();
 
     private ChoiceTracker tracker(List<String> stop) {
-        return new ChoiceTracker(0, tokenizer, new int[] {1}, stop, false, events::add);
+        return tracker(request(stop), "");
+    }
+
+    private ChoiceTracker tracker(Request r, String echo) {
+        OutputText text = new OutputText(tokenizer, r.promptTokens(), r.sampling(), OutputTextOptions.DEFAULT);
+        return new ChoiceTracker(0, text, echo, false, events::add);
     }
 
     private static Request request(List<String> stop) {
@@ -88,5 +95,14 @@ class ChoiceTrackerTest {
         tracker.onFinished(r);
         assertEquals("all STOP", streamedText());
         assertEquals("length", ((ChoiceEvent.Done) events.getLast()).finishReason());
+    }
+
+    @Test
+    void anEchoedPromptIsPublishedBeforeTheOutput() {
+        Request r = request(List.of());
+        ChoiceTracker tracker = tracker(r, "Once upon");
+        assertEquals("Once upon", streamedText(), "published at once, before any token");
+        feed(tracker, r, " a time");
+        assertEquals("Once upon a time", streamedText());
     }
 }

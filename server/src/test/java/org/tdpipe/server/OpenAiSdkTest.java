@@ -3,6 +3,7 @@ package org.tdpipe.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,8 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -268,5 +271,69 @@ class OpenAiSdkTest {
         }
         Stories260KServer.await(() -> server.server.engine().stats().usedBlocks() == 0, "every KV block freed");
         assertEquals(0, server.server.engine().numUnfinished());
+    }
+
+    private static CompletionChoice withExtras(CompletionCreateParams.Builder request, Map<String, Object> extras) {
+        extras.forEach((name, value) -> request.putAdditionalBodyProperty(name, JsonValue.from(value)));
+        return client.completions().create(request.build()).choices().get(0);
+    }
+
+    @Test
+    void echoReturnsThePromptBeforeTheCompletion() {
+        Completion c = client.completions().create(completion(PROMPT, 8).temperature(0.0).echo(true).build());
+        assertEquals(PROMPT + greedy(PROMPT, 8), c.choices().get(0).text());
+    }
+
+    @Test
+    void logitBiasAndMinTokensSteerTheOutputAsInVllm() {
+        int forced = 100;
+        CompletionCreateParams.LogitBias bias = CompletionCreateParams.LogitBias.builder()
+                .putAdditionalProperty(String.valueOf(forced), JsonValue.from(100)).build();
+        String piece = StreamingDetokenizer.decodeAll(server.source.tokenizer(), new int[] {forced});
+        CompletionChoice biased = client.completions().create(completion(PROMPT, 4).temperature(0.0).logitBias(bias).build())
+                .choices().get(0);
+        assertEquals(piece.repeat(4), biased.text(), "a +100 bias makes the token certain");
+
+        CompletionChoice stopped = withExtras(completion(PROMPT, 10).temperature(0.0).logitBias(bias),
+                Map.of("stop_token_ids", List.of(forced)));
+        assertEquals("", stopped.text(), "the stop token ends the output at once and adds no text");
+        assertEquals(CompletionChoice.FinishReason.STOP, stopped.finishReason());
+
+        Completion held = client.completions().create(completion(PROMPT, 10).temperature(0.0).logitBias(bias)
+                .putAdditionalBodyProperty("stop_token_ids", JsonValue.from(List.of(forced)))
+                .putAdditionalBodyProperty("min_tokens", JsonValue.from(4))
+                .putAdditionalBodyProperty("include_stop_str_in_output", JsonValue.from(true)).build());
+        assertEquals(5, held.usage().orElseThrow().completionTokens(), "banned for 4 tokens, then it stops the request");
+        assertTrue(held.choices().get(0).text().endsWith(piece), "the stop token's text is kept: " + held.choices().get(0).text());
+    }
+
+    @Test
+    void specialTokensAndStopStringsAreWrittenWhenAsked() {
+        int eos = server.source.tokenizer().eosId();
+        CompletionCreateParams.LogitBias toEos = CompletionCreateParams.LogitBias.builder()
+                .putAdditionalProperty(String.valueOf(eos), JsonValue.from(100)).build();
+        CompletionChoice hidden = client.completions().create(completion(PROMPT, 5).temperature(0.0).logitBias(toEos).build())
+                .choices().get(0);
+        assertEquals("", hidden.text());
+        CompletionChoice written = withExtras(completion(PROMPT, 5).temperature(0.0).logitBias(toEos),
+                Map.of("skip_special_tokens", false, "include_stop_str_in_output", true));
+        assertEquals(server.source.tokenizer().piece(eos), written.text());
+
+        String full = greedy(PROMPT, 40);
+        String stop = full.substring(full.length() / 2, full.length() / 2 + 3);
+        CompletionChoice kept = withExtras(completion(PROMPT, 40).temperature(0.0).stop(stop),
+                Map.of("include_stop_str_in_output", true));
+        assertEquals(full.substring(0, full.indexOf(stop) + stop.length()), kept.text());
+    }
+
+    @Test
+    void refusalsAreTheSdksExceptionTypes() {
+        assertThrows(NotFoundException.class, () -> client.completions().create(
+                CompletionCreateParams.builder().model("gpt-4").prompt(PROMPT).maxTokens(3).build()));
+        assertThrows(NotFoundException.class, () -> client.models().retrieve("gpt-4"));
+        assertEquals(Stories260KServer.MODEL, client.models().retrieve(Stories260KServer.MODEL).id());
+        BadRequestException bad = assertThrows(BadRequestException.class, () -> client.completions().create(
+                completion(PROMPT, 3).temperature(-1.0).build()));
+        assertTrue(bad.getMessage().contains("temperature"), bad.getMessage());
     }
 }

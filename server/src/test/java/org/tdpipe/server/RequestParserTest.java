@@ -9,10 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.tdpipe.core.request.MinTokens;
 import org.tdpipe.model.chat.ChatTemplate;
 import org.tdpipe.model.dummy.ByteTokenizer;
+import org.tdpipe.model.sampling.OutputTextOptions;
+import org.tdpipe.model.tokenizer.DecodeOptions;
 
 class RequestParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,5 +90,49 @@ class RequestParserTest {
     void aPromptAsLongAsTheContextIsRefused() throws Exception {
         ApiException e = assertThrows(ApiException.class, () -> parser.completion(json("{\"prompt\": \"" + "x".repeat(70) + "\"}")));
         assertEquals("prompt", e.body().param());
+    }
+
+    @Test
+    void vllmOutputFieldsReachTheSamplingAndTextOptions() throws Exception {
+        GenerationRequest r = parser.completion(json("{\"prompt\": \"hi\", \"max_tokens\": 8, \"logit_bias\": "
+                + "{\"50\": 250, \"51\": -3.5}, \"min_tokens\": 4, \"stop_token_ids\": [60], "
+                + "\"include_stop_str_in_output\": true, \"skip_special_tokens\": false, "
+                + "\"spaces_between_special_tokens\": false}"));
+        assertEquals(Map.of(50, 100f, 51, -3.5f), r.sampling().logitBias(), "bias is clamped to [-100, 100] as vLLM does");
+        assertEquals(new MinTokens(4, Set.of(60, tokenizer.eosId())), r.sampling().minTokens());
+        assertEquals(new OutputTextOptions(new DecodeOptions(false, false), true), r.text());
+        GenerationRequest ignoringEos = parser.completion(json("{\"prompt\": \"hi\", \"min_tokens\": 2, \"ignore_eos\": true}"));
+        assertEquals(Set.of(), ignoringEos.sampling().minTokens().bannedIds(), "with ignore_eos, EOS ends nothing");
+        GenerationRequest plain = parser.completion(json("{\"prompt\": \"hi\"}"));
+        assertEquals(OutputTextOptions.DEFAULT, plain.text());
+        assertEquals(MinTokens.NONE, plain.sampling().minTokens());
+    }
+
+    @Test
+    void echoReturnsEachPromptAsGiven() throws Exception {
+        GenerationRequest r = parser.completion(json("{\"prompt\": [\"Once\", \"upon\"], \"n\": 2, \"echo\": true}"));
+        assertEquals("Once", r.echoOf(1));
+        assertEquals("upon", r.echoOf(2));
+        GenerationRequest tokens = parser.completion(json("{\"prompt\": [1, " + (3 + 'h') + ", " + (3 + 'i') + "], \"echo\": true}"));
+        assertEquals("hi", tokens.echoOf(0), "token prompts echo as they decode");
+        assertEquals("", parser.completion(json("{\"prompt\": \"x\"}")).echoOf(0));
+    }
+
+    @Test
+    void toolsAreAcceptedWithToolChoiceNone() throws Exception {
+        GenerationRequest r = parser.chat(json("{\"messages\": [{\"role\": \"user\", \"content\": \"hey\"}], \"tools\": "
+                + "[{\"type\": \"function\", \"function\": {\"name\": \"f\"}}], \"tool_choice\": \"none\"}"));
+        assertArrayEquals(tokenizer.encode("<s>hey", false), r.prompts().get(0), "the tools stay out of the prompt");
+    }
+
+    @Test
+    void ignoredFieldNamesAreRememberedBoundedAndLoggedEscaped() throws Exception {
+        IgnoredFields ignored = new IgnoredFields();
+        for (int i = 0; i < IgnoredFields.MAX_REMEMBERED + 50; i++) {
+            ignored.ignore("field" + i);
+        }
+        assertEquals(IgnoredFields.MAX_REMEMBERED, ignored.remembered());
+        assertEquals("a\\u000ab\\u0027", IgnoredFields.shown("a\nb'"));
+        assertEquals("x".repeat(64) + "...", IgnoredFields.shown("x".repeat(1000)));
     }
 }

@@ -62,7 +62,8 @@ final class Stories260KServer implements AutoCloseable {
             return gated[0];
         }, new EngineSetup(Policies.parse(policy), predictor, null, BLOCKS, 16),
                 recorder,
-                new ServerConfig("127.0.0.1", 0, apiKey, maxWaiting, Duration.ofSeconds(30), tls));
+                new ServerConfig("127.0.0.1", 0, apiKey, maxWaiting, Duration.ofSeconds(30), tls,
+                        ServerConfig.DEFAULT_MAX_REQUEST_BODY_BYTES));
         this.gate = gated[0];
     }
 

@@ -6,7 +6,8 @@ import org.tdpipe.core.request.SamplingParams;
 
 /**
  * Decides whether a request is done after a token was appended: {@code max_tokens}, the model's
- * context length, EOS (unless {@code ignore_eos}) and stop token ids. Stop strings need the
+ * context length, EOS (unless {@code ignore_eos}) and stop token ids (also with {@code ignore_eos},
+ * as in vLLM). Stop strings need the
  * tokenizer and are checked by the front-end that owns it.
  */
 public final class StopChecker {
@@ -24,7 +25,7 @@ public final class StopChecker {
     /** The finish reason after {@code token} was appended to {@code request}, or null to go on. */
     public FinishReason check(Request request, int token) {
         SamplingParams p = request.sampling();
-        if (!p.ignoreEos() && (token == eosTokenId || p.stopTokenIds().contains(token))) {
+        if ((!p.ignoreEos() && token == eosTokenId) || p.stopTokenIds().contains(token)) {
             return FinishReason.STOP;
         }
         if (request.numOutputTokens() >= p.maxTokens() || request.numTokens() >= maxModelLen) {

@@ -1,6 +1,7 @@
 package org.tdpipe.core.request;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -9,6 +10,8 @@ import java.util.Objects;
  *
  * @param seed per-request sampling seed, or {@code null} for engine-chosen randomness
  * @param logprobs number of top log-probabilities to return per token (0 = none)
+ * @param logitBias added to a token's logit before sampling (OpenAI's {@code logit_bias}, each in [-100, 100])
+ * @param minTokens outputs before which the request may not end ({@link MinTokens#NONE} for none)
  */
 public record SamplingParams(
         int maxTokens,
@@ -23,7 +26,9 @@ public record SamplingParams(
         boolean ignoreEos,
         List<Integer> stopTokenIds,
         List<String> stop,
-        int logprobs) {
+        int logprobs,
+        Map<Integer, Float> logitBias,
+        MinTokens minTokens) {
 
     public SamplingParams {
         require(maxTokens >= 1, "max_tokens", "must be >= 1, got " + maxTokens);
@@ -37,6 +42,21 @@ public record SamplingParams(
         require(logprobs >= 0 && logprobs <= 20, "logprobs", "must be in [0, 20], got " + logprobs);
         stopTokenIds = List.copyOf(Objects.requireNonNullElse(stopTokenIds, List.of()));
         stop = List.copyOf(Objects.requireNonNullElse(stop, List.of()));
+        logitBias = Map.copyOf(Objects.requireNonNullElse(logitBias, Map.of()));
+        for (Map.Entry<Integer, Float> bias : logitBias.entrySet()) {
+            float b = bias.getValue();
+            require(b >= -100 && b <= 100, "logit_bias", "values must be in [-100, 100], got " + b + " for token " + bias.getKey());
+        }
+        minTokens = Objects.requireNonNullElse(minTokens, MinTokens.NONE);
+        require(minTokens.count() <= maxTokens, "min_tokens", "must be <= max_tokens (" + maxTokens + "), got " + minTokens.count());
+    }
+
+    /** Parameters without logit bias or minimum length. */
+    public SamplingParams(int maxTokens, double temperature, double topP, int topK, double minP, Long seed,
+            double repetitionPenalty, double presencePenalty, double frequencyPenalty, boolean ignoreEos,
+            List<Integer> stopTokenIds, List<String> stop, int logprobs) {
+        this(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty, presencePenalty, frequencyPenalty, ignoreEos,
+                stopTokenIds, stop, logprobs, Map.of(), MinTokens.NONE);
     }
 
     /** Greedy decoding of up to {@code maxTokens} tokens, stopping at EOS. */
@@ -66,17 +86,17 @@ public record SamplingParams(
             return this;
         }
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed + index, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs);
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens);
     }
 
     public SamplingParams withIgnoreEos(boolean value) {
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs);
+                presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs, logitBias, minTokens);
     }
 
     public SamplingParams withMaxTokens(int value) {
         return new SamplingParams(value, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs);
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens);
     }
 
     private static void require(boolean ok, String field, String message) {

@@ -34,7 +34,8 @@ public record InvariantWorkload(int numStages, int blockSize, int blocksPerStage
     /**
      * One request to create.
      *
-     * @param stopTokenIds stop tokens, so greedy requests without ignore_eos stop early at random
+     * @param stopTokenIds stop tokens, so greedy requests without ignore_eos stop early at random (stop
+     *     ids end a request even with ignore_eos, so ignore_eos requests, the benchmark's, get none)
      */
     public record Spec(int[] prompt, int maxTokens, boolean ignoreEos, List<Integer> stopTokenIds, long arrivalNanos) {
         SamplingParams sampling() {
@@ -127,6 +128,7 @@ public record InvariantWorkload(int numStages, int blockSize, int blocksPerStage
         Arbitrary<Long> arrival = Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.just(0L)),
                 Tuple.of(1, Arbitraries.longs().between(0, 200_000).withDistribution(RandomDistribution.uniform())));
-        return Combinators.combine(prompt, maxTokens, Arbitraries.of(true, true, false), stops, arrival).as(Spec::new);
+        return Combinators.combine(prompt, maxTokens, Arbitraries.of(true, true, false), stops, arrival)
+                .as((p, max, ignoreEos, stop, at) -> new Spec(p, max, ignoreEos, ignoreEos ? List.of() : stop, at));
     }
 }

@@ -66,6 +66,11 @@ public final class ByteTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean isControl(int token) {
+        return token == bosId() || token == eosId();
+    }
+
+    @Override
     public int bosId() {
         return 1;
     }

@@ -11,11 +11,11 @@ import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.model.tensor.Vectors;
 
 /**
- * Picks the next token from a row of logits with a sequence's {@link SamplingSettings}: penalties,
- * then greedy argmax (temperature 0) or temperature → min-p → top-k → top-p → a categorical draw.
+ * Picks the next token from a row of logits with a sequence's {@link SamplingSettings}: logit bias,
+ * the min-tokens ban, penalties (vLLM V1's order), then greedy argmax (temperature 0) or temperature → min-p → top-k → top-p → a categorical draw.
  * The draw depends only on the sequence's seed and the position being sampled, never on the batch,
  * so seeded generation is reproducible whatever runs beside it. Sequences without a seed use one
- * derived from the sampler's seed and the sequence id.
+ * derived from the sampler's seed and the sequence id. Log-probabilities are those of the raw logits.
  */
 public final class Sampler {
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
@@ -33,6 +33,7 @@ public final class Sampler {
     public SampledToken sample(float[] logits, int offset, int vocab, SampledSequence seq) {
         SamplingSettings p = seq.sampling();
         float[] work = Arrays.copyOfRange(logits, offset, offset + vocab);
+        biasAndBan(work, seq);
         if (p.hasPenalties()) {
             Penalties.apply(work, vocab, seq);
         }
@@ -40,6 +41,22 @@ public final class Sampler {
         double logSumExp = logSumExp(logits, offset, vocab);
         List<TokenLogprob> top = topLogprobs(logits, offset, vocab, p.logprobs(), logSumExp);
         return new SampledToken(token, (float) (logits[offset + token] - logSumExp), top);
+    }
+
+    /** Adds the logit bias and rules out the tokens {@code min_tokens} bans at this position. */
+    private static void biasAndBan(float[] work, SampledSequence seq) {
+        SamplingSettings p = seq.sampling();
+        p.logitBias().forEach((token, bias) -> {
+            if (token >= 0 && token < work.length) {
+                work[token] += bias;
+            }
+        });
+        int outputs = seq.position() - seq.promptLength();
+        for (int token : p.minTokens().bannedIds()) {
+            if (token >= 0 && token < work.length && p.minTokens().bans(token, outputs)) {
+                work[token] = Float.NEGATIVE_INFINITY;
+            }
+        }
     }
 
     private SplittableRandom random(SampledSequence seq) {

@@ -1,6 +1,7 @@
 package org.tdpipe.model.sampling;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds the first stop string in generated text (OpenAI / vLLM {@code stop}): the output is cut
@@ -25,18 +26,22 @@ public final class StopStrings {
     }
 
     /**
-     * Index in {@code text} where the earliest stop string starts, or -1. Only matches that end at
-     * or after {@code newFrom} (text added since the last check) are looked for.
+     * The earliest stop string in {@code text}, if any. Only matches that end at or after
+     * {@code newFrom} (text added since the last check) are looked for.
      */
-    public int find(String text, int newFrom) {
+    public Optional<Match> find(String text, int newFrom) {
         int from = Math.max(0, newFrom - longest + 1);
-        int best = -1;
+        Match best = null;
         for (String s : stops) {
             int at = text.indexOf(s, from);
-            if (at >= 0 && (best < 0 || at < best)) {
-                best = at;
+            if (at >= 0 && (best == null || at < best.start())) {
+                best = new Match(at, at + s.length());
             }
         }
-        return best;
+        return Optional.ofNullable(best);
+    }
+
+    /** Where a stop string was found: {@code text.substring(start, end)} is the stop string. */
+    public record Match(int start, int end) {
     }
 }

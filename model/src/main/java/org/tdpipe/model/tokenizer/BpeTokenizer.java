@@ -76,6 +76,11 @@ abstract sealed class BpeTokenizer implements Tokenizer permits ByteLevelBpeToke
     }
 
     @Override
+    public final boolean isControl(int token) {
+        return vocabulary.type(token) == TokenType.CONTROL;
+    }
+
+    @Override
     public final int bosId() {
         return special.bos();
     }

@@ -27,6 +27,9 @@ public interface Tokenizer {
      */
     String piece(int token);
 
+    /** Whether {@code token} is a control token (BOS, EOS, chat markers), which decodes to nothing by default. */
+    boolean isControl(int token);
+
     /** BOS id, or -1 when the vocabulary has none. */
     int bosId();
 

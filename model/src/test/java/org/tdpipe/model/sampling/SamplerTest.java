@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.TokenLogprob;
+import org.tdpipe.core.request.MinTokens;
 import org.tdpipe.model.step.Ints;
 import org.tdpipe.model.step.SampledSequence;
 import org.tdpipe.model.step.SamplingSettings;
@@ -78,6 +80,27 @@ class SamplerTest {
         // presence only counts generated tokens: 1 (3.0 → 2.0) loses to 4
         assertEquals(4, new Sampler(0).sample(LOGITS, 0, LOGITS.length, sequence(presence, 0, 1)).token());
         assertEquals(1, new Sampler(0).sample(LOGITS, 0, LOGITS.length, sequence(presence, 1)).token());
+    }
+
+    @Test
+    void logitBiasShiftsTheChoiceButNotTheReportedLogprobs() {
+        SamplingSettings p = new SamplingSettings(0, 1, -1, 0, null, 1, 0, 0, 1, Map.of(3, 5f, 1, -100f), MinTokens.NONE);
+        SampledToken t = new Sampler(0).sample(LOGITS, 0, LOGITS.length, sequence(p, 0));
+        assertEquals(3, t.token(), "0.5 + 5 beats every other logit, and 1 is pushed down by 100");
+        assertEquals(1, t.topLogprobs().get(0).token(), "log-probabilities come from the raw logits");
+        for (int pos = 1; pos < 100; pos++) {
+            SamplingSettings sampled = new SamplingSettings(1, 1, -1, 0, 7L, 1, 0, 0, 0, Map.of(1, -100f), MinTokens.NONE);
+            assertNotEquals(1, sample(new Sampler(0), sampled, pos), "position " + pos);
+        }
+    }
+
+    @Test
+    void minTokensBansItsTokensUntilEnoughOutputs() {
+        SamplingSettings p = new SamplingSettings(0, 1, -1, 0, null, 1, 0, 0, 0, Map.of(), new MinTokens(2, Set.of(1, 4)));
+        // prompt of one token: position 1 is output 0, position 2 output 1, position 3 output 2
+        assertEquals(2, sample(new Sampler(0), p, 1));
+        assertEquals(2, sample(new Sampler(0), p, 2));
+        assertEquals(1, sample(new Sampler(0), p, 3));
     }
 
     @Test

@@ -76,4 +76,31 @@ class StreamingDetokenizerTest {
             assertEquals(text, tokenizer.decode(tokens));
         }
     }
+
+    @Test
+    void controlTokensAreWrittenWhenNotSkippedSpacedAsAsked() {
+        Tokenizer tokenizer = bytesOnly();
+        int[] tokens = {1, 3 + 'h', 3 + 'i', 2, 2, 3 + 'x'};
+        assertEquals("hix", decode(tokenizer, DecodeOptions.DEFAULT, tokens));
+        assertEquals("<s>hi</s></s>x", decode(tokenizer, new DecodeOptions(false, false), tokens));
+        assertEquals("<s> hi </s> </s> x", decode(tokenizer, new DecodeOptions(false, true), tokens));
+    }
+
+    @Test
+    void aContinuingDetokenizerStartsAfterThePrompt() {
+        Tokenizer tokenizer = bytesOnly();
+        StreamingDetokenizer detokenizer = StreamingDetokenizer.continuing(tokenizer, new DecodeOptions(false, true),
+                new int[] {1, 3 + 'a'});
+        assertEquals("</s>", detokenizer.accept(2), "nothing was written yet, so no space before it");
+        assertEquals(" b", detokenizer.accept(3 + 'b'));
+    }
+
+    private static String decode(Tokenizer tokenizer, DecodeOptions options, int[] tokens) {
+        StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, options);
+        StringBuilder text = new StringBuilder();
+        for (int token : tokens) {
+            text.append(detokenizer.accept(token));
+        }
+        return text.append(detokenizer.flush()).toString();
+    }
 }

@@ -1,5 +1,7 @@
 package org.tdpipe.runtime.grpc;
 
+import java.util.Set;
+import org.tdpipe.core.request.MinTokens;
 import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.runtime.grpc.proto.Sampling;
 
@@ -11,7 +13,8 @@ final class SamplingWire {
     static Sampling encode(SamplingSettings p) {
         Sampling.Builder b = Sampling.newBuilder().setTemperature(p.temperature()).setTopP(p.topP()).setTopK(p.topK())
                 .setMinP(p.minP()).setRepetitionPenalty(p.repetitionPenalty()).setPresencePenalty(p.presencePenalty())
-                .setFrequencyPenalty(p.frequencyPenalty()).setLogprobs(p.logprobs());
+                .setFrequencyPenalty(p.frequencyPenalty()).setLogprobs(p.logprobs()).putAllLogitBias(p.logitBias())
+                .setMinTokens(p.minTokens().count()).addAllMinTokensBannedIds(p.minTokens().bannedIds());
         if (p.seed() != null) {
             b.setHasSeed(true).setSeed(p.seed());
         }
@@ -20,6 +23,7 @@ final class SamplingWire {
 
     static SamplingSettings decode(Sampling p) {
         return new SamplingSettings(p.getTemperature(), p.getTopP(), p.getTopK(), p.getMinP(), p.getHasSeed() ? p.getSeed() : null,
-                p.getRepetitionPenalty(), p.getPresencePenalty(), p.getFrequencyPenalty(), p.getLogprobs());
+                p.getRepetitionPenalty(), p.getPresencePenalty(), p.getFrequencyPenalty(), p.getLogprobs(), p.getLogitBiasMap(),
+                new MinTokens(p.getMinTokens(), Set.copyOf(p.getMinTokensBannedIdsList())));
     }
 }

@@ -10,12 +10,15 @@ import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.FinishReason;
+import org.tdpipe.core.request.MinTokens;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.llama.HiddenStates;
@@ -60,8 +63,11 @@ class WireTest {
     @Test
     void sequencesArriveWholeThoughEachStepSendsOnlyWhatIsNew() {
         BlockManager blocks = new BlockManager(64, 4, 0);
-        SamplingParams seeded = new SamplingParams(20, 0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, false, List.of(), List.of(), 3);
-        SamplingSettings seededSettings = new SamplingSettings(0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, 3);
+        MinTokens minTokens = new MinTokens(4, Set.of(2, 6));
+        SamplingParams seeded = new SamplingParams(20, 0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, false, List.of(6), List.of(), 3,
+                Map.of(5, -2.5f, 9, 100f), minTokens);
+        SamplingSettings seededSettings = new SamplingSettings(0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, 3,
+                Map.of(5, -2.5f, 9, 100f), minTokens);
         Request decoding = running(7, new int[] {1, 5, 9}, seeded);
         Request chunked = running(8, new int[] {2, 3, 4, 5, 6, 7, 8}, SamplingParams.greedy(5));
         blocks.ensureCapacity(decoding, 3);
