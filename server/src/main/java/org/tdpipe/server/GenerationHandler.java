@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.tdpipe.core.engine.OnlineEngine;
+import org.tdpipe.core.metrics.EngineMetrics;
 
 /**
  * {@code POST /v1/completions} or {@code /v1/chat/completions}: validates the body, submits one engine
@@ -26,10 +27,11 @@ final class GenerationHandler {
     private final ResponseFormat format;
     private final Function<JsonNode, GenerationRequest> parser;
     private final DisconnectWatcher disconnects;
+    private final EngineMetrics metrics;
 
     GenerationHandler(ObjectMapper json, ServedModel model, OnlineEngine engine, Admission admission,
             ResponseFormat format, Function<JsonNode, GenerationRequest> parser,
-            DisconnectWatcher disconnects) {
+            DisconnectWatcher disconnects, EngineMetrics metrics) {
         this.json = json;
         this.model = model;
         this.engine = engine;
@@ -37,12 +39,16 @@ final class GenerationHandler {
         this.format = format;
         this.parser = parser;
         this.disconnects = disconnects;
+        this.metrics = metrics;
     }
 
     void handle(Context ctx) throws InterruptedException {
         GenerationRequest request = parser.apply(JsonBody.read(json, ctx));
         String id = format.idPrefix() + "-" + UUID.randomUUID().toString().replace("-", "");
         Generation generation = Generation.start(engine, admission, model, request, id);
+        for (int p = 0; p < request.prompts().size(); p++) {
+            metrics.onApiRequest(request.n(), request.sampling().maxTokens()); // each prompt is a request, as in vLLM
+        }
         try (DisconnectWatcher.Watch watch = disconnects.watch(ctx, generation::abort)) {
             if (request.stream()) {
                 stream(ctx, request, generation, id);

@@ -58,9 +58,9 @@ final class OpenAiServer {
         LogprobsJson logprobs = new LogprobsJson(model.tokenizer());
         Admission admission = new Admission(engine, config.maxWaiting());
         GenerationHandler completions = new GenerationHandler(json, model, engine, admission,
-                new CompletionFormat(envelope, logprobs), parser::completion, disconnects);
+                new CompletionFormat(envelope, logprobs), parser::completion, disconnects, metrics);
         GenerationHandler chat = new GenerationHandler(json, model, engine, admission,
-                new ChatFormat(envelope, logprobs), parser::chat, disconnects);
+                new ChatFormat(envelope, logprobs), parser::chat, disconnects, metrics);
         TokenizeHandler tokenizer = new TokenizeHandler(json, model, parser);
         this.app = Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;

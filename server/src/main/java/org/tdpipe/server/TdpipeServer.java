@@ -6,6 +6,7 @@ import org.tdpipe.core.engine.OnlineEngine;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.metrics.EngineMetrics;
+import org.tdpipe.core.metrics.KvCacheShape;
 import org.tdpipe.core.predict.LengthPredictor;
 import org.tdpipe.core.sched.PolicyContext;
 
@@ -46,14 +47,14 @@ public final class TdpipeServer implements AutoCloseable {
                     + model.contextLength() + " tokens) needs " + sequenceBlocks);
         }
         PipelineExecutor executor = pipeline.open(setup.numBlocks(), setup.blockSize());
-        EngineMetrics metrics = metricsOf(model, executor, setup.predictor());
+        EngineMetrics metrics = metricsOf(model, executor, setup);
         OnlineEngine engine;
         try {
             PolicyContext ctx = new PolicyContext(executor.numStages(), setup.numBlocks(), setup.blockSize(),
                     model.contextLength(), setup.profile(), setup.predictor());
             engine = OnlineEngine.start(executor, setup.policy().apply(ctx), setup.predictor(),
                     new StopChecker(model.tokenizer().eosId(), model.contextLength()), EngineListener.both(metrics, observer),
-                    metrics::onSchedulerStats);
+                    metrics);
         } catch (RuntimeException e) {
             executor.close();
             throw e;
@@ -68,10 +69,12 @@ public final class TdpipeServer implements AutoCloseable {
     }
 
     /** The {@code /metrics} registry; the timeline keeps only what its sliding window needs. */
-    private static EngineMetrics metricsOf(ServedModel model, PipelineExecutor executor, LengthPredictor predictor) {
+    private static EngineMetrics metricsOf(ServedModel model, PipelineExecutor executor, EngineSetup setup) {
         Duration window = EngineMetrics.DEFAULT_WINDOW;
         executor.timeline().retainOnlyLast(2 * window.toNanos());
-        EngineMetrics metrics = new EngineMetrics(model.name(), model.contextLength(), executor.clock(), executor.timeline(), window);
+        EngineMetrics metrics = new EngineMetrics(model.name(), model.contextLength(),
+                new KvCacheShape(setup.blockSize(), setup.numBlocks()), executor.clock(), executor.timeline(), window);
+        LengthPredictor predictor = setup.predictor();
         metrics.setPredictorAccuracy(() -> predictor.recentAccuracy().bucketAccuracy());
         return metrics;
     }

@@ -105,6 +105,42 @@ class FlowControlTest {
     }
 
     @Test
+    void theGaugesReadZeroWithin100MsOfTheLastAbort() throws Exception {
+        server = Stories260KServer.start(Optional.empty(), 16);
+        String body = "{\"prompt\": \"Once upon a time\", \"max_tokens\": 1000, \"ignore_eos\": true, \"stream\": true}";
+        try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(Stories260KServer.post(body));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("data: {")) {
+                // status line and headers
+            }
+            Stories260KServer.await(() -> gauge("vllm:num_requests_running") == 1, "the gauge shows the request running");
+        }
+        Stories260KServer.await(() -> !server.finished.isEmpty(), "the request is aborted");
+        long aborted = System.nanoTime();
+        while (gauge("vllm:num_requests_running") != 0 || gauge("vllm:kv_cache_usage_perc") != 0
+                || gauge("vllm:num_requests_waiting") != 0) {
+            assertTrue(System.nanoTime() - aborted < 100_000_000L, "the gauges are still not 0 100 ms after the abort");
+        }
+    }
+
+    /** The value of an unlabelled (but for model_name) series of {@code /metrics}. */
+    private double gauge(String name) {
+        String text;
+        try {
+            text = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("cannot scrape /metrics", e);
+        }
+        return text.lines().filter(l -> l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " missing from " + text));
+    }
+
+    @Test
     void aRequestPipelinedBehindARunningOneIsAnsweredToo() throws Exception {
         server = Stories260KServer.start(Optional.empty(), 16);
         server.gate.hold();

@@ -12,7 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.SampledToken;
@@ -31,8 +30,8 @@ import org.tdpipe.core.sched.SchedulerStats;
  * structure stays owned by the loop thread. Each request has its own {@link EngineListener} (called
  * on the loop thread); an engine-wide listener (metrics) sees every request too — each token after
  * the request's own listener, the finish before it, so that metrics count a request before its
- * client hears it ended — and a stats callback gets the policy's {@link SchedulerStats} after every
- * completed step.
+ * client hears it ended — and a {@link StepObserver} sees every launched batch and the policy's
+ * {@link SchedulerStats} whenever the loop changed them.
  */
 public final class OnlineEngine {
     /**
@@ -72,7 +71,7 @@ public final class OnlineEngine {
     private final PipelineExecutor executor;
     private final SchedulerPolicy policy;
     private final EngineListener engineListener;
-    private final Consumer<SchedulerStats> onStepStats;
+    private final StepObserver stepObserver;
     private final Clock clock;
     private final EngineSteps steps;
     private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
@@ -91,13 +90,16 @@ public final class OnlineEngine {
     private boolean shuttingDown;
 
     private OnlineEngine(PipelineExecutor executor, SchedulerPolicy policy, LengthPredictor predictor,
-            StopChecker stopChecker, EngineListener engineListener, Consumer<SchedulerStats> onStepStats) {
+            StopChecker stopChecker, EngineListener engineListener, StepObserver stepObserver) {
         this.executor = executor;
         this.policy = policy;
         this.engineListener = engineListener;
-        this.onStepStats = onStepStats;
+        this.stepObserver = stepObserver;
         this.clock = executor.clock();
-        this.steps = new EngineSteps(executor, policy, predictor, stopChecker, dispatcher(), batch -> publish());
+        this.steps = new EngineSteps(executor, policy, predictor, stopChecker, dispatcher(), batch -> {
+            publish();
+            stepObserver.onLaunch(batch);
+        });
         this.stats = policy.stats();
         this.thread = new Thread(this::loop, "tdpipe-engine");
         thread.setDaemon(true);
@@ -107,11 +109,11 @@ public final class OnlineEngine {
      * Starts the loop over {@code executor} (which it then drives alone until {@link #shutdown}).
      *
      * @param engineListener sees every request (metrics): each token after the request's own listener, the finish before it
-     * @param onStepStats gets the policy's counters after every completed batch, on the loop thread
+     * @param stepObserver sees every launched batch and the policy's counters, on the loop thread
      */
     public static OnlineEngine start(PipelineExecutor executor, SchedulerPolicy policy, LengthPredictor predictor,
-            StopChecker stopChecker, EngineListener engineListener, Consumer<SchedulerStats> onStepStats) {
-        OnlineEngine engine = new OnlineEngine(executor, policy, predictor, stopChecker, engineListener, onStepStats);
+            StopChecker stopChecker, EngineListener engineListener, StepObserver stepObserver) {
+        OnlineEngine engine = new OnlineEngine(executor, policy, predictor, stopChecker, engineListener, stepObserver);
         engine.thread.start();
         return engine;
     }
@@ -201,7 +203,7 @@ public final class OnlineEngine {
                     shutdownDeadline = Long.MAX_VALUE;
                 }
                 steps.launchWhileSlotsFree();
-                publish();
+                stepObserver.onSchedulerStats(publish());
                 if (executor.inFlight() == 0) {
                     steps.requireProgress();
                     if (shuttingDown && live.isEmpty()) {
@@ -216,7 +218,7 @@ public final class OnlineEngine {
                 }
                 long deadline = executor.hasFreeSlot() ? clock.nanos() + FREE_SLOT_WAIT_NANOS : Long.MAX_VALUE;
                 if (steps.completeNext(Math.min(deadline, shutdownDeadline))) {
-                    onStepStats.accept(publish());
+                    stepObserver.onSchedulerStats(publish());
                 }
             }
         } catch (InterruptedException e) {

@@ -16,6 +16,11 @@ final class VllmBuckets {
     static final double[] REQUEST_LATENCY_SECONDS = {0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0,
             40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
 
+    /** Choices per request ({@code request_params_n}). */
+    static final double[] REQUEST_N = {1, 2, 5, 10, 20};
+    /** Tokens per engine step ({@code iteration_tokens_total}). */
+    static final double[] ITERATION_TOKENS = {1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384};
+
     private VllmBuckets() {
     }
 

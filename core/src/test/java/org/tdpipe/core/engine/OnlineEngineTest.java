@@ -62,7 +62,7 @@ class OnlineEngineTest {
     }
 
     private static OnlineEngine start(PipelineExecutor executor, String policy, EngineListener engineWide,
-            java.util.function.Consumer<SchedulerStats> onStep) {
+            StepObserver onStep) {
         PolicyContext ctx = new PolicyContext(executor.numStages(), 200, 16, MAX_LEN, TdPipeSmokeTest.linearProfile(),
                 new OraclePredictor());
         return OnlineEngine.start(executor, Policies.create(policy, ctx), new OraclePredictor(), new StopChecker(2, MAX_LEN),
@@ -70,7 +70,7 @@ class OnlineEngineTest {
     }
 
     private OnlineEngine start(PipelineExecutor executor, String policy) {
-        engine = start(executor, policy, EngineListener.NONE, stats -> { });
+        engine = start(executor, policy, EngineListener.NONE, StepObserver.NONE);
         return engine;
     }
 
@@ -235,7 +235,18 @@ class OnlineEngineTest {
                 finished.incrementAndGet();
             }
         };
-        engine = start(new FakePipelineExecutor(2, 1000, 10), "td-pipe-adaptive", metrics, stats -> steps.incrementAndGet());
+        AtomicInteger launches = new AtomicInteger();
+        engine = start(new FakePipelineExecutor(2, 1000, 10), "td-pipe-adaptive", metrics, new StepObserver() {
+            @Override
+            public void onLaunch(StepBatch batch) {
+                launches.incrementAndGet();
+            }
+
+            @Override
+            public void onSchedulerStats(SchedulerStats stats) {
+                steps.incrementAndGet();
+            }
+        });
         List<Recorder> recs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Recorder rec = new Recorder();
@@ -249,11 +260,12 @@ class OnlineEngineTest {
         assertEquals(4, finished.get());
         // each request needs at least 5 batches; the callback runs on the loop thread after the batch's listeners
         await(() -> steps.get() >= 5, "a stats callback per completed batch");
+        assertTrue(launches.get() >= 5, "every launched batch is seen: " + launches.get());
     }
 
     @Test
     void shutdownLetsWorkInFlightFinishWithinTheTimeoutAndRefusesNewRequests() throws Exception {
-        OnlineEngine e = start(new FakePipelineExecutor(2, 1000, 10), "pp-chunked", EngineListener.NONE, s -> { });
+        OnlineEngine e = start(new FakePipelineExecutor(2, 1000, 10), "pp-chunked", EngineListener.NONE, StepObserver.NONE);
         List<Request> requests = new ArrayList<>();
         List<Recorder> recs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -275,7 +287,7 @@ class OnlineEngineTest {
 
     @Test
     void shutdownAbortsWhatIsLeftAtTheTimeout() throws Exception {
-        OnlineEngine e = start(new FakePipelineExecutor(2, 1000, 10), "pp-chunked", EngineListener.NONE, s -> { });
+        OnlineEngine e = start(new FakePipelineExecutor(2, 1000, 10), "pp-chunked", EngineListener.NONE, StepObserver.NONE);
         List<Request> requests = new ArrayList<>();
         List<Recorder> recs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -302,9 +314,12 @@ class OnlineEngineTest {
         List<int[]> waitingSeen = new ArrayList<>();
         OnlineEngine[] self = new OnlineEngine[1];
         engine = OnlineEngine.start(executor, Policies.create("pp-chunked", ctx), new OraclePredictor(),
-                new StopChecker(2, MAX_LEN), EngineListener.NONE, stats -> {
-                    if (stats.preemptions() > 0) {
-                        waitingSeen.add(new int[] {stats.waiting(), self[0].numWaiting()});
+                new StopChecker(2, MAX_LEN), EngineListener.NONE, new StepObserver() {
+                    @Override
+                    public void onSchedulerStats(SchedulerStats stats) {
+                        if (stats.preemptions() > 0) {
+                            waitingSeen.add(new int[] {stats.waiting(), self[0].numWaiting()});
+                        }
                     }
                 });
         self[0] = engine;

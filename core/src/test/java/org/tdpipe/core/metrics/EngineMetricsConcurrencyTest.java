@@ -33,7 +33,7 @@ class EngineMetricsConcurrencyTest {
         Timeline timeline = new Timeline(2);
         timeline.retainOnlyLast(Duration.ofSeconds(2).toNanos());
         WallClock clock = new WallClock();
-        EngineMetrics metrics = new EngineMetrics("m", 2048, clock, timeline, Duration.ofSeconds(1));
+        EngineMetrics metrics = new EngineMetrics("m", 2048, new KvCacheShape(16, 100), clock, timeline, Duration.ofSeconds(1));
         metrics.onSchedulerStats(new SchedulerStats(0, 0, 0, 0, 10, 0, 0, "prefill"));
         AtomicBoolean scrapingDone = new AtomicBoolean();
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -53,8 +53,8 @@ class EngineMetricsConcurrencyTest {
             long finished = engine.get();
             Exposition last = Exposition.parse(scrape(metrics));
             checkConsistent(last);
-            assertEquals(finished, last.value("tdpipe:request_success_total", "finished_reason", "stop"));
-            assertEquals(finished * TOKENS_PER_REQUEST, last.value("tdpipe:generation_tokens_total"));
+            assertEquals(finished, last.value("vllm:request_success_total", "finished_reason", "stop"));
+            assertEquals(finished * TOKENS_PER_REQUEST, last.value("vllm:generation_tokens_total"));
             assertTrue(finished > 0);
         } catch (ExecutionException e) {
             throw new AssertionError(e.getCause());
@@ -88,13 +88,13 @@ class EngineMetricsConcurrencyTest {
 
     /** Invariants that hold only if all request metrics come from one instant. */
     private static void checkConsistent(Exposition e) {
-        double firstTokens = e.value("tdpipe:time_to_first_token_seconds_count");
-        assertEquals(firstTokens * PROMPT, e.value("tdpipe:prompt_tokens_total"));
-        assertEquals(e.value("tdpipe:generation_tokens_total"),
-                firstTokens + e.value("tdpipe:inter_token_latency_seconds_count"));
-        double finished = e.value("tdpipe:e2e_request_latency_seconds_count");
-        assertEquals(finished, e.value("tdpipe:request_success_total", "finished_reason", "stop"));
-        assertEquals(finished * TOKENS_PER_REQUEST, e.value("tdpipe:request_generation_tokens_sum"));
+        double firstTokens = e.value("vllm:time_to_first_token_seconds_count");
+        assertEquals(firstTokens * PROMPT, e.value("vllm:prompt_tokens_total"));
+        assertEquals(e.value("vllm:generation_tokens_total"),
+                firstTokens + e.value("vllm:inter_token_latency_seconds_count"));
+        double finished = e.value("vllm:e2e_request_latency_seconds_count");
+        assertEquals(finished, e.value("vllm:request_success_total", "finished_reason", "stop"));
+        assertEquals(finished * TOKENS_PER_REQUEST, e.value("vllm:request_generation_tokens_sum"));
         assertTrue(firstTokens - finished <= 1, "at most one request is between its first token and its finish");
         assertEquals(1, e.value("tdpipe:phase", "phase", "prefill") + e.value("tdpipe:phase", "phase", "decode")
                 + e.value("tdpipe:phase", "phase", "mixed"));

@@ -16,6 +16,8 @@ import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.SampledToken;
+import org.tdpipe.core.exec.ScheduledSeq;
+import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.VirtualClock;
 import org.tdpipe.core.predict.OraclePredictor;
 import org.tdpipe.core.request.FinishReason;
@@ -32,12 +34,13 @@ import org.tdpipe.core.timeline.Timeline;
 class EngineMetricsTest {
     private static final long MS = 1_000_000;
     private static final Duration WINDOW = Duration.ofSeconds(10);
+    private static final KvCacheShape CACHE = new KvCacheShape(16, 120);
 
     private final VirtualClock clock = new VirtualClock();
     private final Timeline timeline = new Timeline(2);
 
     private EngineMetrics metrics(String modelName) {
-        return new EngineMetrics(modelName, 100, clock, timeline, WINDOW);
+        return new EngineMetrics(modelName, 100, CACHE, clock, timeline, WINDOW);
     }
 
     private static String scrape(EngineMetrics metrics) throws IOException {
@@ -91,6 +94,9 @@ class EngineMetricsTest {
         token(m, running, 6_500);
 
         m.onSchedulerStats(new SchedulerStats(1, 1, 2, 30, 120, 4, 7, "decode"));
+        m.onApiRequest(1, 10);
+        m.onApiRequest(3, 200);
+        m.onLaunch(new StepBatch(1, Phase.PREFILL, List.of(new ScheduledSeq(running, 0, 2, true)), 0));
         clock.advanceTo(10_000 * MS);
         return m;
     }
@@ -108,41 +114,53 @@ class EngineMetricsTest {
     void scrapeFollowsTheTextFormatAndCountsTheScenario() throws IOException {
         Exposition e = Exposition.parse(scrape(scenario()));
         e.samples().forEach(s -> {
-            if (!s.name().startsWith("tdpipe:") || !"llama-test".equals(s.labels().get("model_name"))) {
-                throw new AssertionError("every series is tdpipe:… with model_name: " + s);
+            if (!(s.name().startsWith("vllm:") || s.name().startsWith("tdpipe:")) || !"llama-test".equals(s.labels().get("model_name"))) {
+                throw new AssertionError("every series is vllm:… or tdpipe:… with model_name: " + s);
             }
         });
-        assertEquals(3, e.value("tdpipe:num_requests_running"));
-        assertEquals(1, e.value("tdpipe:num_requests_waiting"));
-        assertEquals(0.25, e.value("tdpipe:kv_cache_usage_perc"));
-        assertEquals(4, e.value("tdpipe:num_preemptions_total"));
-        assertEquals(3 + 5 + 2, e.value("tdpipe:prompt_tokens_total"), "the errored request never prefilled");
-        assertEquals(6, e.value("tdpipe:generation_tokens_total"));
-        assertEquals(1, e.value("tdpipe:request_success_total", "finished_reason", "stop"));
-        assertEquals(1, e.value("tdpipe:request_success_total", "finished_reason", "length"));
-        assertEquals(0, e.value("tdpipe:request_success_total", "finished_reason", "abort"));
-        assertEquals(1, e.value("tdpipe:request_success_total", "finished_reason", "error"));
+        assertEquals(3, e.value("vllm:num_requests_running"));
+        assertEquals(1, e.value("vllm:num_requests_waiting"));
+        assertEquals(0.25, e.value("vllm:kv_cache_usage_perc"));
+        assertEquals(0.25, e.value("vllm:gpu_cache_usage_perc"), "V0's name for dashboards that still query it");
+        assertEquals(1, e.value("vllm:cache_config_info", "num_gpu_blocks", "120"));
+        assertEquals(4, e.value("vllm:num_preemptions_total"));
+        assertEquals(3 + 5 + 2, e.value("vllm:prompt_tokens_total"), "the errored request never prefilled");
+        assertEquals(6, e.value("vllm:generation_tokens_total"));
+        assertEquals(1, e.value("vllm:request_success_total", "finished_reason", "stop"));
+        assertEquals(1, e.value("vllm:request_success_total", "finished_reason", "length"));
+        assertEquals(0, e.value("vllm:request_success_total", "finished_reason", "abort"));
+        assertEquals(1, e.value("vllm:request_success_total", "finished_reason", "error"));
 
         // TTFT 1.0 s, 2.5 s, 1.0 s; "le" is inclusive
-        assertEquals(0, e.value("tdpipe:time_to_first_token_seconds_bucket", "le", "0.75"));
-        assertEquals(2, e.value("tdpipe:time_to_first_token_seconds_bucket", "le", "1.0"));
-        assertEquals(3, e.value("tdpipe:time_to_first_token_seconds_bucket", "le", "2.5"));
-        assertEquals(4.5, e.value("tdpipe:time_to_first_token_seconds_sum"), 1e-12);
+        assertEquals(0, e.value("vllm:time_to_first_token_seconds_bucket", "le", "0.75"));
+        assertEquals(2, e.value("vllm:time_to_first_token_seconds_bucket", "le", "1.0"));
+        assertEquals(3, e.value("vllm:time_to_first_token_seconds_bucket", "le", "2.5"));
+        assertEquals(4.5, e.value("vllm:time_to_first_token_seconds_sum"), 1e-12);
         // inter-token 0.05 s, 0.2 s, 0.5 s
-        assertEquals(1, e.value("tdpipe:inter_token_latency_seconds_bucket", "le", "0.05"));
-        assertEquals(2, e.value("tdpipe:inter_token_latency_seconds_bucket", "le", "0.2"));
-        assertEquals(3, e.value("tdpipe:inter_token_latency_seconds_count"));
+        assertEquals(1, e.value("vllm:inter_token_latency_seconds_bucket", "le", "0.05"));
+        assertEquals(2, e.value("vllm:inter_token_latency_seconds_bucket", "le", "0.2"));
+        assertEquals(3, e.value("vllm:inter_token_latency_seconds_count"));
         // finished: e2e 1.25, 2.5, 3.0 s; only the scheduled two have a queue time
-        assertEquals(3, e.value("tdpipe:e2e_request_latency_seconds_count"));
-        assertEquals(6.75, e.value("tdpipe:e2e_request_latency_seconds_sum"), 1e-12);
-        assertEquals(2, e.value("tdpipe:request_queue_time_seconds_bucket", "le", "0.5"));
-        assertEquals(2, e.value("tdpipe:request_queue_time_seconds_count"));
-        assertEquals(12, e.value("tdpipe:request_prompt_tokens_sum"));
-        assertEquals(4, e.value("tdpipe:request_generation_tokens_sum"));
+        assertEquals(3, e.value("vllm:e2e_request_latency_seconds_count"));
+        assertEquals(6.75, e.value("vllm:e2e_request_latency_seconds_sum"), 1e-12);
+        assertEquals(2, e.value("vllm:request_queue_time_seconds_bucket", "le", "0.5"));
+        assertEquals(2, e.value("vllm:request_queue_time_seconds_count"));
+        // scheduled at 0.5 s and 2.5 s, first tokens at 1.0 s and 4.5 s, finished at 1.25 s and 4.5 s
+        assertEquals(2.5, e.value("vllm:request_prefill_time_seconds_sum"), 1e-12);
+        assertEquals(0.25, e.value("vllm:request_decode_time_seconds_sum"), 1e-12);
+        assertEquals(2.75, e.value("vllm:request_inference_time_seconds_sum"), 1e-12);
+        assertEquals(3, e.value("vllm:time_per_output_token_seconds_count"), "V0's name for the inter-token latency");
+        assertEquals(210, e.value("vllm:request_params_max_tokens_sum"));
+        assertEquals(210, e.value("vllm:request_max_num_generation_tokens_sum"));
+        assertEquals(1, e.value("vllm:request_params_n_bucket", "le", "2.0"));
+        assertEquals(4, e.value("vllm:request_params_n_sum"));
+        assertEquals(1, e.value("vllm:iteration_tokens_total_bucket", "le", "8.0"));
+        assertEquals(12, e.value("vllm:request_prompt_tokens_sum"));
+        assertEquals(4, e.value("vllm:request_generation_tokens_sum"));
         // vLLM's 1-2-5 token buckets up to the context length; the errored request generated 0
         assertEquals(List.of("1.0", "2.0", "5.0", "10.0", "20.0", "50.0", "100.0", "+Inf"),
-                e.find("tdpipe:request_generation_tokens_bucket").stream().map(s -> s.labels().get("le")).toList());
-        assertEquals(2, e.value("tdpipe:request_generation_tokens_bucket", "le", "1.0"));
+                e.find("vllm:request_generation_tokens_bucket").stream().map(s -> s.labels().get("le")).toList());
+        assertEquals(2, e.value("vllm:request_generation_tokens_bucket", "le", "1.0"));
 
         assertEquals(1, e.value("tdpipe:phase", "phase", "decode"));
         assertEquals(0, e.value("tdpipe:phase", "phase", "prefill"));
@@ -167,8 +185,8 @@ class EngineMetricsTest {
     @Test
     void aFreshEngineExposesEverySeriesAtZeroAndNoPredictorGaugeUnlessAsked() throws IOException {
         Exposition e = Exposition.parse(scrape(metrics("m")));
-        assertEquals(0, e.value("tdpipe:num_requests_running"));
-        assertEquals(0, e.value("tdpipe:time_to_first_token_seconds_count"));
+        assertEquals(0, e.value("vllm:num_requests_running"));
+        assertEquals(0, e.value("vllm:time_to_first_token_seconds_count"));
         assertEquals(0, e.value("tdpipe:phase", "phase", "prefill") + e.value("tdpipe:phase", "phase", "decode")
                 + e.value("tdpipe:phase", "phase", "mixed"));
         assertEquals(0, e.find("tdpipe:predictor_recent_bucket_accuracy").size());
@@ -176,8 +194,16 @@ class EngineMetricsTest {
 
         EngineMetrics withPredictor = metrics("m");
         withPredictor.setPredictorAccuracy(() -> 1.0);
-        assertTrue(Double.isNaN(Exposition.parse(scrape(withPredictor)).value("tdpipe:predictor_recent_bucket_accuracy")),
+        assertEquals(0, Exposition.parse(scrape(withPredictor)).find("tdpipe:predictor_recent_bucket_accuracy").size(),
                 "no request finished yet");
+        EngineMetrics notLearning = metrics("m");
+        notLearning.setPredictorAccuracy(() -> Double.NaN);
+        Request r = request(1, 2, 0);
+        r.markRunning(0);
+        token(notLearning, r, 10);
+        finish(notLearning, r, FinishReason.LENGTH, 10);
+        assertEquals(0, Exposition.parse(scrape(notLearning)).find("tdpipe:predictor_recent_bucket_accuracy").size(),
+                "a predictor that does not learn has no accuracy: the gauge is absent, not NaN");
     }
 
     @Test
@@ -211,15 +237,15 @@ class EngineMetricsTest {
         assertTrue(e.getMessage().contains("less than the metrics window"), e.getMessage());
         timeline.retainOnlyLast(2 * WINDOW.toNanos());
         metrics("m");
-        assertThrows(IllegalArgumentException.class, () -> new EngineMetrics("m", 100, clock, timeline, Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> new EngineMetrics("m", 0, clock, timeline, WINDOW));
+        assertThrows(IllegalArgumentException.class, () -> new EngineMetrics("m", 100, CACHE, clock, timeline, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new EngineMetrics("m", 0, CACHE, clock, timeline, WINDOW));
     }
 
     @Test
     void asTheEngineListenerItCountsWhatTheRunProduced() throws IOException {
         FakePipelineExecutor executor = new FakePipelineExecutor(2, 1_000_000, 1_000);
         PolicyContext ctx = new PolicyContext(2, 200, 16, 4096, TdPipeSmokeTest.linearProfile(), new OraclePredictor());
-        EngineMetrics m = new EngineMetrics("m", 4096, executor.clock(), executor.timeline(), WINDOW);
+        EngineMetrics m = new EngineMetrics("m", 4096, CACHE, executor.clock(), executor.timeline(), WINDOW);
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             requests.add(new Request(i, "r" + i, new int[] {1, 2, 3, i}, SamplingParams.fixedLength(5 + i % 7), i * 2 * MS));
@@ -229,15 +255,15 @@ class EngineMetricsTest {
         m.onSchedulerStats(result.schedulerStats());
 
         Exposition e = Exposition.parse(scrape(m));
-        assertEquals(result.promptTokens(), e.value("tdpipe:prompt_tokens_total"));
-        assertEquals(result.outputTokens(), e.value("tdpipe:generation_tokens_total"));
-        assertEquals(40, e.value("tdpipe:request_success_total", "finished_reason", "length"));
-        assertEquals(40, e.value("tdpipe:time_to_first_token_seconds_count"));
-        assertEquals(result.outputTokens() - 40, e.value("tdpipe:inter_token_latency_seconds_count"));
-        assertEquals(result.outputTokens(), e.value("tdpipe:request_generation_tokens_sum"));
+        assertEquals(result.promptTokens(), e.value("vllm:prompt_tokens_total"));
+        assertEquals(result.outputTokens(), e.value("vllm:generation_tokens_total"));
+        assertEquals(40, e.value("vllm:request_success_total", "finished_reason", "length"));
+        assertEquals(40, e.value("vllm:time_to_first_token_seconds_count"));
+        assertEquals(result.outputTokens() - 40, e.value("vllm:inter_token_latency_seconds_count"));
+        assertEquals(result.outputTokens(), e.value("vllm:request_generation_tokens_sum"));
         assertEquals(result.schedulerStats().phaseSwitches(), e.value("tdpipe:phase_switches_total"));
         double sumE2e = requests.stream().mapToDouble(r -> (r.finishNanos() - r.arrivalNanos()) / 1e9).sum();
-        assertEquals(sumE2e, e.value("tdpipe:e2e_request_latency_seconds_sum"), 1e-9);
+        assertEquals(sumE2e, e.value("vllm:e2e_request_latency_seconds_sum"), 1e-9);
         assertEquals(result.timelineStats().bubbleRatio(), e.value("tdpipe:bubble_ratio"), 1e-9,
                 "the whole run fits in the window");
     }
