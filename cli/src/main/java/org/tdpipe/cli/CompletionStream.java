@@ -33,6 +33,7 @@ final class CompletionStream {
     private final long start;
     private final int estimatedPromptTokens;
     private final List<Long> gaps = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
     private long firstChunk = -1;
     private long lastChunk;
     private int chunks;
@@ -75,7 +76,7 @@ final class CompletionStream {
             throw new Malformed("no chunk with text came (no TTFT to measure)");
         }
         return new RequestOutcome(null, usagePrompt >= 0 ? usagePrompt : estimatedPromptTokens,
-                usageCompletion >= 0 ? usageCompletion : chunks, firstChunk, gaps, end);
+                usageCompletion >= 0 ? usageCompletion : chunks, firstChunk, gaps, end, text.toString(), 0);
     }
 
     private void event(String payload) throws Malformed {
@@ -109,6 +110,7 @@ final class CompletionStream {
             }
             lastChunk = now;
             chunks++;
+            text.append(choices.get(0).get("text").asText());
         }
         JsonNode usage = event.path("usage");
         if (usage.isObject()) {

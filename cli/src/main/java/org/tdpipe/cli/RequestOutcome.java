@@ -12,14 +12,22 @@ import java.util.OptionalDouble;
  * @param ttftNanos send to the first content chunk (0 when none came)
  * @param itlNanos gaps between consecutive content chunks
  * @param e2eNanos send to the end of the stream (or to the failure)
+ * @param text the generated text
+ * @param startNanos when it was sent, from the start of the run
  */
-record RequestOutcome(String error, int promptTokens, int outputTokens, long ttftNanos, List<Long> itlNanos, long e2eNanos) {
+record RequestOutcome(String error, int promptTokens, int outputTokens, long ttftNanos, List<Long> itlNanos, long e2eNanos,
+        String text, long startNanos) {
     RequestOutcome {
         itlNanos = List.copyOf(itlNanos);
     }
 
     static RequestOutcome failed(String error, int promptTokens, long e2eNanos) {
-        return new RequestOutcome(error, promptTokens, 0, 0, List.of(), e2eNanos);
+        return new RequestOutcome(error, promptTokens, 0, 0, List.of(), e2eNanos, "", 0);
+    }
+
+    /** The same outcome, sent {@code nanos} after the start of the run. */
+    RequestOutcome sentAt(long nanos) {
+        return new RequestOutcome(error, promptTokens, outputTokens, ttftNanos, itlNanos, e2eNanos, text, nanos);
     }
 
     boolean succeeded() {

@@ -14,16 +14,19 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 
 /**
  * Sends streamed {@code POST /v1/completions} requests ({@code stream: true},
- * {@code stream_options.include_usage}) with {@code java.net.http} and measures each one. It never
+ * {@code stream_options.include_usage}, and any extra headers) with {@code java.net.http}, over
+ * HTTPS trusting the given TLS context, and measures each one. It never
  * throws and never hangs: connection failures, non-200 answers, broken streams and requests over
  * the timeout (which interrupts the reading thread) come back as failed outcomes with a message.
  */
@@ -34,18 +37,28 @@ final class StreamingCompletionClient implements AutoCloseable {
     private final URI endpoint;
     private final String model;
     private final Optional<String> apiKey;
+    private final Map<String, String> headers;
     private final boolean ignoreEos;
     private final Duration timeout;
     private final ScheduledExecutorService alarms;
     private final ObjectMapper json = new ObjectMapper();
 
     StreamingCompletionClient(URI endpoint, String model, Optional<String> apiKey, boolean ignoreEos, Duration timeout) {
+        this(endpoint, model, apiKey, Map.of(), Optional.empty(), ignoreEos, timeout);
+    }
+
+    /** {@code tls}: the context HTTPS connections trust (e.g. a private CA's), or empty for the JDK's defaults. */
+    StreamingCompletionClient(URI endpoint, String model, Optional<String> apiKey, Map<String, String> headers,
+            Optional<SSLContext> tls, boolean ignoreEos, Duration timeout) {
         this.endpoint = endpoint;
         this.model = model;
         this.apiKey = apiKey;
+        this.headers = Map.copyOf(headers);
         this.ignoreEos = ignoreEos;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+        tls.ifPresent(builder::sslContext);
+        this.http = builder.build();
         this.alarms = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("bench-serve-timeouts").factory());
     }
 
@@ -106,6 +119,7 @@ final class StreamingCompletionClient implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream");
         apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
+        headers.forEach(request::header);
         try {
             return request.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
         } catch (JsonProcessingException e) {
