@@ -17,6 +17,7 @@ import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.model.step.SequenceStart;
 import org.tdpipe.model.step.SequenceStep;
 import org.tdpipe.model.step.StepInput;
+import org.tdpipe.model.step.TokenMask;
 
 /**
  * The engine-facing adapter of a pipeline: turns each {@link StepBatch} (the engine's live
@@ -104,8 +105,10 @@ public final class StepEncoder {
         }
         held.tokens = seq.contextLength();
         held.blocks = table.size();
+        Optional<TokenMask> allowed = seq.samples() ? r.grammarCursor().map(cursor -> TokenMask.of(cursor.allowed()))
+                : Optional.empty();
         return new SequenceStep(r.id(), seq.start(), Ints.of(r.tokens(seq.start(), seq.contextLength())), Ints.of(newBlocks),
-                seq.samples(), begins);
+                seq.samples(), begins, allowed);
     }
 
     private static SamplingSettings settings(SamplingParams p) {

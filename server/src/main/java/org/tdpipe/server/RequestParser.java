@@ -1,6 +1,8 @@
 package org.tdpipe.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,11 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.tdpipe.core.request.InvalidSamplingException;
 import org.tdpipe.core.request.MinTokens;
+import org.tdpipe.core.request.OutputGrammar;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.chat.ChatMessage;
 import org.tdpipe.model.chat.ChatTemplate;
 import org.tdpipe.model.chat.ChatTemplateException;
 import org.tdpipe.model.sampling.OutputTextOptions;
+import org.tdpipe.model.structured.GrammarCompiler;
+import org.tdpipe.model.structured.UnsupportedSchemaException;
 import org.tdpipe.model.tokenizer.DecodeOptions;
 import org.tdpipe.model.tokenizer.StreamingDetokenizer;
 import org.tdpipe.model.tokenizer.Tokenizer;
@@ -22,9 +27,9 @@ import org.tdpipe.model.tokenizer.Tokenizer;
 /**
  * Turns the JSON body of {@code POST /v1/completions} or {@code /v1/chat/completions} into a
  * {@link GenerationRequest}, checking every field (type, range, the model's context) and answering
- * a 400 naming the field that is wrong. Fields tdpipe knows but cannot honour yet (structured output,
- * prompt log-probabilities, tool calls) are refused with a 400 saying so; fields it does not know are
- * ignored and logged once, as vLLM does.
+ * a 400 naming the field that is wrong. Fields tdpipe knows but cannot honour (regex and grammar
+ * guided decoding, prompt log-probabilities, tool calls) are refused with a 400 saying so; fields it
+ * does not know are ignored and logged once, as vLLM does.
  */
 final class RequestParser {
     /** Most choices one request may ask for. */
@@ -40,14 +45,18 @@ final class RequestParser {
     private static final Set<String> COMPLETION = union(COMMON, Set.of("prompt", "echo", "best_of", "suffix"));
     private static final Set<String> CHAT = union(COMMON, Set.of("messages", "max_completion_tokens", "top_logprobs",
             "add_generation_prompt", "echo", "tools", "tool_choice", "parallel_tool_calls"));
-    private static final List<String> GUIDED = List.of("guided_json", "guided_regex", "guided_choice", "guided_grammar",
-            "structured_outputs");
+    /** vLLM's guided decoding that needs a regex or grammar engine tdpipe does not have. */
+    private static final List<String> UNSUPPORTED_GUIDED = List.of("guided_regex", "guided_grammar");
+
+    private static final ObjectMapper SCHEMA_READER = new ObjectMapper();
 
     private final ServedModel model;
+    private final GrammarCompiler grammars;
     private final IgnoredFields ignored = new IgnoredFields();
 
     RequestParser(ServedModel model) {
         this.model = model;
+        this.grammars = new GrammarCompiler(model.tokenizer());
     }
 
     GenerationRequest completion(JsonNode body) {
@@ -140,7 +149,7 @@ final class RequestParser {
 
     private GenerationRequest build(JsonFields f, List<int[]> prompts, List<String> echoes, int n, int maxTokens,
             boolean logprobs, int topLogprobs) {
-        refuseStructuredOutput(f);
+        Optional<OutputGrammar> grammar = grammar(f);
         if (f.has("prompt_logprobs")) {
             throw ApiException.invalid("prompt_logprobs", "prompt_logprobs is not supported yet: the engine scores "
                     + "only the last position of a prompt");
@@ -179,7 +188,8 @@ final class RequestParser {
                     stop,
                     topLogprobs,
                     logitBias(f),
-                    minTokens(f, ignoreEos, stopTokenIds));
+                    minTokens(f, ignoreEos, stopTokenIds),
+                    grammar);
         } catch (InvalidSamplingException e) {
             throw ApiException.invalid(e.field(), e.getMessage());
         }
@@ -189,22 +199,100 @@ final class RequestParser {
         return new GenerationRequest(prompts, sampling, n, stream, includeUsage, logprobs, text, echoes);
     }
 
-    /** {@code response_format} "text" is the default; JSON output and vLLM's guided decoding are not built yet. */
-    private static void refuseStructuredOutput(JsonFields f) {
+    /**
+     * Structured output: {@code response_format} {@code json_object} or {@code json_schema} (OpenAI), or
+     * vLLM's {@code guided_json}, {@code guided_choice} or {@code structured_outputs} {@code {json | choice}};
+     * at most one of them. An unsupported schema keyword is a 400 naming it.
+     */
+    private Optional<OutputGrammar> grammar(JsonFields f) {
+        for (String guided : UNSUPPORTED_GUIDED) {
+            if (f.has(guided)) {
+                throw ApiException.invalid(guided, guided + " is not supported: tdpipe constrains output to JSON (schemas) and "
+                        + "fixed choices only");
+            }
+        }
+        List<String> asked = new ArrayList<>();
+        Optional<OutputGrammar> grammar = Optional.empty();
         if (f.has("response_format")) {
             JsonFields format = new JsonFields(f.get("response_format"));
             String type = format.string("type").orElseThrow(() -> ApiException.invalid("response_format",
                     "field 'response_format.type' is required"));
-            if (!type.equals("text")) {
-                throw ApiException.invalid("response_format", "response_format type '" + IgnoredFields.shown(type)
-                        + "' is not supported yet (structured output); only 'text' is");
+            switch (type) {
+                case "text" -> { }
+                case "json_object" -> {
+                    asked.add("response_format");
+                    grammar = Optional.of(grammars.jsonObject());
+                }
+                case "json_schema" -> {
+                    asked.add("response_format");
+                    JsonNode spec = format.required("json_schema");
+                    JsonNode schema = spec.isObject() ? spec.get("schema") : null;
+                    if (schema == null || schema.isNull()) {
+                        throw ApiException.invalid("response_format", "response_format.json_schema.schema is required");
+                    }
+                    grammar = Optional.of(schema("response_format", schema));
+                }
+                default -> throw ApiException.invalid("response_format", "response_format type '" + IgnoredFields.shown(type)
+                        + "' is not one of text, json_object, json_schema");
             }
         }
-        for (String guided : GUIDED) {
-            if (f.has(guided)) {
-                throw ApiException.invalid(guided, guided + " is not supported yet (structured output)");
+        if (f.has("guided_json")) {
+            asked.add("guided_json");
+            grammar = Optional.of(schema("guided_json", schemaNode("guided_json", f.get("guided_json"))));
+        }
+        if (f.has("guided_choice")) {
+            asked.add("guided_choice");
+            grammar = Optional.of(choice("guided_choice", f.get("guided_choice")));
+        }
+        if (f.has("structured_outputs")) {
+            asked.add("structured_outputs");
+            JsonFields so = new JsonFields(f.get("structured_outputs"));
+            if (so.has("json")) {
+                grammar = Optional.of(schema("structured_outputs", schemaNode("structured_outputs", so.get("json"))));
+            } else if (so.has("choice")) {
+                grammar = Optional.of(choice("structured_outputs", so.get("choice")));
+            } else {
+                throw ApiException.invalid("structured_outputs", "structured_outputs supports json and choice only");
             }
         }
+        if (asked.size() > 1) {
+            throw ApiException.invalid(asked.get(1), "only one kind of structured output per request, got " + String.join(" and ", asked));
+        }
+        return grammar;
+    }
+
+    private OutputGrammar schema(String field, JsonNode schema) {
+        try {
+            return grammars.jsonSchema(schema);
+        } catch (UnsupportedSchemaException e) {
+            throw ApiException.invalid(field, e.getMessage());
+        }
+    }
+
+    /** A schema given as an object, or as its JSON text (vLLM accepts both). */
+    private static JsonNode schemaNode(String field, JsonNode value) {
+        if (!value.isTextual()) {
+            return value;
+        }
+        try {
+            return SCHEMA_READER.readTree(value.asText());
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid(field, field + " is not a JSON schema: " + e.getOriginalMessage());
+        }
+    }
+
+    private OutputGrammar choice(String field, JsonNode value) {
+        if (!value.isArray() || value.isEmpty()) {
+            throw JsonFields.wrongType(field, "a non-empty array of strings", value);
+        }
+        List<String> choices = new ArrayList<>();
+        for (JsonNode c : value) {
+            if (!c.isTextual() || c.asText().isEmpty()) {
+                throw JsonFields.wrongType(field, "a non-empty array of non-empty strings", value);
+            }
+            choices.add(c.asText());
+        }
+        return grammars.choice(choices);
     }
 
     /** OpenAI's {@code logit_bias}: token id (as a string) → bias, clamped to [-100, 100] as vLLM does. */

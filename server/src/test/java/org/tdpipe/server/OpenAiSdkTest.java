@@ -14,6 +14,7 @@ import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -335,5 +336,43 @@ class OpenAiSdkTest {
         BadRequestException bad = assertThrows(BadRequestException.class, () -> client.completions().create(
                 completion(PROMPT, 3).temperature(-1.0).build()));
         assertTrue(bad.getMessage().contains("temperature"), bad.getMessage());
+    }
+
+    @Test
+    void structuredOutputThroughTheSdkParsesAndFollowsTheSchema() throws Exception {
+        ResponseFormatJsonSchema.JsonSchema.Schema schema = ResponseFormatJsonSchema.JsonSchema.Schema.builder()
+                .putAdditionalProperty("type", JsonValue.from("object"))
+                .putAdditionalProperty("properties", JsonValue.from(Map.of(
+                        "animal", Map.of("enum", List.of("cat", "dog", "bird")),
+                        "count", Map.of("type", "integer"))))
+                .putAdditionalProperty("required", JsonValue.from(List.of("animal", "count")))
+                .putAdditionalProperty("additionalProperties", JsonValue.from(false))
+                .build();
+        ChatCompletion chat = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(Stories260KServer.MODEL).addUserMessage("Which animal?").maxCompletionTokens(60).temperature(1.0).seed(5L).n(4)
+                .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+                        .name("answer").schema(schema).strict(true).build()).build())
+                .build());
+        ObjectMapper json = new ObjectMapper();
+        for (ChatCompletion.Choice choice : chat.choices()) {
+            JsonNode doc = json.readTree(choice.message().content().orElseThrow());
+            assertTrue(List.of("cat", "dog", "bird").contains(doc.get("animal").asText()), doc.toString());
+            assertTrue(doc.get("count").isIntegralNumber(), doc.toString());
+            assertEquals(2, doc.size(), doc.toString());
+        }
+        Completion object = client.completions().create(completion(PROMPT, 200).temperature(0.0)
+                .putAdditionalBodyProperty("response_format", JsonValue.from(Map.of("type", "json_object"))).build());
+        CompletionChoice only = object.choices().get(0);
+        if (only.finishReason() == CompletionChoice.FinishReason.STOP) {
+            assertTrue(json.readTree(only.text()).isObject(), only.text());
+        }
+        BadRequestException refused = assertThrows(BadRequestException.class, () -> client.chat().completions().create(
+                ChatCompletionCreateParams.builder().model(Stories260KServer.MODEL).addUserMessage("x").maxCompletionTokens(5)
+                        .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+                                .name("bad").schema(ResponseFormatJsonSchema.JsonSchema.Schema.builder()
+                                        .putAdditionalProperty("type", JsonValue.from("string"))
+                                        .putAdditionalProperty("format", JsonValue.from("email")).build()).build()).build())
+                        .build()));
+        assertTrue(refused.getMessage().contains("unsupported JSON Schema keyword 'format'"), refused.getMessage());
     }
 }

@@ -2,8 +2,9 @@ package org.tdpipe.core.request;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import org.tdpipe.core.kv.BlockTable;
 import java.util.Objects;
+import java.util.Optional;
+import org.tdpipe.core.kv.BlockTable;
 
 /**
  * One generation request and its mutable scheduling state. Owned by the engine thread; while the
@@ -40,6 +41,7 @@ public final class Request {
     private long firstTokenNanos = -1;
     private long lastTokenNanos = -1;
     private long finishNanos = -1;
+    private final Optional<OutputGrammar.Cursor> grammarCursor;
 
     public Request(long id, String externalId, int[] promptTokens, SamplingParams sampling, long arrivalNanos) {
         if (promptTokens.length == 0) {
@@ -51,6 +53,12 @@ public final class Request {
         this.sampling = Objects.requireNonNull(sampling, "sampling");
         this.arrivalNanos = arrivalNanos;
         this.outputTokens = new int[Math.min(sampling.maxTokens(), 1024)];
+        this.grammarCursor = sampling.grammar().map(OutputGrammar::start);
+    }
+
+    /** Where the output is in its grammar (structured output), if it has one. */
+    public Optional<OutputGrammar.Cursor> grammarCursor() {
+        return grammarCursor;
     }
 
     public long id() {
@@ -194,6 +202,7 @@ public final class Request {
             outputTokens = Arrays.copyOf(outputTokens, Math.max(1, outputTokens.length * 2));
         }
         outputTokens[numOutputTokens++] = token;
+        grammarCursor.ifPresent(cursor -> cursor.accept(token));
         if (firstTokenNanos < 0) {
             firstTokenNanos = nowNanos;
         }

@@ -3,6 +3,7 @@ package org.tdpipe.core.request;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Per-request generation parameters, as vLLM's {@code SamplingParams}. Validated on construction so
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param logprobs number of top log-probabilities to return per token (0 = none)
  * @param logitBias added to a token's logit before sampling (OpenAI's {@code logit_bias}, each in [-100, 100])
  * @param minTokens outputs before which the request may not end ({@link MinTokens#NONE} for none)
+ * @param grammar the grammar the output must follow (structured output), if any
  */
 public record SamplingParams(
         int maxTokens,
@@ -28,7 +30,8 @@ public record SamplingParams(
         List<String> stop,
         int logprobs,
         Map<Integer, Float> logitBias,
-        MinTokens minTokens) {
+        MinTokens minTokens,
+        Optional<OutputGrammar> grammar) {
 
     public SamplingParams {
         require(maxTokens >= 1, "max_tokens", "must be >= 1, got " + maxTokens);
@@ -48,6 +51,7 @@ public record SamplingParams(
             require(b >= -100 && b <= 100, "logit_bias", "values must be in [-100, 100], got " + b + " for token " + bias.getKey());
         }
         minTokens = Objects.requireNonNullElse(minTokens, MinTokens.NONE);
+        grammar = Objects.requireNonNullElse(grammar, Optional.empty());
         require(minTokens.count() <= maxTokens, "min_tokens", "must be <= max_tokens (" + maxTokens + "), got " + minTokens.count());
     }
 
@@ -56,7 +60,7 @@ public record SamplingParams(
             double repetitionPenalty, double presencePenalty, double frequencyPenalty, boolean ignoreEos,
             List<Integer> stopTokenIds, List<String> stop, int logprobs) {
         this(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty, presencePenalty, frequencyPenalty, ignoreEos,
-                stopTokenIds, stop, logprobs, Map.of(), MinTokens.NONE);
+                stopTokenIds, stop, logprobs, Map.of(), MinTokens.NONE, Optional.empty());
     }
 
     /** Greedy decoding of up to {@code maxTokens} tokens, stopping at EOS. */
@@ -86,17 +90,22 @@ public record SamplingParams(
             return this;
         }
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed + index, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens);
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar);
     }
 
     public SamplingParams withIgnoreEos(boolean value) {
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs, logitBias, minTokens);
+                presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar);
+    }
+
+    public SamplingParams withGrammar(OutputGrammar value) {
+        return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, Optional.of(value));
     }
 
     public SamplingParams withMaxTokens(int value) {
         return new SamplingParams(value, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens);
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar);
     }
 
     private static void require(boolean ok, String field, String message) {

@@ -59,6 +59,7 @@ public final class BenchMain {
                     yield String.format("%.1f tokens/s%s", ops * ModelThroughputBenchmark.tokens(phase, batch),
                             phase.equals("decode") ? String.format(", %.1f GB/s of weights", ops * weightBytes / 1e9) : "");
                 }
+                case "GrammarMaskBenchmark.mask" -> String.format("%.1f µs per sampled token", 1e6 / ops);
                 default -> "";
             };
             System.out.printf("| %s | %s| %.2f | %s |%n", name, p, ops, derived);

@@ -11,7 +11,8 @@ import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.model.tensor.Vectors;
 
 /**
- * Picks the next token from a row of logits with a sequence's {@link SamplingSettings}: logit bias,
+ * Picks the next token from a row of logits with a sequence's {@link SamplingSettings}: the token
+ * mask of structured output, logit bias,
  * the min-tokens ban, penalties (vLLM V1's order), then greedy argmax (temperature 0) or temperature → min-p → top-k → top-p → a categorical draw.
  * The draw depends only on the sequence's seed and the position being sampled, never on the batch,
  * so seeded generation is reproducible whatever runs beside it. Sequences without a seed use one
@@ -33,6 +34,7 @@ public final class Sampler {
     public SampledToken sample(float[] logits, int offset, int vocab, SampledSequence seq) {
         SamplingSettings p = seq.sampling();
         float[] work = Arrays.copyOfRange(logits, offset, offset + vocab);
+        seq.allowed().ifPresent(mask -> mask.apply(work, vocab));
         biasAndBan(work, seq);
         if (p.hasPenalties()) {
             Penalties.apply(work, vocab, seq);
@@ -43,7 +45,10 @@ public final class Sampler {
         return new SampledToken(token, (float) (logits[offset + token] - logSumExp), top);
     }
 
-    /** Adds the logit bias and rules out the tokens {@code min_tokens} bans at this position. */
+    /**
+     * Adds the logit bias and rules out the tokens {@code min_tokens} bans at this position, unless
+     * they are all that is left (a structured output that is complete allows only EOS).
+     */
     private static void biasAndBan(float[] work, SampledSequence seq) {
         SamplingSettings p = seq.sampling();
         p.logitBias().forEach((token, bias) -> {
@@ -52,11 +57,31 @@ public final class Sampler {
             }
         });
         int outputs = seq.position() - seq.promptLength();
+        List<Integer> banned = new ArrayList<>();
         for (int token : p.minTokens().bannedIds()) {
-            if (token >= 0 && token < work.length && p.minTokens().bans(token, outputs)) {
-                work[token] = Float.NEGATIVE_INFINITY;
+            if (token >= 0 && token < work.length && p.minTokens().bans(token, outputs) && work[token] != Float.NEGATIVE_INFINITY) {
+                banned.add(token);
             }
         }
+        if (banned.isEmpty() || !anyOtherFinite(work, banned)) {
+            return;
+        }
+        for (int token : banned) {
+            work[token] = Float.NEGATIVE_INFINITY;
+        }
+    }
+
+    private static boolean anyOtherFinite(float[] work, List<Integer> banned) {
+        int finite = 0;
+        for (float v : work) {
+            if (v != Float.NEGATIVE_INFINITY) {
+                finite++;
+                if (finite > banned.size()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private SplittableRandom random(SampledSequence seq) {

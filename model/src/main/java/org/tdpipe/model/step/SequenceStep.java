@@ -13,10 +13,13 @@ import java.util.Optional;
  *     (its whole table when it starts)
  * @param begins what does not change while the sequence lives; present exactly when it (re)starts
  *     at this step, at position 0 or after the tokens it declares computed
+ * @param allowed the tokens it may sample at this step (structured output), when it samples
  */
-public record SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, boolean samples, Optional<SequenceStart> begins) {
+public record SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, boolean samples, Optional<SequenceStart> begins,
+        Optional<TokenMask> allowed) {
     public SequenceStep {
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(allowed, "allowed");
         Objects.requireNonNull(newBlocks, "newBlocks");
         Objects.requireNonNull(begins, "begins");
         if (start < 0 || tokens.isEmpty()) {
@@ -30,5 +33,10 @@ public record SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, b
             throw new IllegalArgumentException("request id " + seqId + " starts at position " + start + " but declares "
                     + begins.get().computed().length() + " tokens computed");
         }
+    }
+
+    /** A step without a token mask. */
+    public SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, boolean samples, Optional<SequenceStart> begins) {
+        this(seqId, start, tokens, newBlocks, samples, begins, Optional.empty());
     }
 }

@@ -90,7 +90,7 @@ public final class SequenceTable {
             if (q.samples()) {
                 sampledRows[k] = row - 1;
                 sampled[k] = new SampledSequence(seq.id, seq.start.sampling(), seq.start.promptLength(),
-                        Ints.prefixOf(seq.tokens, seq.numTokens));
+                        Ints.prefixOf(seq.tokens, seq.numTokens), q.allowed());
                 k++;
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.request.MinTokens;
@@ -20,7 +21,7 @@ class OutputTextTest {
 
     private static SamplingParams sampling(List<String> stop, int minTokens, boolean ignoreEos) {
         return new SamplingParams(100, 0, 1, -1, 0, null, 1, 0, 0, ignoreEos, List.of(STOP_ID), stop, 0, Map.of(),
-                minTokens == 0 ? MinTokens.NONE : new MinTokens(minTokens, Set.of(EOS, STOP_ID)));
+                minTokens == 0 ? MinTokens.NONE : new MinTokens(minTokens, Set.of(EOS, STOP_ID)), Optional.empty());
     }
 
     private OutputText text(SamplingParams sampling, OutputTextOptions options) {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.SampledToken;
@@ -15,6 +17,7 @@ import org.tdpipe.core.request.MinTokens;
 import org.tdpipe.model.step.Ints;
 import org.tdpipe.model.step.SampledSequence;
 import org.tdpipe.model.step.SamplingSettings;
+import org.tdpipe.model.step.TokenMask;
 
 class SamplerTest {
     private static final float[] LOGITS = {1.0f, 3.0f, 2.5f, 0.5f, 2.9f, -1f};
@@ -101,6 +104,22 @@ class SamplerTest {
         assertEquals(2, sample(new Sampler(0), p, 1));
         assertEquals(2, sample(new Sampler(0), p, 2));
         assertEquals(1, sample(new Sampler(0), p, 3));
+    }
+
+    @Test
+    void aTokenMaskLimitsTheChoiceAndMinTokensNeverLeavesNothing() {
+        BitSet three = new BitSet();
+        three.set(3);
+        three.set(4);
+        SampledSequence masked = new SampledSequence(0, SamplingSettings.GREEDY, 1, Ints.of(new int[1]),
+                Optional.of(TokenMask.of(three)));
+        assertEquals(4, new Sampler(0).sample(LOGITS, 0, LOGITS.length, masked).token(), "the best allowed token");
+        BitSet eosOnly = new BitSet();
+        eosOnly.set(4);
+        SamplingSettings banning = new SamplingSettings(0, 1, -1, 0, null, 1, 0, 0, 0, Map.of(), new MinTokens(5, Set.of(4)));
+        SampledSequence complete = new SampledSequence(0, banning, 1, Ints.of(new int[1]), Optional.of(TokenMask.of(eosOnly)));
+        assertEquals(4, new Sampler(0).sample(LOGITS, 0, LOGITS.length, complete).token(),
+                "a finished document may end before min_tokens rather than sample a refused token");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.tdpipe.runtime.grpc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.tdpipe.core.exec.Phase;
@@ -8,6 +9,7 @@ import org.tdpipe.model.step.Ints;
 import org.tdpipe.model.step.SequenceStart;
 import org.tdpipe.model.step.SequenceStep;
 import org.tdpipe.model.step.StepInput;
+import org.tdpipe.model.step.TokenMask;
 import org.tdpipe.runtime.grpc.proto.Sequence;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
@@ -31,6 +33,7 @@ final class StepWire {
             for (int i = 0; i < seq.newBlocks().length(); i++) {
                 s.addNewBlocks(seq.newBlocks().get(i));
             }
+            seq.allowed().ifPresent(mask -> s.addAllAllowedTokens(Arrays.stream(mask.words()).boxed().toList()).setHasAllowed(true));
             seq.begins().ifPresent(start -> {
                 s.setHasStart(true).setExternalId(start.externalId()).setPromptLength(start.promptLength())
                         .setSampling(SamplingWire.encode(start.sampling()));
@@ -60,8 +63,11 @@ final class StepWire {
                         ints(s.getComputedTokensList())));
             }
             try {
+                Optional<TokenMask> allowed = s.getHasAllowed()
+                        ? Optional.of(new TokenMask(s.getAllowedTokensList().stream().mapToLong(Long::longValue).toArray()))
+                        : Optional.empty();
                 seqs.add(new SequenceStep(s.getRequestId(), s.getStart(), ints(s.getTokensList()), ints(s.getNewBlocksList()),
-                        s.getSamples(), begins));
+                        s.getSamples(), begins, allowed));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("batch " + b.getBatchId() + ", " + e.getMessage(), e);
             }

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.Phase;
@@ -19,6 +21,7 @@ import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.MinTokens;
+import org.tdpipe.core.request.OutputGrammar;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.llama.HiddenStates;
@@ -30,6 +33,7 @@ import org.tdpipe.model.step.SequenceStart;
 import org.tdpipe.model.step.SequenceStep;
 import org.tdpipe.model.step.SequenceTable;
 import org.tdpipe.model.step.StepInput;
+import org.tdpipe.model.step.TokenMask;
 import org.tdpipe.runtime.StepEncoder;
 import org.tdpipe.runtime.grpc.proto.Hidden;
 import org.tdpipe.runtime.grpc.proto.Sequence;
@@ -53,6 +57,23 @@ class WireTest {
         }
     }
 
+    /** Allows one token at each step: 42, then 43, and so on. */
+    private static final OutputGrammar COUNTING_GRAMMAR = () -> new OutputGrammar.Cursor() {
+        private int next = 42;
+
+        @Override
+        public BitSet allowed() {
+            BitSet one = new BitSet();
+            one.set(next);
+            return one;
+        }
+
+        @Override
+        public void accept(int token) {
+            next = token + 1;
+        }
+    };
+
     /** What a stage makes of a step that crossed the wire: its layout, the stage's table updated. */
     private static BatchLayout acrossTheWire(StepInput step, SequenceTable stage) {
         StepInput received = StepWire.decode(StepWire.encode(step));
@@ -65,7 +86,7 @@ class WireTest {
         BlockManager blocks = new BlockManager(64, 4, 0);
         MinTokens minTokens = new MinTokens(4, Set.of(2, 6));
         SamplingParams seeded = new SamplingParams(20, 0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, false, List.of(6), List.of(), 3,
-                Map.of(5, -2.5f, 9, 100f), minTokens);
+                Map.of(5, -2.5f, 9, 100f), minTokens, Optional.of(COUNTING_GRAMMAR));
         SamplingSettings seededSettings = new SamplingSettings(0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, 3,
                 Map.of(5, -2.5f, 9, 100f), minTokens);
         Request decoding = running(7, new int[] {1, 5, 9}, seeded);
@@ -91,6 +112,9 @@ class WireTest {
         assertArrayEquals(decoding.blockTable().toArray(), firstLayout.blockTable(0));
         assertEquals(Ints.of(2, 3, 4, 5), first.seqs().get(1).tokens(), "a prompt chunk carries what it feeds");
         assertEquals(1, firstLayout.numSampled());
+        assertEquals(Optional.of(TokenMask.of(BitSet.valueOf(new long[] {1L << 42}))), firstLayout.sampled(0).allowed(),
+                "the grammar's mask reaches the sampler");
+        assertEquals(Optional.empty(), first.seqs().get(1).allowed());
 
         completed(prefill, 42);
         blocks.ensureCapacity(decoding, 4);
@@ -102,6 +126,7 @@ class WireTest {
         SubmitBatch secondWire = StepWire.encode(second);
         BatchLayout secondLayout = acrossTheWire(second, stage);
 
+        assertTrue(secondLayout.sampled(0).allowed().orElseThrow().allows(43), "the mask follows the grammar's cursor");
         Sequence decodeStep = secondWire.getSeqs(0);
         assertEquals(List.of(42), decodeStep.getTokensList(), "a decode step feeds its one new token");
         assertEquals(List.of(), decodeStep.getNewBlocksList(), "its 4 tokens still fit the first block");
