@@ -1,7 +1,9 @@
 package org.tdpipe.runtime;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
@@ -12,6 +14,7 @@ import org.tdpipe.model.llama.LlamaStage;
 import org.tdpipe.model.llama.StageWeights;
 import org.tdpipe.model.sampling.Sampler;
 import org.tdpipe.model.step.BatchLayout;
+import org.tdpipe.model.step.ScoredRows;
 import org.tdpipe.model.step.SequenceTable;
 import org.tdpipe.model.step.StepInput;
 import org.tdpipe.model.tensor.Parallel;
@@ -69,18 +72,41 @@ public final class LlamaStageComputation implements StageComputation {
         return stage.forward(layout, range().isFirst() ? stage.embed(layout) : input);
     }
 
-    /** The logits of the sampled rows, then one token per row, the rows sampled on the stage's threads. */
+    /**
+     * The logits of the sampled rows and of the rows that score prompt tokens (one pass of the LM
+     * head), then one token per sampled row, rows sampled on the stage's threads, and the prompt scores.
+     */
     @Override
-    public List<SampledToken> sample(BatchLayout layout, HiddenStates hidden) {
-        float[] logits = stage.logits(layout, hidden);
+    public LastStageOutput sample(BatchLayout layout, HiddenStates hidden) {
+        int numSampled = layout.numSampled();
+        int numScored = layout.scored().stream().mapToInt(s -> s.rows().length).sum();
+        int[] rows = Arrays.copyOf(layout.sampledRows(), numSampled + numScored);
+        int next = numSampled;
+        for (ScoredRows s : layout.scored()) {
+            System.arraycopy(s.rows(), 0, rows, next, s.rows().length);
+            next += s.rows().length;
+        }
+        float[] logits = stage.logits(hidden, rows);
         int vocab = config.vocabSize();
-        SampledToken[] sampled = new SampledToken[layout.numSampled()];
+        SampledToken[] sampled = new SampledToken[numSampled];
         parallel.forRange(sampled.length, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
                 sampled[i] = sampler.sample(logits, i * vocab, vocab, layout.sampled(i));
             }
         });
-        return List.of(sampled);
+        List<PromptLogprobs> prompt = new ArrayList<>(layout.scored().size());
+        int row = numSampled;
+        for (ScoredRows s : layout.scored()) {
+            List<SampledToken> scores = new ArrayList<>(s.rows().length);
+            List<Integer> ranks = new ArrayList<>(s.rows().length);
+            for (int i = 0; i < s.rows().length; i++, row++) {
+                Sampler.Score score = Sampler.score(logits, row * vocab, vocab, s.targets().get(i), s.top());
+                scores.add(score.token());
+                ranks.add(score.rank());
+            }
+            prompt.add(new PromptLogprobs(s.seqId(), s.firstPosition(), scores, ranks));
+        }
+        return new LastStageOutput(List.of(sampled), prompt);
     }
 
     /** Last stage only: the logits of every row of the batch ({@code numTokens × vocab}), nothing sampled. */

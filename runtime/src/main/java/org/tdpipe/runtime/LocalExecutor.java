@@ -61,7 +61,7 @@ public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
         return switch (report) {
             case WorkerReport.BatchDone done -> {
                 requireHead(head, done.batchId());
-                yield StepResult.ok(head, done.sampled());
+                yield StepResult.ok(head, done.output().sampled(), done.output().promptLogprobs());
             }
             case WorkerReport.BatchFailed failed -> {
                 requireHead(head, failed.batchId());

@@ -22,8 +22,11 @@ public interface StageComputation extends AutoCloseable {
     /** Runs the stage's layers; the first stage embeds the batch's tokens and gets a null {@code input}. */
     HiddenStates forward(BatchLayout layout, HiddenStates input);
 
-    /** Last stage only: logits of the sampled rows, then one token per sampling sequence, in batch order. */
-    List<SampledToken> sample(BatchLayout layout, HiddenStates hidden);
+    /**
+     * Last stage only: logits of the sampled rows, then one token per sampling sequence, in batch
+     * order; and the scores of the prompt tokens the layout asks to score.
+     */
+    LastStageOutput sample(BatchLayout layout, HiddenStates hidden);
 
     /** Releases the stage's kernel threads. */
     @Override

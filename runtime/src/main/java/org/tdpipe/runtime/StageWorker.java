@@ -117,7 +117,7 @@ public final class StageWorker implements AutoCloseable {
             }
         }
         HiddenStates output = null;
-        List<SampledToken> sampled = null;
+        LastStageOutput sampled = null;
         if (error == null) {
             long start = clock.nanos();
             try {

@@ -13,6 +13,7 @@ import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.RequestStatus;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.step.Ints;
+import org.tdpipe.model.step.PromptScoring;
 import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.model.step.SequenceStart;
 import org.tdpipe.model.step.SequenceStep;
@@ -108,7 +109,17 @@ public final class StepEncoder {
         Optional<TokenMask> allowed = seq.samples() ? r.grammarCursor().map(cursor -> TokenMask.of(cursor.allowed()))
                 : Optional.empty();
         return new SequenceStep(r.id(), seq.start(), Ints.of(r.tokens(seq.start(), seq.contextLength())), Ints.of(newBlocks),
-                seq.samples(), begins, allowed);
+                seq.samples(), begins, allowed, scoring(r, seq));
+    }
+
+    /** The prompt tokens after those fed (prompt log-probabilities): fed token at position p scores prompt token p + 1. */
+    private static Optional<PromptScoring> scoring(Request r, ScheduledSeq seq) {
+        int top = r.sampling().promptLogprobs();
+        int end = Math.min(seq.contextLength(), r.promptLength() - 1);
+        if (top < 0 || seq.start() >= end) {
+            return Optional.empty();
+        }
+        return Optional.of(new PromptScoring(top, Ints.of(r.tokens(seq.start() + 1, end + 1))));
     }
 
     private static SamplingSettings settings(SamplingParams p) {

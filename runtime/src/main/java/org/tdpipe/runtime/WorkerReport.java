@@ -1,15 +1,9 @@
 package org.tdpipe.runtime;
 
-import java.util.List;
-import org.tdpipe.core.exec.SampledToken;
-
 /** What stage workers tell the controller: a batch left the last stage, or a worker stopped working. */
 public sealed interface WorkerReport {
-    /** The last stage sampled the batch's tokens. */
-    record BatchDone(long batchId, List<SampledToken> sampled) implements WorkerReport {
-        public BatchDone {
-            sampled = List.copyOf(sampled);
-        }
+    /** The last stage sampled the batch's tokens (and scored the prompt tokens asked for). */
+    record BatchDone(long batchId, LastStageOutput output) implements WorkerReport {
     }
 
     /** The batch failed in some stage; its requests end with {@code error}. */

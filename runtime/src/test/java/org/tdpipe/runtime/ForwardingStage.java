@@ -31,7 +31,7 @@ public abstract class ForwardingStage implements StageComputation {
     }
 
     @Override
-    public List<SampledToken> sample(BatchLayout layout, HiddenStates hidden) {
+    public LastStageOutput sample(BatchLayout layout, HiddenStates hidden) {
         return real.sample(layout, hidden);
     }
 

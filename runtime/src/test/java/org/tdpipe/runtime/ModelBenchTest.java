@@ -40,10 +40,10 @@ class ModelBenchTest {
         }
 
         @Override
-        public List<SampledToken> sample(BatchLayout layout, HiddenStates hidden) {
-            List<SampledToken> tokens = super.sample(layout, hidden);
-            tokens.forEach(t -> sampled.add(t.token()));
-            return tokens;
+        public LastStageOutput sample(BatchLayout layout, HiddenStates hidden) {
+            LastStageOutput out = super.sample(layout, hidden);
+            out.sampled().forEach(t -> sampled.add(t.token()));
+            return out;
         }
     }
 

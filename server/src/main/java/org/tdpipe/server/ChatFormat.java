@@ -2,6 +2,7 @@ package org.tdpipe.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 
 /** {@code POST /v1/chat/completions}: {@code chat.completion} objects and {@code chat.completion.chunk}s. */
@@ -41,6 +42,11 @@ final class ChatFormat extends ResponseFormat {
     void writeDelta(ObjectNode choice, ChoiceEvent.Delta delta, int textOffset, boolean logprobs) {
         choice.putObject("delta").put("content", delta.text());
         writeLogprobs(choice, logprobs, delta.logprobs());
+    }
+
+    @Override
+    void writePromptLogprobs(ObjectNode response, ObjectNode choice, PromptLogprobs prompt) {
+        logprobsJson.prompt(response.putArray("prompt_logprobs"), prompt);
     }
 
     @Override

@@ -2,8 +2,10 @@ package org.tdpipe.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.tdpipe.core.engine.EngineListener;
+import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.model.sampling.OutputText;
@@ -46,7 +48,9 @@ final class ChoiceTracker implements EngineListener {
         text.finish();
         publish(text.length());
         String reason = request.finishReason().openAiName();
-        sink.accept(new ChoiceEvent.Done(index, reason, request.promptLength(), request.numOutputTokens(), request.error()));
+        Optional<PromptLogprobs> prompt = request.sampling().promptLogprobs() >= 0 ? Optional.of(request.promptLogprobs())
+                : Optional.empty();
+        sink.accept(new ChoiceEvent.Done(index, reason, request.promptLength(), request.numOutputTokens(), request.error(), prompt));
     }
 
     /** Sends the text up to {@code end} not sent yet, with the tokens gathered since the last event. */

@@ -2,6 +2,7 @@ package org.tdpipe.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 
 /** {@code POST /v1/completions}: {@code text_completion} objects, whole or streamed. */
@@ -38,6 +39,11 @@ final class CompletionFormat extends ResponseFormat {
     void writeDelta(ObjectNode choice, ChoiceEvent.Delta delta, int textOffset, boolean logprobs) {
         choice.put("text", delta.text());
         writeLogprobs(choice, logprobs, delta.logprobs(), textOffset);
+    }
+
+    @Override
+    void writePromptLogprobs(ObjectNode response, ObjectNode choice, PromptLogprobs prompt) {
+        logprobsJson.prompt(choice.putArray("prompt_logprobs"), prompt);
     }
 
     @Override

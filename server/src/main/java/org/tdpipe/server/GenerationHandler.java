@@ -118,7 +118,7 @@ final class GenerationHandler {
                         if (d.error() != null) {
                             sse.send(ApiException.internal("generation failed: " + d.error()).body().toJson(json));
                         }
-                        sse.send(format.finishChunk(id, d.index(), d.finishReason()));
+                        sse.send(format.finishChunk(id, d));
                     }
                 }
             }

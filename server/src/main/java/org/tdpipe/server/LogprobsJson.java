@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.TokenLogprob;
 import org.tdpipe.model.tokenizer.Tokenizer;
@@ -37,6 +38,32 @@ final class LogprobsJson {
             offsets.add(offset);
             offset += text.length();
         }
+    }
+
+    /**
+     * vLLM's {@code prompt_logprobs}: null for the first prompt token, then for each one an object keyed
+     * by token id holding it and the top tokens at its position, each {@code {"logprob", "rank", "decoded_token"}}.
+     */
+    void prompt(ArrayNode out, PromptLogprobs prompt) {
+        out.addNull();
+        for (int i = 0; i < prompt.scores().size(); i++) {
+            SampledToken s = prompt.scores().get(i);
+            ObjectNode position = out.addObject();
+            promptEntry(position, s.token(), s.logprob(), prompt.ranks().get(i));
+            for (int rank = 0; rank < s.topLogprobs().size(); rank++) {
+                TokenLogprob t = s.topLogprobs().get(rank);
+                if (t.token() != s.token()) {
+                    promptEntry(position, t.token(), t.logprob(), rank + 1);
+                }
+            }
+        }
+    }
+
+    private void promptEntry(ObjectNode position, int token, float logprob, int rank) {
+        ObjectNode e = position.putObject(Integer.toString(token));
+        e.put("logprob", logprob);
+        e.put("rank", rank);
+        e.put("decoded_token", text(token));
     }
 
     /** The chat shape: {@code {"content": [{"token", "logprob", "bytes", "top_logprobs"}]}}. */

@@ -28,7 +28,7 @@ import org.tdpipe.model.tokenizer.Tokenizer;
  * Turns the JSON body of {@code POST /v1/completions} or {@code /v1/chat/completions} into a
  * {@link GenerationRequest}, checking every field (type, range, the model's context) and answering
  * a 400 naming the field that is wrong. Fields tdpipe knows but cannot honour (regex and grammar
- * guided decoding, prompt log-probabilities, tool calls) are refused with a 400 saying so; fields it
+ * guided decoding, tool calls, echo with logprobs) are refused with a 400 saying so; fields it
  * does not know are ignored and logged once, as vLLM does.
  */
 final class RequestParser {
@@ -80,8 +80,7 @@ final class RequestParser {
         }
         boolean echo = f.bool("echo").orElse(false);
         if (echo && logprobs) {
-            throw ApiException.invalid("echo", "echo with logprobs needs the prompt's log-probabilities, which tdpipe "
-                    + "does not compute yet");
+            throw ApiException.invalid("echo", "echo with logprobs is not supported; ask for prompt_logprobs to score the prompt");
         }
         int longest = prompts.stream().mapToInt(p -> p.tokens().length).max().orElseThrow();
         int maxTokens = maxTokens(f, "max_tokens", 16, longest, "prompt");
@@ -150,9 +149,9 @@ final class RequestParser {
     private GenerationRequest build(JsonFields f, List<int[]> prompts, List<String> echoes, int n, int maxTokens,
             boolean logprobs, int topLogprobs) {
         Optional<OutputGrammar> grammar = grammar(f);
+        int promptLogprobs = f.integer("prompt_logprobs").orElse(-1);
         if (f.has("prompt_logprobs")) {
-            throw ApiException.invalid("prompt_logprobs", "prompt_logprobs is not supported yet: the engine scores "
-                    + "only the last position of a prompt");
+            checkLogprobs("prompt_logprobs", promptLogprobs);
         }
         boolean stream = f.bool("stream").orElse(false);
         boolean includeUsage = false;
@@ -189,7 +188,8 @@ final class RequestParser {
                     topLogprobs,
                     logitBias(f),
                     minTokens(f, ignoreEos, stopTokenIds),
-                    grammar);
+                    grammar,
+                    promptLogprobs);
         } catch (InvalidSamplingException e) {
             throw ApiException.invalid(e.field(), e.getMessage());
         }

@@ -3,6 +3,7 @@ package org.tdpipe.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.tdpipe.core.exec.PromptLogprobs;
 
 /**
  * The JSON of one endpoint's responses, whole or as stream chunks: the envelope, the choices array,
@@ -35,6 +36,12 @@ abstract class ResponseFormat {
     /** Writes the content of the chunk that carries a choice's finish reason. */
     abstract void writeFinalDelta(ObjectNode choice);
 
+    /**
+     * Writes how the model scored the prompt ({@code prompt_logprobs}) into the choice (completions) or
+     * the response or chunk around it (chat), as vLLM does.
+     */
+    abstract void writePromptLogprobs(ObjectNode response, ObjectNode choice, PromptLogprobs prompt);
+
     /** Chunks that open a stream for choice {@code index} before any text (chat: the assistant role). */
     List<ObjectNode> openingChunks(String id, int index) {
         return List.of();
@@ -49,6 +56,8 @@ abstract class ResponseFormat {
             choice.put("index", i);
             writeChoice(choice, choices.get(i), logprobs);
             choice.put("finish_reason", choices.get(i).done.finishReason());
+            ObjectNode body = o;
+            choices.get(i).done.promptLogprobs().ifPresent(p -> writePromptLogprobs(body, choice, p));
         }
         usage.writeTo(o.putObject("usage"));
         return o;
@@ -63,13 +72,14 @@ abstract class ResponseFormat {
         return o;
     }
 
-    /** The chunk that ends choice {@code index} with its finish reason. */
-    final ObjectNode finishChunk(String id, int index, String finishReason) {
+    /** The chunk that ends a choice with its finish reason (and the prompt's scores, when asked for). */
+    final ObjectNode finishChunk(String id, ChoiceEvent.Done done) {
         ObjectNode o = envelope.start(id, chunkObject());
-        ObjectNode choice = chunkChoice(o, index);
+        ObjectNode choice = chunkChoice(o, done.index());
         writeFinalDelta(choice);
         choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason);
+        choice.put("finish_reason", done.finishReason());
+        done.promptLogprobs().ifPresent(p -> writePromptLogprobs(o, choice, p));
         return o;
     }
 

@@ -89,7 +89,7 @@ class BadRequestTest {
                 Arguments.of(c, "{\"prompt\": \"hi\", \"seed\": \"x\"}", "seed", "must be an integer"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"stream\": \"yes\"}", "stream", "true or false"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"stream_options\": {\"include_usage\": true}}", "stream_options", "stream: true"),
-                Arguments.of(c, "{\"prompt\": \"hi\", \"echo\": true, \"logprobs\": 2}", "echo", "log-probabilities"),
+                Arguments.of(c, "{\"prompt\": \"hi\", \"echo\": true, \"logprobs\": 2}", "echo", "prompt_logprobs"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"suffix\": \"end\"}", "suffix", "not supported"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"logit_bias\": [1]}", "logit_bias", "must be an object"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"logit_bias\": {\"the\": 5}}", "logit_bias", "must be token ids"),
@@ -98,7 +98,7 @@ class BadRequestTest {
                 Arguments.of(c, "{\"prompt\": \"hi\", \"max_tokens\": 5, \"min_tokens\": 6}", "min_tokens", "<= max_tokens"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"min_tokens\": -1}", "min_tokens", ">= 0"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"skip_special_tokens\": 0}", "skip_special_tokens", "true or false"),
-                Arguments.of(c, "{\"prompt\": \"hi\", \"prompt_logprobs\": 1}", "prompt_logprobs", "not supported yet"),
+                Arguments.of(c, "{\"prompt\": \"hi\", \"prompt_logprobs\": 50}", "prompt_logprobs", "[0, 20]"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"response_format\": {\"type\": \"xml\"}}", "response_format",
                         "not one of text, json_object, json_schema"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": "
@@ -258,5 +258,33 @@ class BadRequestTest {
         assertTrue(error.get("message").asText().contains("--max-request-body-mib"), error.toString());
         assertEquals(413, error.get("code").asInt());
         assertEquals(200, post("/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 2}", KEY).statusCode());
+    }
+
+    @Test
+    void promptLogprobsComeInVllmsShape() throws Exception {
+        int[] prompt = server.source.tokenizer().encode("Once upon a time", true);
+        JsonNode completion = JSON.readTree(post("/v1/completions",
+                "{\"prompt\": \"Once upon a time\", \"max_tokens\": 2, \"prompt_logprobs\": 2}", KEY).body());
+        JsonNode scores = completion.at("/choices/0/prompt_logprobs");
+        assertEquals(prompt.length, scores.size(), scores.toString());
+        assertTrue(scores.get(0).isNull(), "the first prompt token has no score");
+        for (int i = 1; i < prompt.length; i++) {
+            JsonNode own = scores.get(i).get(Integer.toString(prompt[i]));
+            assertTrue(own != null && own.get("logprob").asDouble() <= 0 && own.get("rank").asInt() >= 1
+                    && own.has("decoded_token"), scores.get(i).toString());
+            boolean hasBest = false;
+            for (JsonNode entry : scores.get(i)) {
+                hasBest |= entry.get("rank").asInt() == 1;
+            }
+            assertTrue(hasBest, "the most likely token is listed: " + scores.get(i));
+        }
+        JsonNode chat = JSON.readTree(post("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], "
+                + "\"max_tokens\": 2, \"prompt_logprobs\": 0}", KEY).body());
+        assertTrue(chat.get("prompt_logprobs").isArray() && chat.get("prompt_logprobs").size() > 1, "chat: at the top, as vLLM");
+        String stream = post("/v1/completions", "{\"prompt\": \"Once upon a time\", \"max_tokens\": 2, \"prompt_logprobs\": 1, "
+                + "\"stream\": true}", KEY).body();
+        assertTrue(stream.lines().anyMatch(l -> l.contains("\"prompt_logprobs\":[null,")), "a stream carries them: " + stream);
+        JsonNode plain = JSON.readTree(post("/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 2}", KEY).body());
+        assertTrue(!plain.at("/choices/0").has("prompt_logprobs"), "absent unless asked");
     }
 }

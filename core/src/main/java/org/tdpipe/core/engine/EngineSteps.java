@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.tdpipe.core.exec.Clock;
 import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
@@ -116,6 +117,10 @@ final class EngineSteps {
         StepBatch batch = result.batch();
         List<Request> finished = new ArrayList<>();
         int sampled = 0;
+        for (PromptLogprobs scores : result.promptLogprobs()) {
+            batch.seqs().stream().map(ScheduledSeq::request).filter(r -> r.id() == scores.requestId()).findFirst()
+                    .ifPresent(r -> r.recordPromptLogprobs(scores));
+        }
         for (ScheduledSeq seq : batch.seqs()) {
             Request r = seq.request();
             if (abortOnReturn.remove(r)) {

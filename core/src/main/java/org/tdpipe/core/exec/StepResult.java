@@ -14,10 +14,13 @@ import org.tdpipe.core.request.Request;
  * @param lostWithIt requests outside this batch whose state on the pipeline was lost with it (the
  *     KV cache of a broken pipeline): those not in flight fail with the error at once, so that no
  *     later batch mixes them with requests that can still run
+ * @param promptLogprobs the prompt positions this batch scored, for the requests that asked
  */
-public record StepResult(StepBatch batch, List<SampledToken> sampled, String error, List<Request> lostWithIt) {
+public record StepResult(StepBatch batch, List<SampledToken> sampled, String error, List<Request> lostWithIt,
+        List<PromptLogprobs> promptLogprobs) {
     public StepResult {
         sampled = List.copyOf(sampled);
+        promptLogprobs = List.copyOf(promptLogprobs);
         if (error == null && sampled.size() != batch.numSampled()) {
             throw new IllegalArgumentException("batch " + batch.id() + " samples " + batch.numSampled()
                     + " sequences but " + sampled.size() + " tokens came back");
@@ -32,7 +35,11 @@ public record StepResult(StepBatch batch, List<SampledToken> sampled, String err
     }
 
     public static StepResult ok(StepBatch batch, List<SampledToken> sampled) {
-        return new StepResult(batch, sampled, null, List.of());
+        return ok(batch, sampled, List.of());
+    }
+
+    public static StepResult ok(StepBatch batch, List<SampledToken> sampled, List<PromptLogprobs> promptLogprobs) {
+        return new StepResult(batch, sampled, null, List.of(), promptLogprobs);
     }
 
     public static StepResult failed(StepBatch batch, String error) {
@@ -40,7 +47,7 @@ public record StepResult(StepBatch batch, List<SampledToken> sampled, String err
     }
 
     public static StepResult failed(StepBatch batch, String error, List<Request> lostWithIt) {
-        return new StepResult(batch, List.of(), error, lostWithIt);
+        return new StepResult(batch, List.of(), error, lostWithIt, List.of());
     }
 
     public boolean failed() {

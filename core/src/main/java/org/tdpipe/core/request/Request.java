@@ -1,9 +1,13 @@
 package org.tdpipe.core.request;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.tdpipe.core.exec.PromptLogprobs;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.kv.BlockTable;
 
 /**
@@ -42,6 +46,9 @@ public final class Request {
     private long lastTokenNanos = -1;
     private long finishNanos = -1;
     private final Optional<OutputGrammar.Cursor> grammarCursor;
+    /** Prompt token i's score at index i (none for token 0), when the sampling asks for prompt log-probabilities. */
+    private final SampledToken[] promptScores;
+    private final int[] promptRanks;
 
     public Request(long id, String externalId, int[] promptTokens, SamplingParams sampling, long arrivalNanos) {
         if (promptTokens.length == 0) {
@@ -54,6 +61,32 @@ public final class Request {
         this.arrivalNanos = arrivalNanos;
         this.outputTokens = new int[Math.min(sampling.maxTokens(), 1024)];
         this.grammarCursor = sampling.grammar().map(OutputGrammar::start);
+        this.promptScores = sampling.promptLogprobs() >= 0 ? new SampledToken[promptTokens.length] : null;
+        this.promptRanks = sampling.promptLogprobs() >= 0 ? new int[promptTokens.length] : null;
+    }
+
+    /** Records how a batch scored prompt positions from {@code scores.firstPosition()} (a recompute scores them again, alike). */
+    public void recordPromptLogprobs(PromptLogprobs scores) {
+        int first = scores.firstPosition();
+        if (promptScores == null || first + scores.scores().size() > promptScores.length) {
+            throw new IllegalStateException("request " + externalId + ": unexpected prompt scores for positions " + first + ".."
+                    + (first + scores.scores().size() - 1));
+        }
+        for (int i = 0; i < scores.scores().size(); i++) {
+            promptScores[first + i] = scores.scores().get(i);
+            promptRanks[first + i] = scores.ranks().get(i);
+        }
+    }
+
+    /** The scores of prompt tokens 1 .. n-1 (vLLM's {@code prompt_logprobs}) as far as prefilled; empty when not asked for. */
+    public PromptLogprobs promptLogprobs() {
+        List<SampledToken> scores = new ArrayList<>();
+        List<Integer> ranks = new ArrayList<>();
+        for (int i = 1; promptScores != null && i < promptScores.length && promptScores[i] != null; i++) {
+            scores.add(promptScores[i]);
+            ranks.add(promptRanks[i]);
+        }
+        return new PromptLogprobs(id, 1, scores, ranks);
     }
 
     /** Where the output is in its grammar (structured output), if it has one. */

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param logitBias added to a token's logit before sampling (OpenAI's {@code logit_bias}, each in [-100, 100])
  * @param minTokens outputs before which the request may not end ({@link MinTokens#NONE} for none)
  * @param grammar the grammar the output must follow (structured output), if any
+ * @param promptLogprobs -1, or score every prompt token and report this many top log-probabilities
+ *     at each prompt position (vLLM's {@code prompt_logprobs}, 0–20)
  */
 public record SamplingParams(
         int maxTokens,
@@ -31,7 +33,8 @@ public record SamplingParams(
         int logprobs,
         Map<Integer, Float> logitBias,
         MinTokens minTokens,
-        Optional<OutputGrammar> grammar) {
+        Optional<OutputGrammar> grammar,
+        int promptLogprobs) {
 
     public SamplingParams {
         require(maxTokens >= 1, "max_tokens", "must be >= 1, got " + maxTokens);
@@ -52,6 +55,7 @@ public record SamplingParams(
         }
         minTokens = Objects.requireNonNullElse(minTokens, MinTokens.NONE);
         grammar = Objects.requireNonNullElse(grammar, Optional.empty());
+        require(promptLogprobs >= -1 && promptLogprobs <= 20, "prompt_logprobs", "must be in [0, 20], got " + promptLogprobs);
         require(minTokens.count() <= maxTokens, "min_tokens", "must be <= max_tokens (" + maxTokens + "), got " + minTokens.count());
     }
 
@@ -60,7 +64,7 @@ public record SamplingParams(
             double repetitionPenalty, double presencePenalty, double frequencyPenalty, boolean ignoreEos,
             List<Integer> stopTokenIds, List<String> stop, int logprobs) {
         this(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty, presencePenalty, frequencyPenalty, ignoreEos,
-                stopTokenIds, stop, logprobs, Map.of(), MinTokens.NONE, Optional.empty());
+                stopTokenIds, stop, logprobs, Map.of(), MinTokens.NONE, Optional.empty(), -1);
     }
 
     /** Greedy decoding of up to {@code maxTokens} tokens, stopping at EOS. */
@@ -90,22 +94,23 @@ public record SamplingParams(
             return this;
         }
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed + index, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar);
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar, promptLogprobs);
     }
 
     public SamplingParams withIgnoreEos(boolean value) {
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar);
+                presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar, promptLogprobs);
     }
 
     public SamplingParams withGrammar(OutputGrammar value) {
         return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, Optional.of(value));
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, Optional.of(value),
+                promptLogprobs);
     }
 
     public SamplingParams withMaxTokens(int value) {
         return new SamplingParams(value, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar);
+                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar, promptLogprobs);
     }
 
     private static void require(boolean ok, String field, String message) {

@@ -122,24 +122,13 @@ public final class LlamaStage {
         return input;
     }
 
-    /**
-     * Last stage only: logits ({@code numSampled × vocab}) of the batch's sampled rows after the
-     * final norm.
-     */
-    public float[] logits(BatchLayout layout, HiddenStates hidden) {
-        int[] rows = new int[layout.numSampled()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = layout.sampledRow(i);
-        }
-        return logitsOfRows(hidden, rows);
-    }
-
     /** Last stage only: logits ({@code numTokens × vocab}) of every row, for parity checks against other engines. */
     public float[] logitsOfEveryRow(HiddenStates hidden) {
-        return logitsOfRows(hidden, IntStream.range(0, hidden.numTokens()).toArray());
+        return logits(hidden, IntStream.range(0, hidden.numTokens()).toArray());
     }
 
-    private float[] logitsOfRows(HiddenStates hidden, int[] rowsOfHidden) {
+    /** Last stage only: logits ({@code rows.length × vocab}) of these rows after the final norm. */
+    public float[] logits(HiddenStates hidden, int[] rowsOfHidden) {
         Matrix head = weights.lmHead().orElseThrow(() -> new IllegalStateException(
                 "stage " + range() + " is not the last stage and has no LM head"));
         float[] norm = weights.outputNorm().orElseThrow();

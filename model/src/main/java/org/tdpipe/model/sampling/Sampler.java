@@ -46,6 +46,26 @@ public final class Sampler {
     }
 
     /**
+     * How the model scores {@code target} at a position: its log-probability, the {@code top} most
+     * likely tokens', and its rank (1 for the most likely), from {@code logits[offset, offset + vocab)}.
+     */
+    public static Score score(float[] logits, int offset, int vocab, int target, int top) {
+        double logSumExp = logSumExp(logits, offset, vocab);
+        float mine = logits[offset + target];
+        int rank = 1;
+        for (int t = 0; t < vocab; t++) {
+            if (logits[offset + t] > mine) {
+                rank++;
+            }
+        }
+        return new Score(new SampledToken(target, (float) (mine - logSumExp), topLogprobs(logits, offset, vocab, top, logSumExp)), rank);
+    }
+
+    /** A prompt token's score: the token with its log-probabilities, and its rank. */
+    public record Score(SampledToken token, int rank) {
+    }
+
+    /**
      * Adds the logit bias and rules out the tokens {@code min_tokens} bans at this position, unless
      * they are all that is left (a structured output that is complete allows only EOS).
      */

@@ -1,10 +1,12 @@
 package org.tdpipe.model.step;
 
+import java.util.List;
+
 /**
  * A step flattened for the forward pass: one row per fed token, sequences in batch order and each
  * sequence's tokens in order, with the token id, its position and its sequence's block table; plus
  * the rows whose logits are sampled (the last token of each sampling sequence) with what the sampler
- * needs of their sequences. Made by {@link SequenceTable#apply}.
+ * needs of their sequences, and the rows that score prompt tokens. Made by {@link SequenceTable#apply}.
  */
 public final class BatchLayout {
     private final String[] externalIds;
@@ -14,9 +16,10 @@ public final class BatchLayout {
     private final int[][] blockTables;
     private final int[] sampledRows;
     private final SampledSequence[] sampled;
+    private final List<ScoredRows> scored;
 
     BatchLayout(String[] externalIds, int[] tokens, int[] positions, int[] seqOfRow, int[][] blockTables, int[] sampledRows,
-            SampledSequence[] sampled) {
+            SampledSequence[] sampled, List<ScoredRows> scored) {
         this.externalIds = externalIds;
         this.tokens = tokens;
         this.positions = positions;
@@ -24,6 +27,12 @@ public final class BatchLayout {
         this.blockTables = blockTables;
         this.sampledRows = sampledRows;
         this.sampled = sampled;
+        this.scored = List.copyOf(scored);
+    }
+
+    /** The rows that score prompt tokens, per sequence that asked. */
+    public List<ScoredRows> scored() {
+        return scored;
     }
 
     public int numSeqs() {
@@ -57,6 +66,11 @@ public final class BatchLayout {
 
     public int numSampled() {
         return sampledRows.length;
+    }
+
+    /** The rows of the sampled tokens, in order. */
+    public int[] sampledRows() {
+        return sampledRows.clone();
     }
 
     /** Row of the {@code i}-th sampled token. */

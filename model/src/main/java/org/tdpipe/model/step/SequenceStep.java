@@ -14,12 +14,18 @@ import java.util.Optional;
  * @param begins what does not change while the sequence lives; present exactly when it (re)starts
  *     at this step, at position 0 or after the tokens it declares computed
  * @param allowed the tokens it may sample at this step (structured output), when it samples
+ * @param scoring the prompt tokens its fed tokens score (prompt log-probabilities), if asked
  */
 public record SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, boolean samples, Optional<SequenceStart> begins,
-        Optional<TokenMask> allowed) {
+        Optional<TokenMask> allowed, Optional<PromptScoring> scoring) {
     public SequenceStep {
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(allowed, "allowed");
+        Objects.requireNonNull(scoring, "scoring");
+        if (scoring.isPresent() && scoring.get().targets().length() > tokens.length()) {
+            throw new IllegalArgumentException("request id " + seqId + ": " + scoring.get().targets().length()
+                    + " prompt tokens to score but " + tokens.length() + " fed");
+        }
         Objects.requireNonNull(newBlocks, "newBlocks");
         Objects.requireNonNull(begins, "begins");
         if (start < 0 || tokens.isEmpty()) {
@@ -35,8 +41,8 @@ public record SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, b
         }
     }
 
-    /** A step without a token mask. */
+    /** A step without a token mask or prompt scoring. */
     public SequenceStep(long seqId, int start, Ints tokens, Ints newBlocks, boolean samples, Optional<SequenceStart> begins) {
-        this(seqId, start, tokens, newBlocks, samples, begins, Optional.empty());
+        this(seqId, start, tokens, newBlocks, samples, begins, Optional.empty(), Optional.empty());
     }
 }

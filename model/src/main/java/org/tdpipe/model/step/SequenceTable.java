@@ -1,7 +1,9 @@
 package org.tdpipe.model.step;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,6 +76,7 @@ public final class SequenceTable {
         int numSampled = step.numSampled();
         int[] sampledRows = new int[numSampled];
         SampledSequence[] sampled = new SampledSequence[numSampled];
+        List<ScoredRows> scored = new ArrayList<>();
         int row = 0;
         int k = 0;
         for (int s = 0; s < numSeqs; s++) {
@@ -81,6 +84,12 @@ public final class SequenceTable {
             Sequence seq = advance(step.batchId(), q);
             externalIds[s] = seq.start.externalId();
             tables[s] = Arrays.copyOf(seq.blocks, seq.numBlocks);
+            int firstRow = row;
+            q.scoring().ifPresent(scoring -> {
+                int[] rows = new int[scoring.targets().length()];
+                Arrays.setAll(rows, i -> firstRow + i);
+                scored.add(new ScoredRows(seq.id, q.start() + 1, rows, scoring.targets(), scoring.top()));
+            });
             for (int i = 0; i < q.tokens().length(); i++) {
                 tokens[row] = q.tokens().get(i);
                 positions[row] = q.start() + i;
@@ -94,7 +103,7 @@ public final class SequenceTable {
                 k++;
             }
         }
-        return new BatchLayout(externalIds, tokens, positions, seqOfRow, tables, sampledRows, sampled);
+        return new BatchLayout(externalIds, tokens, positions, seqOfRow, tables, sampledRows, sampled, scored);
     }
 
     private Sequence advance(long batchId, SequenceStep q) {

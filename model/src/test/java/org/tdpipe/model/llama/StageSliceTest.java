@@ -83,7 +83,7 @@ class StageSliceTest {
             BatchLayout layout = new SequenceTable(16, c.contextLength()).apply(seqs.step(Sequences.prefill(r)));
             assertThrows(IllegalStateException.class, () -> middle.embed(layout));
             HiddenStates h = new HiddenStates(3, c.dim(), new float[3 * c.dim()]);
-            assertThrows(IllegalStateException.class, () -> middle.logits(layout, middle.forward(layout, h)));
+            assertThrows(IllegalStateException.class, () -> middle.logits(middle.forward(layout, h), layout.sampledRows()));
         }
     }
 

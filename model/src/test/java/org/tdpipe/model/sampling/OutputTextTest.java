@@ -21,7 +21,7 @@ class OutputTextTest {
 
     private static SamplingParams sampling(List<String> stop, int minTokens, boolean ignoreEos) {
         return new SamplingParams(100, 0, 1, -1, 0, null, 1, 0, 0, ignoreEos, List.of(STOP_ID), stop, 0, Map.of(),
-                minTokens == 0 ? MinTokens.NONE : new MinTokens(minTokens, Set.of(EOS, STOP_ID)), Optional.empty());
+                minTokens == 0 ? MinTokens.NONE : new MinTokens(minTokens, Set.of(EOS, STOP_ID)), Optional.empty(), -1);
     }
 
     private OutputText text(SamplingParams sampling, OutputTextOptions options) {

@@ -54,7 +54,7 @@ public final class Driver implements AutoCloseable {
         for (LlamaStage stage : stages) {
             h = stage.forward(layout, h);
         }
-        float[] all = stages.getLast().logits(layout, h);
+        float[] all = stages.getLast().logits(h, layout.sampledRows());
         int vocab = config.vocabSize();
         List<SampledToken> sampled = new ArrayList<>();
         for (int i = 0; i < layout.numSampled(); i++) {

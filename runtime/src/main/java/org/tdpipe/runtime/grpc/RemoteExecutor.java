@@ -218,7 +218,8 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
                     s.getStartEpochNanos() - epochOrigin, s.getEndEpochNanos() - epochOrigin));
         }
         return switch (result.getOutcomeCase()) {
-            case SAMPLED -> StepResult.ok(head, SampledWire.decode(head.id(), result.getSampled()));
+            case SAMPLED -> StepResult.ok(head, SampledWire.decode(head.id(), result.getSampled()),
+                    SampledWire.decodePrompt(head.id(), result.getPromptLogprobsList()));
             case ERROR -> StepResult.failed(head, result.getError());
             case OUTCOME_NOT_SET -> StepResult.failed(head, session.stages().getLast().name() + " returned batch " + head.id()
                     + " without tokens or error");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.model.step.Ints;
+import org.tdpipe.model.step.PromptScoring;
 import org.tdpipe.model.step.SequenceStart;
 import org.tdpipe.model.step.SequenceStep;
 import org.tdpipe.model.step.StepInput;
@@ -34,6 +35,12 @@ final class StepWire {
                 s.addNewBlocks(seq.newBlocks().get(i));
             }
             seq.allowed().ifPresent(mask -> s.addAllAllowedTokens(Arrays.stream(mask.words()).boxed().toList()).setHasAllowed(true));
+            seq.scoring().ifPresent(scoring -> {
+                s.setScoresPrompt(true).setScoreTop(scoring.top());
+                for (int i = 0; i < scoring.targets().length(); i++) {
+                    s.addScoreTargets(scoring.targets().get(i));
+                }
+            });
             seq.begins().ifPresent(start -> {
                 s.setHasStart(true).setExternalId(start.externalId()).setPromptLength(start.promptLength())
                         .setSampling(SamplingWire.encode(start.sampling()));
@@ -66,8 +73,11 @@ final class StepWire {
                 Optional<TokenMask> allowed = s.getHasAllowed()
                         ? Optional.of(new TokenMask(s.getAllowedTokensList().stream().mapToLong(Long::longValue).toArray()))
                         : Optional.empty();
+                Optional<PromptScoring> scoring = s.getScoresPrompt()
+                        ? Optional.of(new PromptScoring(s.getScoreTop(), ints(s.getScoreTargetsList())))
+                        : Optional.empty();
                 seqs.add(new SequenceStep(s.getRequestId(), s.getStart(), ints(s.getTokensList()), ints(s.getNewBlocksList()),
-                        s.getSamples(), begins, allowed));
+                        s.getSamples(), begins, allowed, scoring));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("batch " + b.getBatchId() + ", " + e.getMessage(), e);
             }

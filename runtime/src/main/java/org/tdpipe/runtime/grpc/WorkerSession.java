@@ -169,7 +169,9 @@ final class WorkerSession implements AutoCloseable {
     private void report(WorkerReport report) {
         switch (report) {
             case WorkerReport.BatchDone done -> results.send(BatchResult.newBuilder().setBatchId(done.batchId())
-                    .setSampled(SampledWire.encode(done.sampled())).addAllSpans(spans.through(done.batchId())).build());
+                    .setSampled(SampledWire.encode(done.output().sampled()))
+                    .addAllPromptLogprobs(SampledWire.encodePrompt(done.output().promptLogprobs()))
+                    .addAllSpans(spans.through(done.batchId())).build());
             case WorkerReport.BatchFailed failed -> results.send(BatchResult.newBuilder().setBatchId(failed.batchId())
                     .setError(failed.error()).addAllSpans(spans.through(failed.batchId())).build());
             case WorkerReport.WorkerDied died -> fail(name + " stopped: " + died.reason());

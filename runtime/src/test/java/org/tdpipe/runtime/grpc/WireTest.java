@@ -16,8 +16,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.PromptLogprobs;
+import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
+import org.tdpipe.core.exec.TokenLogprob;
 import org.tdpipe.core.kv.BlockManager;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.MinTokens;
@@ -27,6 +30,7 @@ import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.model.step.BatchLayout;
 import org.tdpipe.model.step.Ints;
+import org.tdpipe.model.step.PromptScoring;
 import org.tdpipe.model.step.SampledSequence;
 import org.tdpipe.model.step.SamplingSettings;
 import org.tdpipe.model.step.SequenceStart;
@@ -86,7 +90,7 @@ class WireTest {
         BlockManager blocks = new BlockManager(64, 4, 0);
         MinTokens minTokens = new MinTokens(4, Set.of(2, 6));
         SamplingParams seeded = new SamplingParams(20, 0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, false, List.of(6), List.of(), 3,
-                Map.of(5, -2.5f, 9, 100f), minTokens, Optional.of(COUNTING_GRAMMAR));
+                Map.of(5, -2.5f, 9, 100f), minTokens, Optional.of(COUNTING_GRAMMAR), 2);
         SamplingSettings seededSettings = new SamplingSettings(0.7, 0.9, 40, 0.05, 11L, 1.2, 0.5, -0.5, 3,
                 Map.of(5, -2.5f, 9, 100f), minTokens);
         Request decoding = running(7, new int[] {1, 5, 9}, seeded);
@@ -115,6 +119,11 @@ class WireTest {
         assertEquals(Optional.of(TokenMask.of(BitSet.valueOf(new long[] {1L << 42}))), firstLayout.sampled(0).allowed(),
                 "the grammar's mask reaches the sampler");
         assertEquals(Optional.empty(), first.seqs().get(1).allowed());
+        assertEquals(Optional.of(new PromptScoring(2, Ints.of(5, 9))), r.scoring(), "positions 0 and 1 score prompt tokens 1 and 2");
+        assertEquals(List.of(0, 1), Arrays.stream(firstLayout.scored().getFirst().rows()).boxed().toList());
+        assertEquals(Optional.empty(), first.seqs().get(1).scoring());
+        PromptLogprobs scores = new PromptLogprobs(7, 1, List.of(new SampledToken(5, -1.5f, List.of(new TokenLogprob(3, -0.5f)))), List.of(4));
+        assertEquals(List.of(scores), SampledWire.decodePrompt(12, SampledWire.encodePrompt(List.of(scores))));
 
         completed(prefill, 42);
         blocks.ensureCapacity(decoding, 4);
