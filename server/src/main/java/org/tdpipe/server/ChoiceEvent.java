@@ -9,8 +9,18 @@ import org.tdpipe.core.exec.SampledToken;
 sealed interface ChoiceEvent {
     int index();
 
-    /** New text (possibly empty) and the tokens it came from, with log-probabilities when asked for. */
-    record Delta(int index, String text, List<SampledToken> logprobs) implements ChoiceEvent {
+    /**
+     * New text (possibly empty) and the tokens it came from, with log-probabilities when asked for;
+     * an echoed prompt with log-probabilities brings its tokens' scores.
+     */
+    record Delta(int index, String text, List<SampledToken> logprobs, Optional<EchoedPrompt> echoed) implements ChoiceEvent {
+        Delta(int index, String text, List<SampledToken> logprobs) {
+            this(index, text, logprobs, Optional.empty());
+        }
+    }
+
+    /** The echoed prompt's tokens: the first (which has no score), then the scored ones. */
+    record EchoedPrompt(int firstToken, PromptLogprobs scores) {
     }
 
     /**

@@ -2,6 +2,7 @@ package org.tdpipe.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 
@@ -32,13 +33,13 @@ final class CompletionFormat extends ResponseFormat {
     @Override
     void writeChoice(ObjectNode choice, ChoiceResult result, boolean logprobs) {
         choice.put("text", result.text.toString());
-        writeLogprobs(choice, logprobs, result.logprobs, 0);
+        writeLogprobs(choice, logprobs, result.echoed, result.logprobs, 0);
     }
 
     @Override
     void writeDelta(ObjectNode choice, ChoiceEvent.Delta delta, int textOffset, boolean logprobs) {
         choice.put("text", delta.text());
-        writeLogprobs(choice, logprobs, delta.logprobs(), textOffset);
+        writeLogprobs(choice, logprobs, delta.echoed(), delta.logprobs(), textOffset);
     }
 
     @Override
@@ -51,9 +52,10 @@ final class CompletionFormat extends ResponseFormat {
         choice.put("text", "");
     }
 
-    private void writeLogprobs(ObjectNode choice, boolean logprobs, List<SampledToken> tokens, int textOffset) {
+    private void writeLogprobs(ObjectNode choice, boolean logprobs, Optional<ChoiceEvent.EchoedPrompt> echoed,
+            List<SampledToken> tokens, int textOffset) {
         if (logprobs) {
-            logprobsJson.completion(choice.putObject("logprobs"), tokens, textOffset);
+            logprobsJson.completion(choice.putObject("logprobs"), echoed, tokens, textOffset);
         } else {
             choice.putNull("logprobs");
         }

@@ -32,7 +32,8 @@ final class Generation {
         List<ChoiceTracker> trackers = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             OutputText text = new OutputText(model.tokenizer(), request.promptOf(i), request.samplingOf(i), request.text());
-            trackers.add(new ChoiceTracker(i, text, request.echoOf(i), request.logprobs(), generation.events::add));
+            trackers.add(new ChoiceTracker(i, text, request.echoOf(i), request.logprobs(), request.promptLogprobs(),
+                    generation.events::add));
         }
         admission.submit(requests, trackers);
         return generation;

@@ -12,9 +12,10 @@ import org.tdpipe.model.sampling.OutputTextOptions;
  * @param logprobs whether to report log-probabilities ({@code sampling.logprobs()} top ones per token)
  * @param text how the output tokens become text
  * @param echoes the text of each prompt to return before its output ({@code echo}), or empty for none
+ * @param promptLogprobs whether to report the prompt's scores ({@code prompt_logprobs} asked for)
  */
 record GenerationRequest(List<int[]> prompts, SamplingParams sampling, int n, boolean stream, boolean includeUsage,
-        boolean logprobs, OutputTextOptions text, List<String> echoes) {
+        boolean logprobs, OutputTextOptions text, List<String> echoes, boolean promptLogprobs) {
 
     int numChoices() {
         return prompts.size() * n;
@@ -25,9 +26,9 @@ record GenerationRequest(List<int[]> prompts, SamplingParams sampling, int n, bo
         return prompts.get(index / n);
     }
 
-    /** The text choice {@code index} starts with: its prompt when echoed, else nothing. */
-    String echoOf(int index) {
-        return echoes.isEmpty() ? "" : echoes.get(index / n);
+    /** What choice {@code index} starts with: its prompt when echoed (with its scores when log-probabilities are asked for). */
+    Echo echoOf(int index) {
+        return echoes.isEmpty() ? Echo.NONE : new Echo(echoes.get(index / n), promptOf(index)[0], logprobs);
     }
 
     /** Sampling for choice {@code index}: with a seed, each choice draws its own reproducible sample. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.tdpipe.core.exec.PromptLogprobs;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.TokenLogprob;
@@ -19,25 +20,47 @@ final class LogprobsJson {
 
     /**
      * The completions shape: {@code {"tokens", "token_logprobs", "top_logprobs", "text_offset"}};
-     * offsets count from {@code textOffset}, the length of the text before these tokens.
+     * offsets count from {@code textOffset}, the length of the text before these tokens. An echoed
+     * prompt's tokens come first, as vLLM writes them: the first with null log-probabilities, the
+     * others with their own among their top ones.
      */
-    void completion(ObjectNode logprobs, List<SampledToken> tokens, int textOffset) {
+    void completion(ObjectNode logprobs, Optional<ChoiceEvent.EchoedPrompt> echoed, List<SampledToken> tokens, int textOffset) {
         ArrayNode texts = logprobs.putArray("tokens");
         ArrayNode values = logprobs.putArray("token_logprobs");
         ArrayNode tops = logprobs.putArray("top_logprobs");
         ArrayNode offsets = logprobs.putArray("text_offset");
         int offset = textOffset;
-        for (SampledToken s : tokens) {
-            String text = text(s.token());
-            texts.add(text);
-            values.add(s.logprob());
-            ObjectNode top = tops.addObject();
-            for (TokenLogprob t : s.topLogprobs()) {
-                top.put(text(t.token()), t.logprob());
-            }
+        if (echoed.isPresent()) {
+            String first = text(echoed.get().firstToken());
+            texts.add(first);
+            values.addNull();
+            tops.addNull();
             offsets.add(offset);
-            offset += text.length();
+            offset += first.length();
+            for (SampledToken s : echoed.get().scores().scores()) {
+                offset = entry(texts, values, tops, offsets, offset, s, true);
+            }
         }
+        for (SampledToken s : tokens) {
+            offset = entry(texts, values, tops, offsets, offset, s, false);
+        }
+    }
+
+    /** One token of the completions shape; returns the offset after it. */
+    private int entry(ArrayNode texts, ArrayNode values, ArrayNode tops, ArrayNode offsets, int offset, SampledToken s,
+            boolean withItself) {
+        String text = text(s.token());
+        texts.add(text);
+        values.add(s.logprob());
+        ObjectNode top = tops.addObject();
+        if (withItself) {
+            top.put(text, s.logprob());
+        }
+        for (TokenLogprob t : s.topLogprobs()) {
+            top.put(text(t.token()), t.logprob());
+        }
+        offsets.add(offset);
+        return offset + text.length();
     }
 
     /**

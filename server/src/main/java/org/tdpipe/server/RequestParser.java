@@ -28,7 +28,7 @@ import org.tdpipe.model.tokenizer.Tokenizer;
  * Turns the JSON body of {@code POST /v1/completions} or {@code /v1/chat/completions} into a
  * {@link GenerationRequest}, checking every field (type, range, the model's context) and answering
  * a 400 naming the field that is wrong. Fields tdpipe knows but cannot honour (regex and grammar
- * guided decoding, tool calls, echo with logprobs) are refused with a 400 saying so; fields it
+ * guided decoding, tool calls) are refused with a 400 saying so; fields it
  * does not know are ignored and logged once, as vLLM does.
  */
 final class RequestParser {
@@ -79,9 +79,6 @@ final class RequestParser {
             checkLogprobs("logprobs", topLogprobs);
         }
         boolean echo = f.bool("echo").orElse(false);
-        if (echo && logprobs) {
-            throw ApiException.invalid("echo", "echo with logprobs is not supported; ask for prompt_logprobs to score the prompt");
-        }
         int longest = prompts.stream().mapToInt(p -> p.tokens().length).max().orElseThrow();
         int maxTokens = maxTokens(f, "max_tokens", 16, longest, "prompt");
         List<String> echoes = echo ? prompts.stream().map(Prompt::text).toList() : List.of();
@@ -149,10 +146,12 @@ final class RequestParser {
     private GenerationRequest build(JsonFields f, List<int[]> prompts, List<String> echoes, int n, int maxTokens,
             boolean logprobs, int topLogprobs) {
         Optional<OutputGrammar> grammar = grammar(f);
-        int promptLogprobs = f.integer("prompt_logprobs").orElse(-1);
+        int asked = f.integer("prompt_logprobs").orElse(-1);
         if (f.has("prompt_logprobs")) {
-            checkLogprobs("prompt_logprobs", promptLogprobs);
+            checkLogprobs("prompt_logprobs", asked);
         }
+        // echo with logprobs scores the echoed prompt with as many top tokens as the output gets
+        int promptLogprobs = !echoes.isEmpty() && logprobs ? Math.max(asked, topLogprobs) : asked;
         boolean stream = f.bool("stream").orElse(false);
         boolean includeUsage = false;
         if (f.has("stream_options")) {
@@ -196,7 +195,7 @@ final class RequestParser {
         DecodeOptions decode = new DecodeOptions(f.bool("skip_special_tokens").orElse(true),
                 f.bool("spaces_between_special_tokens").orElse(true));
         OutputTextOptions text = new OutputTextOptions(decode, f.bool("include_stop_str_in_output").orElse(false));
-        return new GenerationRequest(prompts, sampling, n, stream, includeUsage, logprobs, text, echoes);
+        return new GenerationRequest(prompts, sampling, n, stream, includeUsage, logprobs, text, echoes, asked >= 0);
     }
 
     /**

@@ -89,7 +89,6 @@ class BadRequestTest {
                 Arguments.of(c, "{\"prompt\": \"hi\", \"seed\": \"x\"}", "seed", "must be an integer"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"stream\": \"yes\"}", "stream", "true or false"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"stream_options\": {\"include_usage\": true}}", "stream_options", "stream: true"),
-                Arguments.of(c, "{\"prompt\": \"hi\", \"echo\": true, \"logprobs\": 2}", "echo", "prompt_logprobs"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"suffix\": \"end\"}", "suffix", "not supported"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"logit_bias\": [1]}", "logit_bias", "must be an object"),
                 Arguments.of(c, "{\"prompt\": \"hi\", \"logit_bias\": {\"the\": 5}}", "logit_bias", "must be token ids"),
@@ -286,5 +285,25 @@ class BadRequestTest {
         assertTrue(stream.lines().anyMatch(l -> l.contains("\"prompt_logprobs\":[null,")), "a stream carries them: " + stream);
         JsonNode plain = JSON.readTree(post("/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 2}", KEY).body());
         assertTrue(!plain.at("/choices/0").has("prompt_logprobs"), "absent unless asked");
+    }
+
+    @Test
+    void echoWithLogprobsScoresThePromptFirstAsVllmDoes() throws Exception {
+        int[] prompt = server.source.tokenizer().encode("Once upon a time", true);
+        JsonNode choice = JSON.readTree(post("/v1/completions", "{\"prompt\": \"Once upon a time\", \"max_tokens\": 3, "
+                + "\"temperature\": 0, \"echo\": true, \"logprobs\": 2}", KEY).body()).at("/choices/0");
+        JsonNode lp = choice.get("logprobs");
+        assertEquals(prompt.length + 3, lp.get("tokens").size(), lp.toString());
+        assertTrue(lp.at("/token_logprobs/0").isNull() && lp.at("/top_logprobs/0").isNull(), "the first prompt token has no score");
+        for (int i = 1; i < lp.get("tokens").size(); i++) {
+            assertTrue(lp.at("/token_logprobs/" + i).asDouble() <= 0, lp.toString());
+        }
+        assertTrue(choice.get("text").asText().startsWith("Once upon a time"), choice.toString());
+        assertEquals(0, lp.at("/text_offset/0").asInt());
+        assertTrue(!choice.has("prompt_logprobs"), "prompt_logprobs only when asked");
+        String stream = post("/v1/completions", "{\"prompt\": \"Once upon a time\", \"max_tokens\": 3, \"temperature\": 0, "
+                + "\"echo\": true, \"logprobs\": 1, \"stream\": true}", KEY).body();
+        String first = stream.lines().filter(l -> l.startsWith("data: {")).findFirst().orElseThrow();
+        assertTrue(first.contains("\"text\":\"Once upon a time\"") && first.contains("\"token_logprobs\":[null,"), first);
     }
 }

@@ -24,7 +24,7 @@ class ChoiceTrackerTest {
 
     private ChoiceTracker tracker(Request r, String echo) {
         OutputText text = new OutputText(tokenizer, r.promptTokens(), r.sampling(), OutputTextOptions.DEFAULT);
-        return new ChoiceTracker(0, text, echo, false, events::add);
+        return new ChoiceTracker(0, text, echo.isEmpty() ? Echo.NONE : new Echo(echo, 1, false), false, false, events::add);
     }
 
     private static Request request(List<String> stop) {

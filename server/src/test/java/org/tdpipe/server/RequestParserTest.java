@@ -111,11 +111,16 @@ class RequestParserTest {
     @Test
     void echoReturnsEachPromptAsGiven() throws Exception {
         GenerationRequest r = parser.completion(json("{\"prompt\": [\"Once\", \"upon\"], \"n\": 2, \"echo\": true}"));
-        assertEquals("Once", r.echoOf(1));
-        assertEquals("upon", r.echoOf(2));
+        assertEquals("Once", r.echoOf(1).text());
+        assertEquals("upon", r.echoOf(2).text());
+        assertEquals(r.promptOf(2)[0], r.echoOf(2).firstToken());
         GenerationRequest tokens = parser.completion(json("{\"prompt\": [1, " + (3 + 'h') + ", " + (3 + 'i') + "], \"echo\": true}"));
-        assertEquals("hi", tokens.echoOf(0), "token prompts echo as they decode");
-        assertEquals("", parser.completion(json("{\"prompt\": \"x\"}")).echoOf(0));
+        assertEquals("hi", tokens.echoOf(0).text(), "token prompts echo as they decode");
+        assertEquals(Echo.NONE, parser.completion(json("{\"prompt\": \"x\"}")).echoOf(0));
+        GenerationRequest scored = parser.completion(json("{\"prompt\": \"x\", \"echo\": true, \"logprobs\": 3}"));
+        assertTrue(scored.echoOf(0).withLogprobs());
+        assertEquals(3, scored.sampling().promptLogprobs(), "echo with logprobs scores the prompt");
+        assertTrue(!scored.promptLogprobs(), "but reports no prompt_logprobs field unless asked");
     }
 
     @Test
