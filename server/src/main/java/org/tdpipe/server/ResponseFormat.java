@@ -56,8 +56,7 @@ abstract class ResponseFormat {
             choice.put("index", i);
             writeChoice(choice, choices.get(i), logprobs);
             choice.put("finish_reason", choices.get(i).done.finishReason());
-            ObjectNode body = o;
-            choices.get(i).done.promptLogprobs().ifPresent(p -> writePromptLogprobs(body, choice, p));
+            choices.get(i).done.promptLogprobs().ifPresent(p -> writePromptLogprobs(o, choice, p));
         }
         usage.writeTo(o.putObject("usage"));
         return o;

@@ -102,12 +102,6 @@ public record SamplingParams(
                 presencePenalty, frequencyPenalty, value, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar, promptLogprobs);
     }
 
-    public SamplingParams withGrammar(OutputGrammar value) {
-        return new SamplingParams(maxTokens, temperature, topP, topK, minP, seed, repetitionPenalty,
-                presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, Optional.of(value),
-                promptLogprobs);
-    }
-
     public SamplingParams withMaxTokens(int value) {
         return new SamplingParams(value, temperature, topP, topK, minP, seed, repetitionPenalty,
                 presencePenalty, frequencyPenalty, ignoreEos, stopTokenIds, stop, logprobs, logitBias, minTokens, grammar, promptLogprobs);

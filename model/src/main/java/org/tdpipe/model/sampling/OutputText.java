@@ -67,7 +67,7 @@ public final class OutputText {
      * less one), which a stream should hold back while the output goes on.
      */
     public int holdBack() {
-        return sampling.stop().stream().mapToInt(String::length).max().orElse(1) - 1;
+        return Math.max(0, stops.longest() - 1);
     }
 
     private boolean endsRequest(int token) {

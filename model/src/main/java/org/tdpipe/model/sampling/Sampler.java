@@ -77,6 +77,9 @@ public final class Sampler {
             }
         });
         int outputs = seq.position() - seq.promptLength();
+        if (outputs >= p.minTokens().count()) {
+            return;
+        }
         List<Integer> banned = new ArrayList<>();
         for (int token : p.minTokens().bannedIds()) {
             if (token >= 0 && token < work.length && p.minTokens().bans(token, outputs) && work[token] != Float.NEGATIVE_INFINITY) {

@@ -25,6 +25,11 @@ public final class StopStrings {
         return stops.isEmpty();
     }
 
+    /** Length of the longest stop string (0 without any). */
+    public int longest() {
+        return longest;
+    }
+
     /**
      * The earliest stop string in {@code text}, if any. Only matches that end at or after
      * {@code newFrom} (text added since the last check) are looked for.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.tdpipe.model.tokenizer.Tokenizer;
 
 /**
@@ -42,7 +43,7 @@ public final class GrammarCompiler {
         return cached("choice:" + String.join("\u0000", choices), () -> new JsonType.OneOf(choices));
     }
 
-    private JsonGrammar cached(String key, java.util.function.Supplier<JsonType> compile) {
+    private JsonGrammar cached(String key, Supplier<JsonType> compile) {
         synchronized (cache) {
             JsonGrammar hit = cache.get(key);
             if (hit != null) {

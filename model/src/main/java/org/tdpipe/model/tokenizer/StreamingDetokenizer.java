@@ -32,14 +32,14 @@ public final class StreamingDetokenizer {
 
     /**
      * A detokenizer for the text generated after {@code prompt}: in the state the prompt left (e.g. no
-     * SentencePiece space to drop), with nothing counted as returned yet.
+     * SentencePiece space to drop, the bytes of a character the prompt's last token began), with
+     * nothing counted as returned yet.
      */
     public static StreamingDetokenizer continuing(Tokenizer tokenizer, DecodeOptions options, int[] prompt) {
         StreamingDetokenizer detokenizer = new StreamingDetokenizer(tokenizer, options);
         for (int token : prompt) {
             detokenizer.accept(token);
         }
-        detokenizer.pending.reset();
         detokenizer.emitted = false;
         detokenizer.afterControl = false;
         return detokenizer;

@@ -87,6 +87,14 @@ class StreamingDetokenizerTest {
     }
 
     @Test
+    void aCharacterTheLastPromptTokenBeganIsFinishedByTheOutput() {
+        Tokenizer tokenizer = bytesOnly();
+        StreamingDetokenizer detokenizer = StreamingDetokenizer.continuing(tokenizer, DecodeOptions.DEFAULT,
+                new int[] {1, 3 + 'a', 3 + 0xC3});
+        assertEquals("é", detokenizer.accept(3 + 0xA9), "the prompt's lead byte and the output's continuation byte");
+    }
+
+    @Test
     void aContinuingDetokenizerStartsAfterThePrompt() {
         Tokenizer tokenizer = bytesOnly();
         StreamingDetokenizer detokenizer = StreamingDetokenizer.continuing(tokenizer, new DecodeOptions(false, true),
