@@ -71,14 +71,18 @@ final class PipelineOptions {
     String batchTimeout;
 
     @Option(names = "--on-worker-failure", defaultValue = "shutdown",
-            description = {"When a gRPC worker dies, hangs or gets stuck, the requests it held fail; then:",
-                "shutdown = every later batch fails too (the run ends); wait = reconnect to the same --workers every second",
-                "and go on with the requests that had not started, once all answer (default ${DEFAULT-VALUE})."})
+            description = {"When a gRPC worker dies, hangs or gets stuck: shutdown = the requests it held fail, and so does",
+                "every later batch (the run ends); wait = reconnect to the --workers (or --spare-workers) every second while",
+                "the requests whose KV cache was lost are recomputed from their tokens, then go on (default ${DEFAULT-VALUE})."})
     OnWorkerFailure onWorkerFailure;
 
     @Option(names = "--worker-wait-timeout", paramLabel = "SECONDS", defaultValue = "600",
             description = "With --on-worker-failure wait: shut down when the workers are not all back within this time (default ${DEFAULT-VALUE}).")
     double workerWaitTimeout;
+
+    @Option(names = "--spare-workers", split = ",", paramLabel = "HOST:PORT,...",
+            description = "With --on-worker-failure wait: workers that take the place of one that does not answer when reconnecting, tried in order.")
+    List<String> spareWorkers;
 
     @Option(names = "--layer-split", split = ",", paramLabel = "N,N,...",
             description = "Layers of each stage, e.g. 3,2 (default: balanced by estimated cost, LM head included).")
@@ -144,6 +148,17 @@ final class PipelineOptions {
         }
     }
 
+    /** {@code --spare-workers}, parsed; they need {@code --on-worker-failure wait}. */
+    List<WorkerAddress> spareWorkers() {
+        if (spareWorkers == null) {
+            return List.of();
+        }
+        if (onWorkerFailure != OnWorkerFailure.wait) {
+            throw new IllegalArgumentException("--spare-workers needs --on-worker-failure wait");
+        }
+        return spareWorkers.stream().map(WorkerAddress::parse).toList();
+    }
+
     /** {@code --on-worker-failure} and {@code --worker-wait-timeout}, checked. */
     WorkerFailurePolicy workerFailurePolicy() {
         if (onWorkerFailure == OnWorkerFailure.shutdown) {
@@ -168,8 +183,11 @@ final class PipelineOptions {
         StageResources resources = new StageResources(numBlocks, blockSize, stageThreads(), 0);
         BatchDeadline deadline = batchDeadline();
         WorkerFailurePolicy onFailure = workerFailurePolicy();
+        if (executor != ExecutorKind.grpc && spareWorkers != null) {
+            throw new IllegalArgumentException("--spare-workers needs --executor grpc");
+        }
         if (executor == ExecutorKind.grpc) {
-            return new RemoteExecutor(model, ranges, workers(), resources, security.forCaller(),
+            return new RemoteExecutor(model, ranges, workers(), spareWorkers(), resources, security.forCaller(),
                     FaultTimeouts.DEFAULT.withBatchDeadline(deadline), onFailure);
         }
         return LocalExecutor.open(model, ranges, resources, deadline);

@@ -170,6 +170,10 @@ class GenerateCommandTest {
                     "--stages", "2", "--batch-timeout", "0"));
             assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
                     "--stages", "2", "--batch-timeout", "soon"));
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--executor", "grpc", "--workers", "127.0.0.1:1", "--spare-workers", "127.0.0.1:2"));
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--stages", "2", "--spare-workers", "127.0.0.1:2"));
         } finally {
             System.setErr(old);
         }
@@ -177,6 +181,8 @@ class GenerateCommandTest {
         assertTrue(message.contains("--on-worker-failure wait needs --executor grpc"), message);
         assertTrue(message.contains("--batch-timeout must be a positive number of seconds, got 0.0"), message);
         assertTrue(message.contains("--batch-timeout must be a number of seconds or auto, got 'soon'"), message);
+        assertTrue(message.contains("--spare-workers needs --on-worker-failure wait"), message);
+        assertTrue(message.contains("--spare-workers needs --executor grpc"), message);
     }
 
     @Test

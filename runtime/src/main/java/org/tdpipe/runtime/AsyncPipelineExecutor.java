@@ -25,10 +25,12 @@ import org.tdpipe.model.step.StepInput;
  *
  * <p>The pipeline breaks when a worker dies or is lost, or when a batch is owed longer than its
  * {@link BatchDeadline} (a stuck stage). Every batch in flight then fails with the reason, and so
- * does every later one — unless the {@link WorkerFailurePolicy} waits: then the subclass
- * {@linkplain #reconnect reconnects}, batches that only start sequences wait for it, and batches
- * that continue a sequence whose KV cache was lost fail ({@link #refuse}). No request waits
- * forever. Used from one controller thread; events may be posted from any thread.
+ * does every later one — unless the {@link WorkerFailurePolicy} waits: then the batches in flight
+ * come back {@linkplain StepResult#lost lost} (the engine recomputes their requests and every
+ * other request whose KV cache the stages held), the subclass {@linkplain #reconnect reconnects},
+ * and batches launched meanwhile wait for it. A batch that continues a sequence whose KV cache was
+ * lost fails ({@link #refuse}). No request waits forever: when the workers are not back in time,
+ * every waiting batch fails. Used from one controller thread; events may be posted from any thread.
  *
  * @param <E> what the stages report
  */
@@ -62,6 +64,8 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
         final StepBatch batch;
         long dispatchedNanos = -1;
         String failure;
+        /** The failure broke a pipeline that is coming back: the batch's requests are recomputed. */
+        boolean lost;
 
         Launched(StepBatch batch) {
             this.batch = batch;
@@ -140,18 +144,21 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
 
     /**
      * Marks the pipeline broken and fails {@code head} and every other batch in flight with the
-     * reason; then it shuts down, or waits for the workers, as the failure policy says.
+     * reason; then it shuts down, or waits for the workers, as the failure policy says. Waiting,
+     * the batches come back {@linkplain StepResult#lost lost} rather than failed.
      */
     protected final StepResult breakDown(StepBatch head, String reason) {
         brokenReason = reason;
         brokenSinceNanos = clock.nanos();
+        boolean waits = onFailure.waits();
         for (Launched l : inFlight) {
             l.failure = reason;
+            l.lost = waits;
         }
         List<Request> lost = disconnect(reason);
         encoder = new StepEncoder();
-        state = onFailure.waits() ? State.WAITING_FOR_WORKERS : State.SHUT_DOWN;
-        return StepResult.failed(head, reason, lost);
+        state = waits ? State.WAITING_FOR_WORKERS : State.SHUT_DOWN;
+        return waits ? StepResult.lost(head, reason, lost) : StepResult.failed(head, reason, lost);
     }
 
     /** Checks that the completed batch is the oldest one in flight. */
@@ -214,7 +221,8 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
         while (true) {
             Launched head = inFlight.peekFirst();
             if (head.failure != null) {
-                return Optional.of(completed(head, StepResult.failed(head.batch, head.failure)));
+                return Optional.of(completed(head, head.lost ? StepResult.lost(head.batch, head.failure, List.of())
+                        : StepResult.failed(head.batch, head.failure)));
             }
             if (!head.dispatched()) {
                 if (!awaitWorkers(deadlineNanos)) {

@@ -91,6 +91,16 @@ final class FcfsTestPolicy implements SchedulerPolicy {
     }
 
     @Override
+    public void recompute(Request request) {
+        if (!ready.remove(request)) {
+            throw new IllegalArgumentException("fcfs-test holds no ready " + request);
+        }
+        blocks.free(request);
+        request.markPreempted();
+        waiting.addFirst(request);
+    }
+
+    @Override
     public void remove(Request request) {
         if (waiting.remove(request) || ready.remove(request)) {
             blocks.free(request);

@@ -116,6 +116,7 @@ final class EngineSteps {
         long now = clock.nanos();
         StepBatch batch = result.batch();
         List<Request> finished = new ArrayList<>();
+        Set<Request> recompute = new HashSet<>();
         int sampled = 0;
         for (PromptLogprobs scores : result.promptLogprobs()) {
             batch.seqs().stream().map(ScheduledSeq::request).filter(r -> r.id() == scores.requestId()).findFirst()
@@ -126,6 +127,10 @@ final class EngineSteps {
             if (abortOnReturn.remove(r)) {
                 r.markFinished(FinishReason.ABORT, now);
                 finished.add(r);
+                continue;
+            }
+            if (result.recoverable()) {
+                recompute.add(r);
                 continue;
             }
             if (result.failed()) {
@@ -147,14 +152,21 @@ final class EngineSteps {
         }
         policy.onBatchComplete(batch);
         for (Request r : result.lostWithIt()) {
-            // a request in flight fails with its own batch; one between steps would fail in its next batch, and with it
-            // the requests it shares that batch with
-            if (!r.isFinished() && r.status() != RequestStatus.RUNNING) {
+            // a request in flight is settled with its own batch; one between steps would fail in its next batch, and with
+            // it the requests it shares that batch with
+            if (r.isFinished() || r.status() == RequestStatus.RUNNING) {
+                continue;
+            }
+            if (result.recoverable()) {
+                recompute.add(r);
+            } else {
                 r.markFinished(FinishReason.ERROR, result.error(), now);
                 policy.remove(r);
                 finished.add(r);
             }
         }
+        // youngest first: each goes to the front of the waiting queue, so the oldest ends up first
+        recompute.stream().sorted(Request.ARRIVAL_ORDER.reversed()).forEach(policy::recompute);
         for (Request r : finished) {
             finish(r);
         }

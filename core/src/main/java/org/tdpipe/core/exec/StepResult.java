@@ -12,12 +12,15 @@ import org.tdpipe.core.request.Request;
  * @param error non-null when the batch failed as a whole (e.g. a stage worker died): its requests
  *     finish with this error and the engine carries on with the others
  * @param lostWithIt requests outside this batch whose state on the pipeline was lost with it (the
- *     KV cache of a broken pipeline): those not in flight fail with the error at once, so that no
- *     later batch mixes them with requests that can still run
+ *     KV cache of a broken pipeline): those not in flight fail with the error at once, or are
+ *     recomputed when {@code recoverable}, so that no later batch continues a sequence whose KV
+ *     cache is gone
+ * @param recoverable the batch failed because the pipeline broke, and the executor is bringing it
+ *     back: its requests (and {@code lostWithIt}) are preempted by recompute instead of failing
  * @param promptLogprobs the prompt positions this batch scored, for the requests that asked
  */
 public record StepResult(StepBatch batch, List<SampledToken> sampled, String error, List<Request> lostWithIt,
-        List<PromptLogprobs> promptLogprobs) {
+        boolean recoverable, List<PromptLogprobs> promptLogprobs) {
     public StepResult {
         sampled = List.copyOf(sampled);
         promptLogprobs = List.copyOf(promptLogprobs);
@@ -28,7 +31,7 @@ public record StepResult(StepBatch batch, List<SampledToken> sampled, String err
         if (error != null && !sampled.isEmpty()) {
             throw new IllegalArgumentException("batch " + batch.id() + " failed: no tokens come back with it");
         }
-        if (error == null && !lostWithIt.isEmpty()) {
+        if (error == null && (!lostWithIt.isEmpty() || recoverable)) {
             throw new IllegalArgumentException("batch " + batch.id() + " succeeded: nothing was lost with it");
         }
         lostWithIt = List.copyOf(lostWithIt);
@@ -39,7 +42,7 @@ public record StepResult(StepBatch batch, List<SampledToken> sampled, String err
     }
 
     public static StepResult ok(StepBatch batch, List<SampledToken> sampled, List<PromptLogprobs> promptLogprobs) {
-        return new StepResult(batch, sampled, null, List.of(), promptLogprobs);
+        return new StepResult(batch, sampled, null, List.of(), false, promptLogprobs);
     }
 
     public static StepResult failed(StepBatch batch, String error) {
@@ -47,7 +50,15 @@ public record StepResult(StepBatch batch, List<SampledToken> sampled, String err
     }
 
     public static StepResult failed(StepBatch batch, String error, List<Request> lostWithIt) {
-        return new StepResult(batch, List.of(), error, lostWithIt, List.of());
+        return new StepResult(batch, List.of(), error, lostWithIt, false, List.of());
+    }
+
+    /**
+     * The pipeline broke for {@code error} and is coming back empty: the batch did not run, and its
+     * requests and {@code lostWithIt} are to be recomputed.
+     */
+    public static StepResult lost(StepBatch batch, String error, List<Request> lostWithIt) {
+        return new StepResult(batch, List.of(), error, lostWithIt, true, List.of());
     }
 
     public boolean failed() {

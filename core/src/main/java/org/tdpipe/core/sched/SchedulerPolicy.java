@@ -30,6 +30,16 @@ public interface SchedulerPolicy {
      */
     void onBatchComplete(StepBatch batch);
 
+    /**
+     * The pipeline lost the KV cache of {@code request} (a worker died and comes back empty): it is
+     * preempted by recompute, as when memory runs out. Its blocks are freed and it waits, ahead of
+     * requests that never started, to be prefilled again with its prompt and the tokens it has.
+     * {@code request} is READY: its last batch is back.
+     *
+     * @throws IllegalArgumentException when the policy holds no such ready request
+     */
+    void recompute(Request request);
+
     /** Removes a WAITING or READY request (client abort); it is already marked FINISHED. */
     void remove(Request request);
 

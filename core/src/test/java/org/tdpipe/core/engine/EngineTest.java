@@ -1,5 +1,6 @@
 package org.tdpipe.core.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -196,5 +197,79 @@ class EngineTest {
                     "batch " + b.id() + " launched after the failure holds a lost request");
         }
         assertEquals(0, result.schedulerStats().usedBlocks(), "every block freed");
+    }
+    /**
+     * The pipeline breaks once with requests in flight and between steps, and comes back empty: every
+     * request whose KV cache it held is recomputed from its tokens and ends as in a fault-free run.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"td-pipe", "td-pipe-adaptive", "pp-vllm", "pp-chunked", "tp"})
+    void aPipelineThatComesBackEmptyCostsNoRequest(String policy) {
+        List<Request> faultFree = lostPipelineWorkload();
+        engine(new FakePipelineExecutor(2, 1000, 0), policy, EngineListener.NONE).run(faultFree);
+        Set<Request> launched = new HashSet<>();
+        Set<Request> lost = new HashSet<>();
+        List<StepBatch> afterBreak = new ArrayList<>();
+        PipelineExecutor breaking = new ForwardingPipelineExecutor(new FakePipelineExecutor(2, 1000, 0)) {
+            private final Set<Long> inFlight = new HashSet<>();
+            private final Set<Long> doomed = new HashSet<>();
+            private int completed;
+
+            @Override
+            public void submit(StepBatch batch) {
+                if (!lost.isEmpty()) {
+                    afterBreak.add(batch);
+                }
+                batch.seqs().forEach(s -> launched.add(s.request()));
+                inFlight.add(batch.id());
+                super.submit(batch);
+            }
+
+            @Override
+            public Optional<StepResult> next(long deadlineNanos) {
+                return super.next(deadlineNanos).map(r -> {
+                    inFlight.remove(r.batch().id());
+                    if (doomed.remove(r.batch().id())) {
+                        return StepResult.lost(r.batch(), "stage 1 died", List.of());
+                    }
+                    if (!lost.isEmpty() || ++completed < 12) {
+                        return r;
+                    }
+                    doomed.addAll(inFlight);
+                    launched.stream().filter(q -> !q.isFinished()).forEach(lost::add);
+                    return StepResult.lost(r.batch(), "stage 1 died", List.copyOf(launched));
+                });
+            }
+        };
+        List<Request> requests = lostPipelineWorkload();
+        RunResult result = engine(breaking, policy, EngineListener.NONE).run(requests);
+        assertTrue(lost.stream().anyMatch(r -> r.firstTokenNanos() >= 0), "the pipeline broke with requests mid-generation");
+        for (int i = 0; i < requests.size(); i++) {
+            Request r = result.requests().get(i);
+            assertNull(r.error(), r.toString());
+            assertEquals(FinishReason.LENGTH, r.finishReason(), r.toString());
+            assertArrayEquals(faultFree.get(i).outputTokens(), r.outputTokens(), r.toString());
+        }
+        Set<Request> restarted = new HashSet<>();
+        for (StepBatch b : afterBreak) {
+            for (var seq : b.seqs()) {
+                if (lost.contains(seq.request()) && restarted.add(seq.request())) {
+                    assertEquals(0, seq.start(), "batch " + b.id() + " continues " + seq.request() + " without its KV cache");
+                }
+            }
+        }
+        assertEquals(lost, restarted, "every lost request was recomputed");
+        assertTrue(result.schedulerStats().preemptions() >= lost.size(), result.schedulerStats().toString());
+        assertEquals(0, result.schedulerStats().usedBlocks(), "every block freed");
+    }
+
+    private static List<Request> lostPipelineWorkload() {
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            int[] prompt = new int[300];
+            prompt[0] = i;
+            requests.add(new Request(i, "r" + i, prompt, SamplingParams.fixedLength(10), i < 16 ? 0 : 1_000_000L * i));
+        }
+        return requests;
     }
 }

@@ -96,6 +96,11 @@ class PolicyInvariantsTest {
             }
 
             @Override
+            public void recompute(Request request) {
+                real.recompute(request);
+            }
+
+            @Override
             public void remove(Request request) {
                 real.remove(request);
             }

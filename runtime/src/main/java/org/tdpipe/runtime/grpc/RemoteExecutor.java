@@ -36,15 +36,18 @@ import org.tdpipe.runtime.grpc.proto.SubmitBatch;
  * <p>A worker whose stream breaks, that misses a heartbeat or that holds a batch past its deadline
  * breaks the pipeline: every batch in flight completes as failed with an error naming the worker.
  * Then, as the {@link WorkerFailurePolicy} says, every later batch fails too, or the controller
- * reconnects to the same workers (a new session: handshake, empty KV caches) and runs the batches
- * of requests that had not started; requests whose KV cache was lost fail. Must be used from one
- * controller thread.
+ * reconnects to the same workers (a new session: handshake, empty KV caches) while the engine
+ * recomputes the requests whose KV cache was lost. A worker that does not answer the reconnect
+ * is replaced by the first spare that does, for good. Must be used from one controller thread.
  */
 public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.Event> {
     /** Epoch time of this clock's zero: workers' spans are in epoch nanoseconds. */
     private final long epochOrigin = new EpochClock().nanos() - clock().nanos();
     private final List<LayerRange> ranges;
+    /** Each stage's worker: the one given, or the spare that took its place. */
     private final List<WorkerAddress> workers;
+    /** Workers not in the pipeline that may take the place of one that does not come back. */
+    private final List<WorkerAddress> spares;
     private final StageResources resources;
     private final WorkerSecurity security;
     private final FaultTimeouts timeouts;
@@ -73,15 +76,20 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
 
     /**
      * Connects to {@code workers} (one per range, in pipeline order) and hands each its layers of
-     * {@code model}, which every worker must be able to open at the same path.
+     * {@code model}, which every worker must be able to open at the same path. {@code spares} are
+     * tried, in order, for a worker that does not answer when the pipeline reconnects.
      *
      * @throws IllegalArgumentException when a worker is unreachable or refuses (e.g. another model file)
      */
-    public RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, StageResources resources,
-            WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
+    public RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, List<WorkerAddress> spares,
+            StageResources resources, WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
         super(checkedStages(ranges, workers), timeouts.batchDeadline(), onFailure);
+        if (!spares.isEmpty() && !onFailure.waits()) {
+            throw new IllegalArgumentException("spare workers " + spares + " need a failure policy that waits for the pipeline");
+        }
         this.ranges = List.copyOf(ranges);
-        this.workers = List.copyOf(workers);
+        this.workers = new ArrayList<>(workers);
+        this.spares = new ArrayList<>(spares);
         this.resources = resources;
         this.security = security;
         this.timeouts = timeouts;
@@ -119,29 +127,64 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
      * @throws IllegalArgumentException naming the first worker that is unreachable or refuses
      */
     private void connect(int generation) {
-        List<RemoteStage> stages = new ArrayList<>();
-        for (int s = 0; s < workers.size(); s++) {
-            stages.add(new RemoteStage(s, workers.get(s), security));
-        }
+        RemoteStage[] stages = new RemoteStage[workers.size()];
         try {
-            for (int s = stages.size() - 1; s >= 0; s--) {
-                LayerRange r = ranges.get(s);
-                stages.get(s).handshake(HandshakeRequest.newBuilder().setModelPath(modelPath)
-                        .setModel(identity.toProto()).setStage(s).setNumStages(stages.size()).setLayerFrom(r.from())
-                        .setLayerTo(r.to()).setTotalLayers(r.total())
-                        .setSuccessor(s + 1 < stages.size() ? workers.get(s + 1).toString() : "")
-                        .setNumBlocks(resources.numBlocks()).setBlockSize(resources.blockSize())
-                        .setThreads(resources.threads()).setSeed(resources.seed()).build(), timeouts.handshakeDeadline());
+            for (int s = stages.length - 1; s >= 0; s--) {
+                stages[s] = generation == 0 ? handshake(s, workers.get(s)) : handshakeOrReplace(s);
             }
-            stages.getLast().openResults(new ResultObserver(generation, stages.getLast()));
+            stages[stages.length - 1].openResults(new ResultObserver(generation, stages[stages.length - 1]));
             for (RemoteStage stage : stages) {
                 stage.openSubmits(reason -> lost(generation, reason));
             }
         } catch (RuntimeException e) {
-            stages.forEach(RemoteStage::close);
+            for (RemoteStage stage : stages) {
+                if (stage != null) {
+                    stage.close();
+                }
+            }
             throw e;
         }
-        session = new Session(generation, List.copyOf(stages));
+        session = new Session(generation, List.of(stages));
+    }
+
+    /**
+     * Stage {@code s} on its worker, or, when that one does not answer, on the first spare that does
+     * (which then replaces it).
+     */
+    private RemoteStage handshakeOrReplace(int s) {
+        try {
+            return handshake(s, workers.get(s));
+        } catch (RuntimeException notBack) {
+            for (WorkerAddress spare : List.copyOf(spares)) {
+                try {
+                    RemoteStage stage = handshake(s, spare);
+                    spares.remove(spare);
+                    workers.set(s, spare);
+                    return stage;
+                } catch (RuntimeException spareDown) {
+                    notBack.addSuppressed(spareDown);
+                }
+            }
+            throw notBack;
+        }
+    }
+
+    /** Hands stage {@code s} (its successor already chosen) to {@code worker}; closes the connection if it refuses. */
+    private RemoteStage handshake(int s, WorkerAddress worker) {
+        LayerRange r = ranges.get(s);
+        RemoteStage stage = new RemoteStage(s, worker, security);
+        try {
+            stage.handshake(HandshakeRequest.newBuilder().setModelPath(modelPath)
+                    .setModel(identity.toProto()).setStage(s).setNumStages(workers.size()).setLayerFrom(r.from())
+                    .setLayerTo(r.to()).setTotalLayers(r.total())
+                    .setSuccessor(s + 1 < workers.size() ? workers.get(s + 1).toString() : "")
+                    .setNumBlocks(resources.numBlocks()).setBlockSize(resources.blockSize())
+                    .setThreads(resources.threads()).setSeed(resources.seed()).build(), timeouts.handshakeDeadline());
+            return stage;
+        } catch (RuntimeException e) {
+            stage.close();
+            throw e;
+        }
     }
 
     private void heartbeat() {

@@ -83,7 +83,7 @@ class RemoteExecutorTest {
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
             FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
-        return new RemoteExecutor(source, balanced(source, workers.size()), workers, RESOURCES,
+        return new RemoteExecutor(source, balanced(source, workers.size()), workers, List.of(), RESOURCES,
                 new WorkerSecurity(token, Optional.empty()), timeouts, onFailure);
     }
 
@@ -208,25 +208,25 @@ class RemoteExecutorTest {
         return EngineDriver.run(source, executor, policy, requests);
     }
 
+    /** Kills worker 0 and starts a new one on its port. */
+    private Runnable restartFirstWorker(List<WorkerAddress> workers) {
+        return () -> {
+            processes.getFirst().kill();
+            processes.add(new WorkerProcess(workers.getFirst().port(), WorkerSecurity.NONE, 0));
+        };
+    }
+
     @Test
-    void waitingForAKilledWorkerToComeBackFailsWhatItHeldAndServesTheRequestsThatHadNotStarted() {
+    void aKilledWorkerThatComesBackCostsNoRequest() {
         try (ModelSource source = Stories260K.open()) {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
             List<Request> requests;
             try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, WAIT)) {
-                requests = runTwoAtATime(source, afterBatches(executor, 10, () -> {
-                    processes.getFirst().kill();
-                    processes.add(new WorkerProcess(workers.getFirst().port(), WorkerSecurity.NONE, 0));
-                }));
+                requests = runTwoAtATime(source, afterBatches(executor, 10, restartFirstWorker(workers)));
             }
-            for (Request r : requests.subList(0, 2)) {
-                assertEquals(FinishReason.ERROR, r.finishReason(), r.externalId());
-                // whichever notices first: the batch stream (UNAVAILABLE) or a heartbeat (channel closed)
-                assertTrue(r.error().contains("worker " + workers.getFirst() + " (stage 0)")
-                        && (r.error().contains("UNAVAILABLE") || r.error().contains("missed a heartbeat")), r.error());
-            }
-            for (int i = 2; i < requests.size(); i++) {
+            assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
+            for (int i = 0; i < requests.size(); i++) {
                 assertNull(requests.get(i).error(), requests.get(i).externalId());
                 assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
             }
@@ -234,7 +234,62 @@ class RemoteExecutorTest {
     }
 
     @Test
-    void afterAStuckStageTheControllerReconnectsAndServesTheRequestsThatHadNotStarted() {
+    void seededRequestsRecomputedAfterAWorkerDiedSampleAsAFaultFreeRun() {
+        try (ModelSource source = Stories260K.open()) {
+            List<List<SampledToken>> expected;
+            try (LocalExecutor one = LocalExecutor.open(source, balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
+                expected = EngineDriver.seededOutputs(source, one, PROMPTS);
+            }
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            AtomicInteger lost = new AtomicInteger();
+            try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, WAIT)) {
+                PipelineExecutor faulty = new ForwardingPipelineExecutor(afterBatches(executor, 10, restartFirstWorker(workers))) {
+                    @Override
+                    public Optional<StepResult> next(long deadlineNanos) {
+                        Optional<StepResult> result = super.next(deadlineNanos);
+                        result.filter(StepResult::recoverable).ifPresent(r -> lost.incrementAndGet());
+                        return result;
+                    }
+                };
+                EngineDriver.assertSameSamples(expected, EngineDriver.seededOutputs(source, faulty, PROMPTS),
+                        "worker 0 killed after 10 batches");
+            }
+            assertTrue(lost.get() > 0, "batches were lost with the worker");
+        }
+    }
+
+    @Test
+    void aSpareWorkerTakesThePlaceOfOneThatDoesNotComeBack() {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            List<WorkerAddress> spares = startWorkers(1, Optional.empty());
+            List<Request> requests;
+            try (RemoteExecutor executor = new RemoteExecutor(source, balanced(source, 2), workers, spares, RESOURCES,
+                    WorkerSecurity.NONE, FAST_FAULTS, WAIT)) {
+                requests = runTwoAtATime(source, afterBatches(executor, 10, () -> processes.get(1).kill()));
+            }
+            assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
+            for (int i = 0; i < requests.size(); i++) {
+                assertNull(requests.get(i).error(), requests.get(i).externalId());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
+    void spareWorkersNeedAPolicyThatWaits() {
+        try (ModelSource source = Stories260K.open()) {
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RemoteExecutor(source,
+                    balanced(source, 2), workers, List.of(workers.getFirst()), RESOURCES, WorkerSecurity.NONE, FAST_FAULTS,
+                    WorkerFailurePolicy.SHUTDOWN));
+            assertTrue(e.getMessage().contains("need a failure policy that waits"), e.getMessage());
+        }
+    }
+
+    @Test
+    void afterAStuckStageTheControllerReconnectsAndRecomputesWhatItHeld() {
         try (ModelSource source = Stories260K.open()) {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             processes.add(new WorkerProcess(Optional.empty()));
@@ -245,11 +300,8 @@ class RemoteExecutorTest {
             try (RemoteExecutor executor = connect(source, workers, Optional.empty(), timeouts, WAIT)) {
                 requests = runTwoAtATime(source, executor);
             }
-            for (Request r : requests.subList(0, 2)) {
-                assertTrue(r.error().contains("did not complete within 2.0 s: worker " + workers.get(1) + " (stage 1)"),
-                        r.externalId() + ": " + r.error());
-            }
-            for (int i = 2; i < requests.size(); i++) {
+            assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
+            for (int i = 0; i < requests.size(); i++) {
                 assertNull(requests.get(i).error(), requests.get(i).externalId());
                 assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
             }

@@ -63,7 +63,7 @@ class TlsWorkersTest {
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, WorkerSecurity security) {
         return new RemoteExecutor(source, LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), workers.size()), workers,
-                RESOURCES, security, FaultTimeouts.DEFAULT, WorkerFailurePolicy.SHUTDOWN);
+                List.of(), RESOURCES, security, FaultTimeouts.DEFAULT, WorkerFailurePolicy.SHUTDOWN);
     }
 
     @Test

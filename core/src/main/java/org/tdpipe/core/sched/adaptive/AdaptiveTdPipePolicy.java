@@ -219,6 +219,15 @@ public final class AdaptiveTdPipePolicy implements SchedulerPolicy {
     }
 
     @Override
+    public void recompute(Request request) {
+        // a request between two prefill chunks is in the phase's plan, not yet ready to decode
+        if (!queues.ready().remove(request) && !plan.remove(request)) {
+            throw new IllegalArgumentException(name + " holds no ready " + request);
+        }
+        queues.preempt(request);
+    }
+
+    @Override
     public void remove(Request request) {
         if (queues.removeQueued(request)) {
             unfinished--;

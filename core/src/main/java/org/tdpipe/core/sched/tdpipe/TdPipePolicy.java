@@ -175,6 +175,14 @@ public final class TdPipePolicy implements SchedulerPolicy {
     }
 
     @Override
+    public void recompute(Request request) {
+        if (!queues.ready().remove(request)) {
+            throw new IllegalArgumentException(name + " holds no ready " + request);
+        }
+        preempt(request);
+    }
+
+    @Override
     public void remove(Request request) {
         if (queues.removeQueued(request)) {
             decodeBatcher.onRemoved(request);

@@ -202,6 +202,15 @@ public final class ChunkedPrefillPolicy implements SchedulerPolicy {
     }
 
     @Override
+    public void recompute(Request request) {
+        if (!isReady(request) || !running.remove(request)) {
+            throw new IllegalArgumentException(NAME + " holds no ready " + request);
+        }
+        waiting.preempt(request, blocks);
+        preemptions++;
+    }
+
+    @Override
     public void remove(Request request) {
         if (!waiting.remove(request) && !running.remove(request)) {
             throw new IllegalArgumentException(NAME + " does not hold " + request);

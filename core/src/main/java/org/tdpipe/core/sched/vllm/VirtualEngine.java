@@ -63,6 +63,16 @@ final class VirtualEngine {
         return false;
     }
 
+    /** Preempts a ready request by recompute (its KV cache was lost); false if this engine does not hold it. */
+    boolean recompute(Request request) {
+        if (request.status() != RequestStatus.READY || !running.remove(request)) {
+            return false;
+        }
+        waiting.preempt(request, blocks);
+        preemptions++;
+        return true;
+    }
+
     boolean canLaunch() {
         return !stepInFlight && (!waiting.isEmpty() || !running.isEmpty());
     }

@@ -89,6 +89,16 @@ public final class VirtualEnginePolicy implements SchedulerPolicy {
     }
 
     @Override
+    public void recompute(Request request) {
+        for (VirtualEngine ve : engines) {
+            if (ve.recompute(request)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(name + " holds no ready " + request);
+    }
+
+    @Override
     public void remove(Request request) {
         for (VirtualEngine ve : engines) {
             if (ve.remove(request)) {
