@@ -67,7 +67,7 @@ final class PipelineOptions {
 
     @Option(names = "--batch-timeout", paramLabel = "SECONDS|auto", defaultValue = "auto",
             description = {"How long a batch may be owed before its stage is declared stuck and the pipeline broken",
-                "(its requests fail naming the stage): auto = 10x the slowest batch so far, at least 60 s (default ${DEFAULT-VALUE})."})
+                "(as when its worker dies; see --on-worker-failure): auto = 10x the slowest batch so far, at least 60 s (default ${DEFAULT-VALUE})."})
     String batchTimeout;
 
     @Option(names = "--on-worker-failure", defaultValue = "shutdown",

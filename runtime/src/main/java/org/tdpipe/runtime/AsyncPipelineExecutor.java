@@ -158,6 +158,10 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
         List<Request> lost = disconnect(reason);
         encoder = new StepEncoder();
         state = waits ? State.WAITING_FOR_WORKERS : State.SHUT_DOWN;
+        if (waits) {
+            System.err.println("tdpipe: the pipeline broke (" + reason + "); " + lost.size()
+                    + " requests lost their KV cache and are recomputed once the workers are back");
+        }
         return waits ? StepResult.lost(head, reason, lost) : StepResult.failed(head, reason, lost);
     }
 
@@ -272,6 +276,7 @@ public abstract class AsyncPipelineExecutor<E> implements PipelineExecutor {
             try {
                 reconnect();
                 state = State.RUNNING;
+                System.err.printf("tdpipe: the pipeline is back after %.2f s%n", (clock.nanos() - brokenSinceNanos) / 1e9);
                 for (Launched l : inFlight) {
                     if (l.failure == null) {
                         dispatch(l);

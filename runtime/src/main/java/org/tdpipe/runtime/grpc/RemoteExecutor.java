@@ -158,6 +158,8 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
             for (WorkerAddress spare : List.copyOf(spares)) {
                 try {
                     RemoteStage stage = handshake(s, spare);
+                    System.err.println("tdpipe: spare worker " + spare + " takes stage " + s + " from " + workers.get(s)
+                            + " (" + notBack.getMessage() + ")");
                     spares.remove(spare);
                     workers.set(s, spare);
                     return stage;
