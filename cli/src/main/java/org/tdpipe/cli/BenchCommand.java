@@ -16,6 +16,7 @@ import org.tdpipe.core.predict.LengthPredictors;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.sched.Policies;
+import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelConfig;
 import org.tdpipe.model.format.ModelSource;
@@ -106,6 +107,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (String name : policies) {
             Policies.parse(name);
+            if (name.strip().equals(VllmPolicies.TP) && pipeline.executor == PipelineOptions.ExecutorKind.grpc) {
+                throw new IllegalArgumentException("the policy tp on --executor grpc (one tensor-parallel group of the --workers) is not built yet");
+            }
         }
         outputs.validate();
         PrintStream out = System.out;
@@ -217,7 +221,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private MeasuredRun runPolicy(ModelSource source, PolicyRunner runner, String name, List<WorkloadItem> items) {
-        try (LoadRecordingExecutor executor = new LoadRecordingExecutor(pipeline.open(source, runner.numBlocks(), blockSize))) {
+        try (LoadRecordingExecutor executor = new LoadRecordingExecutor(pipeline.open(source, runner.numBlocks(), blockSize,
+                name.equals(VllmPolicies.TP)))) {
             RunResult result = runner.run(executor, name, items);
             return new MeasuredRun(result, executor.loads());
         }

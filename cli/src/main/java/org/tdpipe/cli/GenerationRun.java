@@ -162,7 +162,7 @@ final class GenerationRun {
                 }
             }
         };
-        try (PipelineExecutor executor = pipeline.open(source, numBlocks, blockSize)) {
+        try (PipelineExecutor executor = pipeline.open(source, numBlocks, blockSize, scheduling.tensorParallel())) {
             PolicyContext ctx = new PolicyContext(executor.numStages(), numBlocks, blockSize, config.contextLength(),
                     scheduling.profile(), scheduling.predictor());
             Engine engine = new Engine(executor, scheduling.policy().apply(ctx), scheduling.predictor(),

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * stage workers as threads of this process (one by default), up to P batches in flight, layers
  * split by estimated cost or by {@code --layer-split}.
  * The {@code grpc} executor runs one stage on each of the {@code --workers} ({@code tdpipe worker}
- * processes), in the order given.
+ * processes), in the order given. Local stages may be split over {@code --tensor-parallel} ranks;
+ * the policy {@code tp} runs the stages' threads as one tensor-parallel group instead.
  */
 final class PipelineOptions {
     /** What the controller does when its pipeline breaks ({@link WorkerFailurePolicy}). */
@@ -84,6 +85,12 @@ final class PipelineOptions {
             description = "With --on-worker-failure wait: workers that take the place of one that does not answer when reconnecting, tried in order.")
     List<String> spareWorkers;
 
+    @Option(names = "--tensor-parallel", paramLabel = "N", defaultValue = "1",
+            description = {"Tensor-parallel ranks of each stage, threads of this process (--executor local): attention heads and FFN",
+                "columns split over them, two all-reduces per layer; each rank gets --threads-per-stage / N kernel threads (default ${DEFAULT-VALUE}).",
+                "With --policy tp all the stages' threads form one group of --stages x N ranks."})
+    int tensorParallel;
+
     @Option(names = "--layer-split", split = ",", paramLabel = "N,N,...",
             description = "Layers of each stage, e.g. 3,2 (default: balanced by estimated cost, LM head included).")
     int[] layerSplit;
@@ -122,6 +129,17 @@ final class PipelineOptions {
     /** Kernel threads of each stage (of the only stage when there is one). */
     int stageThreads() {
         return threadsPerStage != null ? threadsPerStage : Math.max(1, totalThreads() / stages());
+    }
+
+    /** {@code --tensor-parallel}, checked: ranks are threads of this process. */
+    int tensorParallel() {
+        if (tensorParallel < 1) {
+            throw new IllegalArgumentException("--tensor-parallel must be >= 1, got " + tensorParallel);
+        }
+        if (tensorParallel > 1 && executor == ExecutorKind.grpc) {
+            throw new IllegalArgumentException("--tensor-parallel across --workers is not built yet: its ranks run as threads of this process (--executor local)");
+        }
+        return tensorParallel;
     }
 
     /** Each stage's layers: the explicit split when given (it must name {@code --stages} stages), else balanced. */
@@ -177,10 +195,24 @@ final class PipelineOptions {
         return Duration.ofNanos((long) (seconds * 1e9));
     }
 
-    /** Opens the executor over {@code numBlocks} KV blocks of {@code blockSize} tokens. */
-    PipelineExecutor open(ModelSource model, int numBlocks, int blockSize) {
+    /**
+     * Opens the executor over {@code numBlocks} KV blocks of {@code blockSize} tokens: the pipeline
+     * of the stages, or with {@code oneTensorParallelGroup} (the policy {@code tp}) one stage of
+     * the whole model split over the stages' ranks.
+     */
+    PipelineExecutor open(ModelSource model, int numBlocks, int blockSize, boolean oneTensorParallelGroup) {
+        int ranks = tensorParallel();
+        int rankThreads = Math.max(1, stageThreads() / ranks);
+        if (oneTensorParallelGroup) {
+            if (executor == ExecutorKind.grpc) {
+                throw new IllegalArgumentException("the policy tp on --executor grpc (one tensor-parallel group of the --workers) is not built yet");
+            }
+            int layers = model.config().numLayers();
+            return LocalExecutor.open(model, List.of(new LayerRange(0, layers, layers)),
+                    new StageResources(numBlocks, blockSize, rankThreads, 0), stages() * ranks, batchDeadline());
+        }
         List<LayerRange> ranges = ranges(model);
-        StageResources resources = new StageResources(numBlocks, blockSize, stageThreads(), 0);
+        StageResources resources = new StageResources(numBlocks, blockSize, rankThreads, 0);
         BatchDeadline deadline = batchDeadline();
         WorkerFailurePolicy onFailure = workerFailurePolicy();
         if (executor != ExecutorKind.grpc && spareWorkers != null) {
@@ -190,6 +222,6 @@ final class PipelineOptions {
             return new RemoteExecutor(model, ranges, workers(), spareWorkers(), resources, security.forCaller(),
                     FaultTimeouts.DEFAULT.withBatchDeadline(deadline), onFailure);
         }
-        return LocalExecutor.open(model, ranges, resources, deadline);
+        return LocalExecutor.open(model, ranges, resources, ranks, deadline);
     }
 }

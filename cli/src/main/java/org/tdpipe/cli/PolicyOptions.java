@@ -25,8 +25,13 @@ final class PolicyOptions {
     private static final int PROFILE_TOKENS = 256;
     private static final int PROFILE_REPEATS = 2;
 
-    /** What the engine is built with. */
-    record Choice(Function<PolicyContext, SchedulerPolicy> policy, Profile profile, LengthPredictor predictor) {
+    /**
+     * What the engine is built with.
+     *
+     * @param tensorParallel the policy is {@code tp}: the stages' threads run as one tensor-parallel group
+     */
+    record Choice(Function<PolicyContext, SchedulerPolicy> policy, Profile profile, LengthPredictor predictor,
+            boolean tensorParallel) {
     }
 
     @Option(names = "--policy",
@@ -70,11 +75,11 @@ final class PolicyOptions {
         if (VllmPolicies.NAMES.contains(name)) {
             VllmOptions options = VllmOptions.defaults().withMaxNumSeqs(Math.min(VllmOptions.defaults().maxNumSeqs(), maxBatchedTokens))
                     .withMaxNumBatchedTokens(maxBatchedTokens);
-            return new Choice(ctx -> VllmPolicies.create(name, ctx, options), null, lengths);
+            return new Choice(ctx -> VllmPolicies.create(name, ctx, options), null, lengths, name.equals(VllmPolicies.TP));
         }
         Profile costs = profile != null ? Profile.read(profile)
                 : SchedulerProfile.cachedOrMeasured(modelSpec, model, stageThreads, PROFILE_REPEATS,
                         Math.min(PROFILE_TOKENS, maxBatchedTokens), profileCache, log).profile();
-        return new Choice(Policies.parse(name), costs, lengths);
+        return new Choice(Policies.parse(name), costs, lengths, false);
     }
 }

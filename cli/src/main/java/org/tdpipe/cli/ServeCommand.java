@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
                     Instant.now().getEpochSecond());
             PolicyOptions.Choice choice = scheduling.choose(model, source, pipeline.stageThreads(), System.err);
             EngineSetup setup = new EngineSetup(choice.policy(), choice.predictor(), choice.profile(), kvBlocks(source.config()), blockSize);
-            TdpipeServer server = TdpipeServer.start(served, (blocks, size) -> pipeline.open(source, blocks, size),
+            TdpipeServer server = TdpipeServer.start(served, (blocks, size) -> pipeline.open(source, blocks, size, choice.tensorParallel()),
                     setup, EngineListener.NONE, config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -10,8 +10,13 @@ import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.HiddenStates;
 import org.tdpipe.model.llama.KvCache;
 import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.model.llama.AllReduce;
+import org.tdpipe.model.llama.InProcessAllReduce;
 import org.tdpipe.model.llama.LlamaStage;
+import org.tdpipe.model.llama.StageModel;
 import org.tdpipe.model.llama.StageWeights;
+import org.tdpipe.model.llama.TensorParallelStage;
+import org.tdpipe.model.llama.TensorShard;
 import org.tdpipe.model.sampling.Sampler;
 import org.tdpipe.model.step.BatchLayout;
 import org.tdpipe.model.step.ScoredRows;
@@ -21,38 +26,69 @@ import org.tdpipe.model.tensor.Parallel;
 
 /**
  * A stage of a Llama-family model on this CPU: the {@link LlamaStage} of its layer range (only
- * those weights are opened), the KV cache of those layers, the stage's record of its sequences, and
- * its own kernel thread pool.
+ * those weights are opened) with the KV cache of those layers and its own kernel thread pool — or
+ * a {@link TensorParallelStage} of several such ranks, each with its share of the weights, cache
+ * and threads — and the stage's record of its sequences.
  */
 public final class LlamaStageComputation implements StageComputation {
     private final ModelConfig config;
-    private final LlamaStage stage;
+    private final StageModel stage;
     private final SequenceTable sequences;
-    private final Parallel parallel;
+    /** The kernel pools of the stage's ranks; the first also samples. */
+    private final List<Parallel> pools;
     private final Sampler sampler;
 
-    private LlamaStageComputation(ModelConfig config, LlamaStage stage, Parallel parallel, StageResources resources) {
+    private LlamaStageComputation(ModelConfig config, StageModel stage, List<Parallel> pools, StageResources resources) {
         this.config = config;
         this.stage = stage;
-        this.parallel = parallel;
+        this.pools = List.copyOf(pools);
         this.sequences = new SequenceTable(resources.blockSize(), config.contextLength());
         this.sampler = new Sampler(resources.seed());
     }
 
     /** Opens the weights of {@code range} and allocates their KV cache of {@code numBlocks} blocks. */
     public static LlamaStageComputation load(ModelSource source, LayerRange range, StageResources resources) {
-        ModelConfig c = source.config();
-        KvCache cache = new KvCache(range.size(), resources.numBlocks(), resources.blockSize(), c.numKvHeads() * c.headDim());
-        Parallel parallel = new Parallel(resources.threads());
-        LlamaStage stage = new LlamaStage(c, StageWeights.load(source, range), cache, parallel);
-        return new LlamaStageComputation(c, stage, parallel, resources);
+        return load(source, range, resources, 1);
     }
 
-    /** One stage per range, in pipeline order. */
-    public static List<StageComputation> loadAll(ModelSource source, List<LayerRange> ranges, StageResources resources) {
+    /**
+     * The stage of {@code range} split over {@code tensorParallel} ranks in this process (1: not
+     * split), each with {@code resources.threads()} kernel threads and its share of the KV cache
+     * (its KV heads of {@code numBlocks} blocks).
+     *
+     * @throws IllegalArgumentException when the ranks do not divide the heads and FFN columns evenly
+     */
+    public static LlamaStageComputation load(ModelSource source, LayerRange range, StageResources resources,
+            int tensorParallel) {
+        ModelConfig c = source.config();
+        TensorShard.requireDivides(c, tensorParallel);
+        InProcessAllReduce allReduce = new InProcessAllReduce(tensorParallel);
+        List<LlamaStage> ranks = new ArrayList<>(tensorParallel);
+        List<Parallel> pools = new ArrayList<>(tensorParallel);
+        try {
+            for (int r = 0; r < tensorParallel; r++) {
+                TensorShard shard = new TensorShard(r, tensorParallel);
+                KvCache cache = new KvCache(range.size(), resources.numBlocks(), resources.blockSize(),
+                        shard.kvHeads(c) * c.headDim());
+                Parallel parallel = new Parallel(resources.threads());
+                pools.add(parallel);
+                ranks.add(new LlamaStage(c, StageWeights.load(source, range, shard), cache, parallel, shard,
+                        tensorParallel == 1 ? AllReduce.NONE : allReduce.rank(r)));
+            }
+        } catch (RuntimeException e) {
+            pools.forEach(Parallel::close);
+            throw e;
+        }
+        StageModel stage = tensorParallel == 1 ? ranks.getFirst() : new TensorParallelStage(ranks, allReduce);
+        return new LlamaStageComputation(c, stage, pools, resources);
+    }
+
+    /** One stage per range, in pipeline order, each split over {@code tensorParallel} ranks. */
+    public static List<StageComputation> loadAll(ModelSource source, List<LayerRange> ranges, StageResources resources,
+            int tensorParallel) {
         List<StageComputation> out = new ArrayList<>(ranges.size());
         for (LayerRange range : ranges) {
-            out.add(load(source, range, resources));
+            out.add(load(source, range, resources, tensorParallel));
         }
         return out;
     }
@@ -89,7 +125,7 @@ public final class LlamaStageComputation implements StageComputation {
         float[] logits = stage.logits(hidden, rows);
         int vocab = config.vocabSize();
         SampledToken[] sampled = new SampledToken[numSampled];
-        parallel.forRange(sampled.length, 1, (from, to) -> {
+        pools.getFirst().forRange(sampled.length, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
                 sampled[i] = sampler.sample(logits, i * vocab, vocab, layout.sampled(i));
             }
@@ -116,6 +152,7 @@ public final class LlamaStageComputation implements StageComputation {
 
     @Override
     public void close() {
-        parallel.close();
+        stage.close();
+        pools.forEach(Parallel::close);
     }
 }

@@ -46,7 +46,13 @@ public final class LocalExecutor extends AsyncPipelineExecutor<WorkerReport> {
     /** Loads one {@link LlamaStageComputation} per range of {@code ranges} and starts the pipeline. */
     public static LocalExecutor open(ModelSource source, List<LayerRange> ranges, StageResources resources,
             BatchDeadline deadline) {
-        return new LocalExecutor(LlamaStageComputation.loadAll(source, ranges, resources), deadline);
+        return open(source, ranges, resources, 1, deadline);
+    }
+
+    /** As {@link #open(ModelSource, List, StageResources, BatchDeadline)}, each stage split over {@code tensorParallel} ranks. */
+    public static LocalExecutor open(ModelSource source, List<LayerRange> ranges, StageResources resources,
+            int tensorParallel, BatchDeadline deadline) {
+        return new LocalExecutor(LlamaStageComputation.loadAll(source, ranges, resources, tensorParallel), deadline);
     }
 
     @Override

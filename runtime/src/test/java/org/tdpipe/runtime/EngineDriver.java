@@ -90,6 +90,12 @@ public final class EngineDriver {
      * the last bits differently.
      */
     public static void assertSameSamples(List<List<SampledToken>> expected, List<List<SampledToken>> actual, String what) {
+        assertSameSamples(expected, actual, 1e-5, what);
+    }
+
+    /** The same tokens and top tokens, log-probabilities within {@code tolerance}. */
+    public static void assertSameSamples(List<List<SampledToken>> expected, List<List<SampledToken>> actual, double tolerance,
+            String what) {
         assertEquals(expected.size(), actual.size(), what);
         for (int r = 0; r < expected.size(); r++) {
             assertEquals(expected.get(r).size(), actual.get(r).size(), what + ", request " + r);
@@ -98,11 +104,11 @@ public final class EngineDriver {
                 SampledToken a = actual.get(r).get(t);
                 String where = what + ", request " + r + ", token " + t;
                 assertEquals(e.token(), a.token(), where);
-                assertEquals(e.logprob(), a.logprob(), 1e-5, where);
+                assertEquals(e.logprob(), a.logprob(), tolerance, where);
                 assertEquals(e.topLogprobs().stream().map(TokenLogprob::token).toList(),
                         a.topLogprobs().stream().map(TokenLogprob::token).toList(), where);
                 for (int k = 0; k < e.topLogprobs().size(); k++) {
-                    assertEquals(e.topLogprobs().get(k).logprob(), a.topLogprobs().get(k).logprob(), 1e-5, where);
+                    assertEquals(e.topLogprobs().get(k).logprob(), a.topLogprobs().get(k).logprob(), tolerance, where);
                 }
             }
         }

@@ -95,7 +95,7 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             // stage 1 throws when request p1 feeds its 6th output position
-            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES));
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES, 1));
             stages.set(1, new Faulty(stages.get(1), feeds("p1", requests.get(2).promptLength() + 5),
                     () -> new IllegalArgumentException("injected fault")));
             try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO)) {
@@ -123,7 +123,7 @@ class LocalExecutorTest {
     void aDeadWorkerFailsEveryRequestAndNothingHangs() {
         try (ModelSource source = Stories260K.open()) {
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 2), RESOURCES));
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 2), RESOURCES, 1));
             stages.set(1, new Faulty(stages.get(1), feeds("bos", 10), () -> new AssertionError("worker crashed")));
             try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
@@ -141,7 +141,7 @@ class LocalExecutorTest {
     void aStuckStageFailsItsBatchAtTheDeadlineNamingStageAndBatchAndNothingHangs() {
         try (ModelSource source = Stories260K.open()) {
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES));
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES, 1));
             StuckStage stuck = new StuckStage(stages.get(1), feeds("bos", 10));
             stages.set(1, stuck);
             List<Long> stuckBatch = new ArrayList<>();

@@ -13,31 +13,43 @@ import org.tdpipe.model.tensor.Vectors;
  * cache of those layers, and — on the first / last stage — the embedding / final norm and LM head.
  * It executes a whole mixed batch (prefill chunks and decode tokens of many sequences) at once:
  * the projections run as one matrix-matrix product over all the batch's tokens, attention per
- * token through the paged cache.
+ * token through the paged cache. A stage may be one rank of a tensor-parallel group
+ * ({@link TensorShard}): it then holds its share of the heads and FFN columns, its KV heads' cache,
+ * and sums the attention and FFN outputs with the other ranks through an {@link AllReduce}.
  */
-public final class LlamaStage {
+public final class LlamaStage implements StageModel {
     private final ModelConfig config;
     private final StageWeights weights;
     private final KvCache cache;
     private final Parallel parallel;
     private final Rope rope;
     private final PagedAttention attention;
+    private final TensorShard shard;
+    private final AllReduce allReduce;
 
     public LlamaStage(ModelConfig config, StageWeights weights, KvCache cache, Parallel parallel) {
+        this(config, weights, cache, parallel, TensorShard.WHOLE, AllReduce.NONE);
+    }
+
+    /** Rank {@code shard} of a tensor-parallel stage, whose weights and cache were made for that shard. */
+    public LlamaStage(ModelConfig config, StageWeights weights, KvCache cache, Parallel parallel, TensorShard shard,
+            AllReduce allReduce) {
         if (cache.numLayers() != weights.range().size()) {
             throw new IllegalArgumentException("KV cache has " + cache.numLayers() + " layers but the stage holds "
                     + weights.range().size());
         }
-        if (cache.kvDim() != config.numKvHeads() * config.headDim()) {
+        if (cache.kvDim() != shard.kvHeads(config) * config.headDim()) {
             throw new IllegalArgumentException("KV cache slot of " + cache.kvDim() + " floats does not match "
-                    + config.numKvHeads() + " KV heads x " + config.headDim());
+                    + shard.kvHeads(config) + " KV heads x " + config.headDim());
         }
         this.config = config;
         this.weights = weights;
         this.cache = cache;
         this.parallel = parallel;
+        this.shard = shard;
+        this.allReduce = allReduce;
         this.rope = Rope.of(config);
-        this.attention = new PagedAttention(config.numHeads(), config.numKvHeads(), config.headDim());
+        this.attention = new PagedAttention(shard.heads(config), shard.kvHeads(config), config.headDim());
         for (LayerWeights w : weights.layers()) {
             for (Matrix m : List.of(w.wq(), w.wk(), w.wv(), w.wo(), w.gate(), w.up(), w.down())) {
                 m.prepareProducts(parallel);
@@ -46,6 +58,7 @@ public final class LlamaStage {
         weights.lmHead().ifPresent(m -> m.prepareProducts(parallel));
     }
 
+    @Override
     public LayerRange range() {
         return weights.range();
     }
@@ -54,7 +67,7 @@ public final class LlamaStage {
         return cache;
     }
 
-    /** First stage only: the token embeddings of the batch's rows. */
+    @Override
     public HiddenStates embed(BatchLayout layout) {
         Matrix embedding = weights.embedding().orElseThrow(() -> new IllegalStateException(
                 "stage " + range() + " is not the first stage and has no token embedding"));
@@ -71,10 +84,7 @@ public final class LlamaStage {
         return new HiddenStates(layout.numTokens(), dim, x);
     }
 
-    /**
-     * Runs this stage's layers over the batch, writing the KV of its tokens into the cache, and
-     * returns the updated residual stream (the same array, updated in place).
-     */
+    @Override
     public HiddenStates forward(BatchLayout layout, HiddenStates input) {
         if (input.numTokens() != layout.numTokens() || input.dim() != config.dim()) {
             throw new IllegalArgumentException("stage " + range() + " got hidden states " + input.numTokens() + " x "
@@ -83,9 +93,11 @@ public final class LlamaStage {
         cache.requireBlocksInRange(layout);
         int n = layout.numTokens();
         int dim = config.dim();
-        int qDim = config.numHeads() * config.headDim();
-        int kvDim = config.numKvHeads() * config.headDim();
-        int hidden = config.hiddenDim();
+        int heads = shard.heads(config);
+        int kvHeads = shard.kvHeads(config);
+        int qDim = heads * config.headDim();
+        int kvDim = kvHeads * config.headDim();
+        int hidden = shard.hidden(config);
         float[] x = input.data();
         float[] xb = new float[n * dim];
         float[] q = new float[n * qDim];
@@ -105,11 +117,12 @@ public final class LlamaStage {
             LayerMath.addBias(q, w.bq(), n);
             LayerMath.addBias(k, w.bk(), n);
             LayerMath.addBias(v, w.bv(), n);
-            rope.apply(q, n, config.numHeads(), angles);
-            rope.apply(k, n, config.numKvHeads(), angles);
+            rope.apply(q, n, heads, angles);
+            rope.apply(k, n, kvHeads, angles);
             cache.write(l, layout, k, v);
             attention.attend(q, att, layout, cache, l, parallel);
             w.wo().multiply(att, n, o, parallel);
+            allReduce.sum(o, n * dim);
             Vectors.addInPlace(x, o, n * dim);
 
             LayerMath.rmsNorm(x, w.ffnNorm(), config.rmsNormEps(), n, dim, xb);
@@ -117,17 +130,18 @@ public final class LlamaStage {
             w.up().multiply(xb, n, up, parallel);
             LayerMath.swiGlu(gate, up, n * hidden);
             w.down().multiply(gate, n, o, parallel);
+            allReduce.sum(o, n * dim);
             Vectors.addInPlace(x, o, n * dim);
         }
         return input;
     }
 
-    /** Last stage only: logits ({@code numTokens × vocab}) of every row, for parity checks against other engines. */
+    @Override
     public float[] logitsOfEveryRow(HiddenStates hidden) {
         return logits(hidden, IntStream.range(0, hidden.numTokens()).toArray());
     }
 
-    /** Last stage only: logits ({@code rows.length × vocab}) of these rows after the final norm. */
+    @Override
     public float[] logits(HiddenStates hidden, int[] rowsOfHidden) {
         Matrix head = weights.lmHead().orElseThrow(() -> new IllegalStateException(
                 "stage " + range() + " is not the last stage and has no LM head"));

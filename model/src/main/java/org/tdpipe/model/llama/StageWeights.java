@@ -21,7 +21,16 @@ public record StageWeights(
         Optional<Matrix> lmHead) {
 
     public static StageWeights load(ModelSource source, LayerRange range) {
+        return load(source, range, TensorShard.WHOLE);
+    }
+
+    /**
+     * What tensor-parallel rank {@code shard} of the stage holds: its part of every block, the whole
+     * embedding on the first stage (every rank embeds), and the LM head on the leader rank only.
+     */
+    public static StageWeights load(ModelSource source, LayerRange range, TensorShard shard) {
         ModelConfig c = source.config();
+        TensorShard.requireDivides(c, shard.size());
         if (range.total() != c.numLayers()) {
             throw new IllegalArgumentException(source.location() + ": stage range " + range + " does not match the model's "
                     + c.numLayers() + " layers");
@@ -31,11 +40,11 @@ public record StageWeights(
                 : Optional.empty();
         List<LayerWeights> layers = new ArrayList<>(range.size());
         for (int l = range.from(); l < range.to(); l++) {
-            layers.add(LayerWeights.load(source, c, l));
+            layers.add(LayerWeights.load(source, c, l, shard));
         }
         Optional<float[]> outputNorm = Optional.empty();
         Optional<Matrix> lmHead = Optional.empty();
-        if (range.isLast()) {
+        if (range.isLast() && shard.isLeader()) {
             outputNorm = Optional.of(TensorArrays.floats(source.require("output_norm.weight"), c.dim()));
             String head = source.tensor("output.weight").isPresent() ? "output.weight" : "token_embd.weight";
             lmHead = Optional.of(LayerWeights.matrix(source, head, c.vocabSize(), c.dim()));

@@ -1,5 +1,6 @@
 package org.tdpipe.model.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.tdpipe.model.format.GgmlType;
 import org.tdpipe.model.format.TensorEntry;
@@ -84,6 +85,38 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, BF16Matrix, Bl
     /** Bytes of weights read by one full pass over the matrix. */
     public long byteSize() {
         return type().bytesFor((long) rows * cols);
+    }
+
+    /** Rows {@code [from, to)}: a view over the same bytes (the output rows of a column-parallel product). */
+    public Matrix rows(int from, int to) {
+        if (from < 0 || to > rows || from >= to) {
+            throw new IllegalArgumentException(name + ": no rows " + from + ".." + to + " in " + rows);
+        }
+        long rowBytes = type.bytesFor(cols);
+        return of(name + "[rows " + from + ".." + to + "]", type, to - from, cols,
+                data.asSlice(from * rowBytes, (to - from) * rowBytes));
+    }
+
+    /**
+     * Columns {@code [from, to)} copied into a matrix of their own (the inputs of a row-parallel
+     * product); a quantized type's blocks must not straddle either end.
+     */
+    public Matrix columns(int from, int to) {
+        if (from < 0 || to > cols || from >= to) {
+            throw new IllegalArgumentException(name + ": no columns " + from + ".." + to + " in " + cols);
+        }
+        if (from % type.blockSize() != 0 || to % type.blockSize() != 0) {
+            throw new IllegalArgumentException(name + ": columns " + from + ".." + to + " split " + type + " blocks of "
+                    + type.blockSize() + " values");
+        }
+        long rowBytes = type.bytesFor(cols);
+        long offset = type.bytesFor(from);
+        long sliceBytes = type.bytesFor(to - from);
+        MemorySegment copy = Arena.ofAuto().allocate(rows * sliceBytes, 64);
+        for (long r = 0; r < rows; r++) {
+            MemorySegment.copy(data, r * rowBytes + offset, copy, r * sliceBytes, sliceBytes);
+        }
+        return of(name + "[columns " + from + ".." + to + "]", type, rows, to - from, copy);
     }
 
     /** Decodes row {@code row} into {@code dst[off, off + cols)} (an embedding lookup). */

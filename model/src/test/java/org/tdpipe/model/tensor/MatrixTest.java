@@ -61,6 +61,38 @@ class MatrixTest {
 
     @ParameterizedTest
     @EnumSource(GgmlType.class)
+    void rowAndColumnSlicesDecodeAsThePartsOfTheWhole(GgmlType type) {
+        int rows = 12;
+        int block = type.blockSize();
+        int cols = 4 * block * ((40 + block - 1) / block); // quarters of whole blocks
+        try (Arena arena = Arena.ofShared()) {
+            Matrix m = matrix(type, rows, cols, arena);
+            float[] whole = new float[cols];
+            Matrix top = m.rows(3, 9);
+            Matrix middle = m.columns(cols / 4, 3 * cols / 4);
+            assertEquals(6, top.rows());
+            assertEquals(cols / 2, middle.cols());
+            for (int r = 0; r < rows; r++) {
+                m.readRow(r, whole, 0);
+                float[] part = new float[cols / 2];
+                middle.readRow(r, part, 0);
+                assertArrayEquals(java.util.Arrays.copyOfRange(whole, cols / 4, 3 * cols / 4), part, type + " row " + r);
+                if (r >= 3 && r < 9) {
+                    float[] row = new float[cols];
+                    top.readRow(r - 3, row, 0);
+                    assertArrayEquals(whole, row, type + " row " + r);
+                }
+            }
+            if (block > 1) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.columns(1, cols));
+                assertEquals("w: columns 1.." + cols + " split " + type + " blocks of " + block + " values", e.getMessage());
+            }
+            assertThrows(IllegalArgumentException.class, () -> m.rows(5, 5));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
     void batchedRowsEqualSingleRows(GgmlType type) {
         int rows = 20;
         int cols = columns(type, 523);
