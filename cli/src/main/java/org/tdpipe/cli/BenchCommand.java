@@ -107,9 +107,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (String name : policies) {
             Policies.parse(name);
-            if (name.strip().equals(VllmPolicies.TP) && pipeline.executor == PipelineOptions.ExecutorKind.grpc) {
-                throw new IllegalArgumentException("the policy tp on --executor grpc (one tensor-parallel group of the --workers) is not built yet");
-            }
         }
         outputs.validate();
         PrintStream out = System.out;

@@ -86,9 +86,9 @@ final class PipelineOptions {
     List<String> spareWorkers;
 
     @Option(names = "--tensor-parallel", paramLabel = "N", defaultValue = "1",
-            description = {"Tensor-parallel ranks of each stage, threads of this process (--executor local): attention heads and FFN",
-                "columns split over them, two all-reduces per layer; each rank gets --threads-per-stage / N kernel threads (default ${DEFAULT-VALUE}).",
-                "With --policy tp all the stages' threads form one group of --stages x N ranks."})
+            description = {"Tensor-parallel ranks of each stage: attention heads and FFN columns split over them, two all-reduces per",
+                "layer. Local: threads of this process, each with --threads-per-stage / N kernel threads; grpc: N = the number of",
+                "--workers, one rank each, as one stage (default ${DEFAULT-VALUE}). The policy tp makes one group of all the stages' ranks."})
     int tensorParallel;
 
     @Option(names = "--layer-split", split = ",", paramLabel = "N,N,...",
@@ -131,13 +131,14 @@ final class PipelineOptions {
         return threadsPerStage != null ? threadsPerStage : Math.max(1, totalThreads() / stages());
     }
 
-    /** {@code --tensor-parallel}, checked: ranks are threads of this process. */
+    /** {@code --tensor-parallel}, checked: with grpc, one rank per worker. */
     int tensorParallel() {
         if (tensorParallel < 1) {
             throw new IllegalArgumentException("--tensor-parallel must be >= 1, got " + tensorParallel);
         }
-        if (tensorParallel > 1 && executor == ExecutorKind.grpc) {
-            throw new IllegalArgumentException("--tensor-parallel across --workers is not built yet: its ranks run as threads of this process (--executor local)");
+        if (tensorParallel > 1 && executor == ExecutorKind.grpc && tensorParallel != workers().size()) {
+            throw new IllegalArgumentException("--tensor-parallel " + tensorParallel + " with --executor grpc needs " + tensorParallel
+                    + " --workers, one rank each, not " + workers().size() + " (tensor and pipeline parallelism across workers at once is not built)");
         }
         return tensorParallel;
     }
@@ -202,26 +203,28 @@ final class PipelineOptions {
      */
     PipelineExecutor open(ModelSource model, int numBlocks, int blockSize, boolean oneTensorParallelGroup) {
         int ranks = tensorParallel();
-        int rankThreads = Math.max(1, stageThreads() / ranks);
-        if (oneTensorParallelGroup) {
-            if (executor == ExecutorKind.grpc) {
-                throw new IllegalArgumentException("the policy tp on --executor grpc (one tensor-parallel group of the --workers) is not built yet");
-            }
-            int layers = model.config().numLayers();
-            return LocalExecutor.open(model, List.of(new LayerRange(0, layers, layers)),
-                    new StageResources(numBlocks, blockSize, rankThreads, 0), stages() * ranks, batchDeadline());
-        }
-        List<LayerRange> ranges = ranges(model);
-        StageResources resources = new StageResources(numBlocks, blockSize, rankThreads, 0);
         BatchDeadline deadline = batchDeadline();
         WorkerFailurePolicy onFailure = workerFailurePolicy();
-        if (executor != ExecutorKind.grpc && spareWorkers != null) {
+        if (executor == ExecutorKind.grpc) {
+            StageResources resources = new StageResources(numBlocks, blockSize, stageThreads(), 0);
+            FaultTimeouts timeouts = FaultTimeouts.DEFAULT.withBatchDeadline(deadline);
+            if (oneTensorParallelGroup || ranks > 1) {
+                if (spareWorkers != null) {
+                    throw new IllegalArgumentException("--spare-workers serve a pipeline; a tensor-parallel group of workers takes none yet");
+                }
+                return RemoteExecutor.tensorParallel(model, workers(), resources, security.forCaller(), timeouts, onFailure);
+            }
+            return new RemoteExecutor(model, ranges(model), workers(), spareWorkers(), resources, security.forCaller(), timeouts,
+                    onFailure);
+        }
+        if (spareWorkers != null) {
             throw new IllegalArgumentException("--spare-workers needs --executor grpc");
         }
-        if (executor == ExecutorKind.grpc) {
-            return new RemoteExecutor(model, ranges, workers(), spareWorkers(), resources, security.forCaller(),
-                    FaultTimeouts.DEFAULT.withBatchDeadline(deadline), onFailure);
+        StageResources resources = new StageResources(numBlocks, blockSize, Math.max(1, stageThreads() / ranks), 0);
+        if (oneTensorParallelGroup) {
+            int layers = model.config().numLayers();
+            return LocalExecutor.open(model, List.of(new LayerRange(0, layers, layers)), resources, stages() * ranks, deadline);
         }
-        return LocalExecutor.open(model, ranges, resources, ranks, deadline);
+        return LocalExecutor.open(model, ranges(model), resources, ranks, deadline);
     }
 }

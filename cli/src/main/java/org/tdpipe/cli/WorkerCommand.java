@@ -25,7 +25,7 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         WorkerSecurity secured = security.forWorker();
         try (StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(listen), secured,
-                LlamaStageComputation::load, message -> System.err.println("tdpipe worker: " + message))) {
+                LlamaStageComputation::loadRank, message -> System.err.println("tdpipe worker: " + message))) {
             System.err.println("tdpipe worker listening on " + server.address() + " (" + secured.describe() + ")");
             server.awaitTermination();
         }

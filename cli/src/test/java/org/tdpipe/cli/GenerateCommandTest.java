@@ -154,7 +154,7 @@ class GenerateCommandTest {
     }
 
     private static StageWorkerServer worker() {
-        return StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), new WorkerSecurity(Optional.of("t0k"), Optional.empty()), LlamaStageComputation::load,
+        return StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), new WorkerSecurity(Optional.of("t0k"), Optional.empty()), LlamaStageComputation::loadRank,
                 message -> { });
     }
 

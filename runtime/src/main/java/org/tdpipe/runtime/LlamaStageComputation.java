@@ -37,11 +37,15 @@ public final class LlamaStageComputation implements StageComputation {
     /** The kernel pools of the stage's ranks; the first also samples. */
     private final List<Parallel> pools;
     private final Sampler sampler;
+    /** False on a tensor-parallel rank other than the leader, which holds no LM head: the leader samples. */
+    private final boolean samples;
 
-    private LlamaStageComputation(ModelConfig config, StageModel stage, List<Parallel> pools, StageResources resources) {
+    private LlamaStageComputation(ModelConfig config, StageModel stage, List<Parallel> pools, StageResources resources,
+            boolean samples) {
         this.config = config;
         this.stage = stage;
         this.pools = List.copyOf(pools);
+        this.samples = samples;
         this.sequences = new SequenceTable(resources.blockSize(), config.contextLength());
         this.sampler = new Sampler(resources.seed());
     }
@@ -67,20 +71,42 @@ public final class LlamaStageComputation implements StageComputation {
         List<Parallel> pools = new ArrayList<>(tensorParallel);
         try {
             for (int r = 0; r < tensorParallel; r++) {
-                TensorShard shard = new TensorShard(r, tensorParallel);
-                KvCache cache = new KvCache(range.size(), resources.numBlocks(), resources.blockSize(),
-                        shard.kvHeads(c) * c.headDim());
                 Parallel parallel = new Parallel(resources.threads());
                 pools.add(parallel);
-                ranks.add(new LlamaStage(c, StageWeights.load(source, range, shard), cache, parallel, shard,
-                        tensorParallel == 1 ? AllReduce.NONE : allReduce.rank(r)));
+                ranks.add(rank(source, range, resources, new TensorShard(r, tensorParallel),
+                        tensorParallel == 1 ? AllReduce.NONE : allReduce.rank(r), parallel));
             }
         } catch (RuntimeException e) {
             pools.forEach(Parallel::close);
             throw e;
         }
         StageModel stage = tensorParallel == 1 ? ranks.getFirst() : new TensorParallelStage(ranks, allReduce);
-        return new LlamaStageComputation(c, stage, pools, resources);
+        return new LlamaStageComputation(c, stage, pools, resources, true);
+    }
+
+    /**
+     * Tensor-parallel rank {@code shard} of the stage of {@code range} alone (the other ranks run
+     * elsewhere and meet it in {@code allReduce}); only the leader rank samples. With
+     * {@link TensorShard#WHOLE} it is {@link #load(ModelSource, LayerRange, StageResources)}.
+     */
+    public static LlamaStageComputation loadRank(ModelSource source, LayerRange range, StageResources resources,
+            TensorShard shard, AllReduce allReduce) {
+        TensorShard.requireDivides(source.config(), shard.size());
+        Parallel parallel = new Parallel(resources.threads());
+        try {
+            LlamaStage stage = rank(source, range, resources, shard, allReduce, parallel);
+            return new LlamaStageComputation(source.config(), stage, List.of(parallel), resources, shard.isLeader());
+        } catch (RuntimeException e) {
+            parallel.close();
+            throw e;
+        }
+    }
+
+    private static LlamaStage rank(ModelSource source, LayerRange range, StageResources resources, TensorShard shard,
+            AllReduce allReduce, Parallel parallel) {
+        ModelConfig c = source.config();
+        KvCache cache = new KvCache(range.size(), resources.numBlocks(), resources.blockSize(), shard.kvHeads(c) * c.headDim());
+        return new LlamaStage(c, StageWeights.load(source, range, shard), cache, parallel, shard, allReduce);
     }
 
     /** One stage per range, in pipeline order, each split over {@code tensorParallel} ranks. */
@@ -114,6 +140,9 @@ public final class LlamaStageComputation implements StageComputation {
      */
     @Override
     public LastStageOutput sample(BatchLayout layout, HiddenStates hidden) {
+        if (!samples) {
+            return new LastStageOutput(List.of(), List.of());
+        }
         int numSampled = layout.numSampled();
         int numScored = layout.scored().stream().mapToInt(s -> s.rows().length).sum();
         int[] rows = Arrays.copyOf(layout.sampledRows(), numSampled + numScored);

@@ -17,6 +17,7 @@ import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.dummy.DummyModelSource;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.model.llama.TensorShard;
 import org.tdpipe.model.step.StepInput;
 import org.tdpipe.runtime.AsyncPipelineExecutor;
 import org.tdpipe.runtime.StageResources;
@@ -38,7 +39,12 @@ import org.tdpipe.runtime.grpc.proto.SubmitBatch;
  * Then, as the {@link WorkerFailurePolicy} says, every later batch fails too, or the controller
  * reconnects to the same workers (a new session: handshake, empty KV caches) while the engine
  * recomputes the requests whose KV cache was lost. A worker that does not answer the reconnect
- * is replaced by the first spare that does, for good. Must be used from one controller thread.
+ * is replaced by the first spare that does, for good.
+ *
+ * <p>The workers may instead form one tensor-parallel group ({@link #tensorParallel}): each the rank
+ * of its index over the whole model, one batch in flight, every step sent to every rank, the ranks
+ * summing with each other directly (two all-reduces a layer), the leader (rank 0) returning the
+ * results. Must be used from one controller thread.
  */
 public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.Event> {
     /** Epoch time of this clock's zero: workers' spans are in epoch nanoseconds. */
@@ -53,6 +59,8 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     private final FaultTimeouts timeouts;
     private final String modelPath;
     private final ModelIdentity identity;
+    /** The workers are the ranks of one tensor-parallel stage, not a pipeline of stages. */
+    private final boolean oneGroup;
     private final ScheduledExecutorService heartbeats;
     /** The workers of the current session; the heartbeat thread reads it. */
     private volatile Session session = new Session(0, List.of());
@@ -83,10 +91,31 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
      */
     public RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, List<WorkerAddress> spares,
             StageResources resources, WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
-        super(checkedStages(ranges, workers), timeouts.batchDeadline(), onFailure);
+        this(model, ranges, workers, spares, resources, security, timeouts, onFailure, false);
+    }
+
+    /**
+     * One stage of the whole model split over {@code ranks} (tensor parallelism; rank i is
+     * {@code ranks.get(i)}), each with {@code resources} (its threads, its KV heads' share of the cache).
+     *
+     * @throws IllegalArgumentException when a rank is unreachable or refuses, or the ranks do not divide the model
+     */
+    public static RemoteExecutor tensorParallel(ModelSource model, List<WorkerAddress> ranks, StageResources resources,
+            WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
+        TensorShard.requireDivides(model.config(), ranks.size());
+        int layers = model.config().numLayers();
+        return new RemoteExecutor(model, List.of(new LayerRange(0, layers, layers)), ranks, List.of(), resources, security,
+                timeouts, onFailure, true);
+    }
+
+    private RemoteExecutor(ModelSource model, List<LayerRange> ranges, List<WorkerAddress> workers, List<WorkerAddress> spares,
+            StageResources resources, WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure,
+            boolean oneGroup) {
+        super(oneGroup ? 1 : checkedStages(ranges, workers), timeouts.batchDeadline(), onFailure);
         if (!spares.isEmpty() && !onFailure.waits()) {
             throw new IllegalArgumentException("spare workers " + spares + " need a failure policy that waits for the pipeline");
         }
+        this.oneGroup = oneGroup;
         this.ranges = List.copyOf(ranges);
         this.workers = new ArrayList<>(workers);
         this.spares = new ArrayList<>(spares);
@@ -132,7 +161,8 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
             for (int s = stages.length - 1; s >= 0; s--) {
                 stages[s] = generation == 0 ? handshake(s, workers.get(s)) : handshakeOrReplace(s);
             }
-            stages[stages.length - 1].openResults(new ResultObserver(generation, stages[stages.length - 1]));
+            RemoteStage reporter = oneGroup ? stages[0] : stages[stages.length - 1];
+            reporter.openResults(new ResultObserver(generation, reporter));
             for (RemoteStage stage : stages) {
                 stage.openSubmits(reason -> lost(generation, reason));
             }
@@ -171,17 +201,25 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
         }
     }
 
-    /** Hands stage {@code s} (its successor already chosen) to {@code worker}; closes the connection if it refuses. */
+    /**
+     * Hands stage {@code s} (its successor already chosen), or rank {@code s} of the group, to
+     * {@code worker}; closes the connection if it refuses.
+     */
     private RemoteStage handshake(int s, WorkerAddress worker) {
-        LayerRange r = ranges.get(s);
-        RemoteStage stage = new RemoteStage(s, worker, security);
+        LayerRange r = ranges.get(oneGroup ? 0 : s);
+        RemoteStage stage = new RemoteStage((oneGroup ? "rank " : "stage ") + s, worker, security);
+        HandshakeRequest.Builder h = HandshakeRequest.newBuilder().setModelPath(modelPath).setModel(identity.toProto())
+                .setLayerFrom(r.from()).setLayerTo(r.to()).setTotalLayers(r.total())
+                .setNumBlocks(resources.numBlocks()).setBlockSize(resources.blockSize())
+                .setThreads(resources.threads()).setSeed(resources.seed());
+        if (oneGroup) {
+            h.setStage(0).setNumStages(1).setTpRank(s).setTpSize(workers.size())
+                    .addAllTpPeers(workers.stream().map(WorkerAddress::toString).toList());
+        } else {
+            h.setStage(s).setNumStages(workers.size()).setSuccessor(s + 1 < workers.size() ? workers.get(s + 1).toString() : "");
+        }
         try {
-            stage.handshake(HandshakeRequest.newBuilder().setModelPath(modelPath)
-                    .setModel(identity.toProto()).setStage(s).setNumStages(workers.size()).setLayerFrom(r.from())
-                    .setLayerTo(r.to()).setTotalLayers(r.total())
-                    .setSuccessor(s + 1 < workers.size() ? workers.get(s + 1).toString() : "")
-                    .setNumBlocks(resources.numBlocks()).setBlockSize(resources.blockSize())
-                    .setThreads(resources.threads()).setSeed(resources.seed()).build(), timeouts.handshakeDeadline());
+            stage.handshake(h.build(), timeouts.handshakeDeadline());
             return stage;
         } catch (RuntimeException e) {
             stage.close();
@@ -266,9 +304,13 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
             case SAMPLED -> StepResult.ok(head, SampledWire.decode(head.id(), result.getSampled()),
                     SampledWire.decodePrompt(head.id(), result.getPromptLogprobsList()));
             case ERROR -> StepResult.failed(head, result.getError());
-            case OUTCOME_NOT_SET -> StepResult.failed(head, session.stages().getLast().name() + " returned batch " + head.id()
+            case OUTCOME_NOT_SET -> StepResult.failed(head, reporter().name() + " returned batch " + head.id()
                     + " without tokens or error");
         };
+    }
+
+    private RemoteStage reporter() {
+        return oneGroup ? session.stages().getFirst() : session.stages().getLast();
     }
 
     /** Stops the heartbeats, ends every worker's session and closes the connections. */

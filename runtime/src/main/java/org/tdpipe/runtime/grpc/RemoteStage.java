@@ -18,9 +18,10 @@ import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
 import org.tdpipe.runtime.grpc.proto.HeartbeatReply;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
-/** The controller's connection to one stage worker: handshake, the batch stream, heartbeats, results. */
+/** The controller's connection to one stage worker (or tensor-parallel rank): handshake, the batch stream, heartbeats, results. */
 final class RemoteStage implements AutoCloseable {
-    private final int stage;
+    /** "stage 1", or "rank 1" of a tensor-parallel group. */
+    private final String role;
     private final WorkerAddress address;
     private final ManagedChannel channel;
     private final boolean tls;
@@ -28,8 +29,8 @@ final class RemoteStage implements AutoCloseable {
     private ClientCall<Empty, BatchResult> results;
     private volatile long lastDone = Long.MIN_VALUE;
 
-    RemoteStage(int stage, WorkerAddress address, WorkerSecurity security) {
-        this.stage = stage;
+    RemoteStage(String role, WorkerAddress address, WorkerSecurity security) {
+        this.role = role;
         this.address = address;
         this.channel = StageChannels.open(address, security);
         this.tls = security.tls().isPresent();
@@ -41,7 +42,7 @@ final class RemoteStage implements AutoCloseable {
 
     /** How errors name this worker. */
     String name() {
-        return "worker " + address + " (stage " + stage + ")";
+        return "worker " + address + " (" + role + ")";
     }
 
     /** The worker checks the model and loads its layers; a refusal or no answer fails with the reason. */
@@ -93,7 +94,7 @@ final class RemoteStage implements AutoCloseable {
                 });
     }
 
-    /** Last stage: opens the stream its results come back on. */
+    /** Last stage (leader rank): opens the stream its results come back on. */
     void openResults(StreamObserver<BatchResult> observer) {
         results = channel.newCall(StageRpc.RESULTS, CallOptions.DEFAULT);
         ClientCalls.asyncServerStreamingCall(results, Empty.getDefaultInstance(), observer);

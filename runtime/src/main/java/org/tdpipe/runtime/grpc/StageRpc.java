@@ -9,6 +9,7 @@ import org.tdpipe.runtime.grpc.proto.Empty;
 import org.tdpipe.runtime.grpc.proto.HandshakeReply;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
 import org.tdpipe.runtime.grpc.proto.HeartbeatReply;
+import org.tdpipe.runtime.grpc.proto.ReducePart;
 import org.tdpipe.runtime.grpc.proto.StageActivations;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
@@ -29,6 +30,8 @@ final class StageRpc {
             method(MethodType.SERVER_STREAMING, "Results", Empty.getDefaultInstance(), BatchResult.getDefaultInstance());
     static final MethodDescriptor<Empty, HeartbeatReply> HEARTBEAT =
             method(MethodType.UNARY, "Heartbeat", Empty.getDefaultInstance(), HeartbeatReply.getDefaultInstance());
+    static final MethodDescriptor<ReducePart, Empty> ALL_REDUCE =
+            method(MethodType.CLIENT_STREAMING, "AllReduce", ReducePart.getDefaultInstance(), Empty.getDefaultInstance());
 
     private StageRpc() {
     }

@@ -19,6 +19,7 @@ import org.tdpipe.runtime.grpc.proto.Empty;
 import org.tdpipe.runtime.grpc.proto.HandshakeReply;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
 import org.tdpipe.runtime.grpc.proto.HeartbeatReply;
+import org.tdpipe.runtime.grpc.proto.ReducePart;
 import org.tdpipe.runtime.grpc.proto.StageActivations;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
@@ -46,6 +47,7 @@ public final class StageWorkerServer implements AutoCloseable {
                 .addMethod(StageRpc.ACTIVATIONS, ServerCalls.asyncClientStreamingCall(this::activations))
                 .addMethod(StageRpc.RESULTS, ServerCalls.asyncServerStreamingCall(this::results))
                 .addMethod(StageRpc.HEARTBEAT, ServerCalls.asyncUnaryCall(this::heartbeat))
+                .addMethod(StageRpc.ALL_REDUCE, ServerCalls.asyncClientStreamingCall(this::allReduce))
                 .build();
         InetSocketAddress bind = new InetSocketAddress(listen.host(), listen.port());
         NettyServerBuilder builder = security.tls()
@@ -67,7 +69,7 @@ public final class StageWorkerServer implements AutoCloseable {
      * Starts listening on {@code listen} (port 0: any free port).
      *
      * @param security the token required of every caller, and TLS (both optional)
-     * @param stages loads the layers a handshake assigns ({@link org.tdpipe.runtime.LlamaStageComputation#load})
+     * @param stages loads the layers a handshake assigns ({@link org.tdpipe.runtime.LlamaStageComputation#loadRank})
      * @param log hears of each session begun, refused or ended
      */
     public static StageWorkerServer start(WorkerAddress listen, WorkerSecurity security, StageFactory stages,
@@ -178,6 +180,43 @@ public final class StageWorkerServer implements AutoCloseable {
             @Override
             public void onError(Throwable t) {
                 // the previous stage went away; the controller notices on its own connection to it
+            }
+
+            @Override
+            public void onCompleted() {
+                response.onNext(Empty.getDefaultInstance());
+                response.onCompleted();
+            }
+        };
+    }
+
+    /** Another tensor-parallel rank's partials, for the session current when its stream opened. */
+    private StreamObserver<ReducePart> allReduce(StreamObserver<Empty> response) {
+        Optional<WorkerSession> bound = current();
+        if (bound.isEmpty()) {
+            response.onError(noSession());
+            return new DiscardingObserver<>();
+        }
+        WorkerSession s = bound.get();
+        return new StreamObserver<>() {
+            private int sender = -1;
+
+            @Override
+            public void onNext(ReducePart part) {
+                try {
+                    sender = part.getSender();
+                    s.deliver(part);
+                } catch (RuntimeException e) {
+                    response.onError(Status.INVALID_ARGUMENT.withDescription("worker " + address + ": " + e.getMessage())
+                            .asRuntimeException());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (sender >= 0) {
+                    s.reduceSenderGone(sender, "broke its all-reduce stream: " + RemoteStage.describe(Status.fromThrowable(t)));
+                }
             }
 
             @Override

@@ -10,7 +10,9 @@ import java.util.Optional;
 import org.tdpipe.core.timeline.Timeline;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
+import org.tdpipe.model.llama.AllReduce;
 import org.tdpipe.model.llama.LayerRange;
+import org.tdpipe.model.llama.TensorShard;
 import org.tdpipe.runtime.InProcessLink;
 import org.tdpipe.runtime.StageComputation;
 import org.tdpipe.runtime.StageFactory;
@@ -21,6 +23,7 @@ import org.tdpipe.runtime.WorkerReport;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.Empty;
 import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
+import org.tdpipe.runtime.grpc.proto.ReducePart;
 import org.tdpipe.runtime.grpc.proto.StageActivations;
 import org.tdpipe.runtime.grpc.proto.SubmitBatch;
 
@@ -28,7 +31,8 @@ import org.tdpipe.runtime.grpc.proto.SubmitBatch;
  * One controller's use of a worker process, from handshake to the end of its batch stream: the
  * model slice (only the weights of the assigned layers are opened) in a {@link StageWorker}, the
  * queue the previous stage's activations arrive on, the stream to the next stage, and on the
- * last stage the results for the controller.
+ * last stage the results for the controller. A tensor-parallel rank holds its shard of the whole
+ * model and an all-reduce with the other ranks; only the leader rank reports results.
  */
 final class WorkerSession implements AutoCloseable {
     private static final long SPAN_RETENTION_NANOS = 10_000_000_000L;
@@ -40,6 +44,8 @@ final class WorkerSession implements AutoCloseable {
     private final Optional<ManagedChannel> successorChannel;
     private final Optional<StreamActivationSink> outbound;
     private final ResultStream results = new ResultStream();
+    private final Optional<RemoteAllReduce> allReduce;
+    private final boolean reports;
     private final Object controllerLock = new Object();
     private StreamObserver<Empty> controller;
     private String failure;
@@ -51,7 +57,18 @@ final class WorkerSession implements AutoCloseable {
         LayerRange range = new LayerRange(h.getLayerFrom(), h.getLayerTo(), h.getTotalLayers());
         StageResources resources = new StageResources(h.getNumBlocks(), h.getBlockSize(), h.getThreads(), h.getSeed());
         Optional<WorkerAddress> successor = range.isLast() ? Optional.empty() : Optional.of(WorkerAddress.parse(h.getSuccessor()));
-        StageComputation computation = stages.load(model, range, resources);
+        TensorShard shard = h.getTpSize() > 1 ? new TensorShard(h.getTpRank(), h.getTpSize()) : TensorShard.WHOLE;
+        if (shard.size() > 1 && h.getTpPeersCount() != shard.size()) {
+            throw new IllegalArgumentException(name + ": tensor-parallel rank of " + shard.size() + " given "
+                    + h.getTpPeersCount() + " peers");
+        }
+        this.allReduce = shard.size() > 1
+                ? Optional.of(new RemoteAllReduce(shard.rank(), h.getTpPeersList().stream().map(WorkerAddress::parse).toList(),
+                        security, this::fail))
+                : Optional.empty();
+        this.reports = shard.isLeader();
+        StageComputation computation = stages.load(model, range, resources, shard,
+                allReduce.<AllReduce>map(a -> a).orElse(AllReduce.NONE));
         Timeline timeline = new Timeline(h.getNumStages());
         // spans go to the controller with each batch, which keeps the run's timeline: a worker that
         // serves for days keeps only the last few seconds of its own
@@ -99,7 +116,7 @@ final class WorkerSession implements AutoCloseable {
      * @throws IllegalArgumentException naming both models when this worker's file is not the controller's
      */
     static WorkerSession open(HandshakeRequest h, WorkerAddress self, WorkerSecurity security, StageFactory stages) {
-        String name = "worker " + self + " (stage " + h.getStage() + ")";
+        String name = "worker " + self + (h.getTpSize() > 1 ? " (rank " + h.getTpRank() + ")" : " (stage " + h.getStage() + ")");
         ModelSource model;
         try {
             model = ModelSources.open(h.getModelPath());
@@ -152,6 +169,16 @@ final class WorkerSession implements AutoCloseable {
         return worker.lastDone();
     }
 
+    /** Another tensor-parallel rank's partial. */
+    void deliver(ReducePart part) {
+        allReduce.orElseThrow(() -> new IllegalStateException(name + " is not a tensor-parallel rank")).deliver(part);
+    }
+
+    /** The stream of partials from rank {@code sender} ended while the session runs. */
+    void reduceSenderGone(int sender, String reason) {
+        allReduce.ifPresent(a -> a.senderGone(sender, reason));
+    }
+
     /** Hands the previous stage's message to the stage worker (waits while the link is full). */
     void deliver(StageActivations message) throws InterruptedException {
         if (inbound.isEmpty()) {
@@ -167,6 +194,9 @@ final class WorkerSession implements AutoCloseable {
     }
 
     private void report(WorkerReport report) {
+        if (!reports && !(report instanceof WorkerReport.WorkerDied)) {
+            return; // the leader rank reports the batch
+        }
         switch (report) {
             case WorkerReport.BatchDone done -> results.send(BatchResult.newBuilder().setBatchId(done.batchId())
                     .setSampled(SampledWire.encode(done.output().sampled()))
@@ -201,6 +231,7 @@ final class WorkerSession implements AutoCloseable {
             return;
         }
         closed = true;
+        allReduce.ifPresent(RemoteAllReduce::close); // a rank waiting in a sum stops waiting
         worker.close();
         outbound.ifPresent(StreamActivationSink::close);
         successorChannel.ifPresent(StageChannels::close);

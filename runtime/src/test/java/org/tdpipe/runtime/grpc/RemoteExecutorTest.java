@@ -277,6 +277,45 @@ class RemoteExecutorTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"2, tp", "2, pp-chunked", "4, tp"})
+    void aTensorParallelGroupOfWorkersGeneratesWhatOneLocalStageDoes(int ranks, String policy) {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            try (RemoteExecutor group = RemoteExecutor.tensorParallel(source, startWorkers(ranks, Optional.empty()), RESOURCES,
+                    WorkerSecurity.NONE, FAST_FAULTS, WorkerFailurePolicy.SHUTDOWN)) {
+                assertEquals(1, group.maxInFlight(), "one stage");
+                EngineDriver.run(source, group, policy, requests);
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                assertNull(requests.get(i).error(), requests.get(i).externalId());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
+    @Test
+    void aKilledRankOfATensorParallelGroupThatComesBackCostsNoRequest() {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            try (RemoteExecutor group = RemoteExecutor.tensorParallel(source, workers, RESOURCES, WorkerSecurity.NONE,
+                    FAST_FAULTS, WAIT)) {
+                EngineDriver.run(source, afterBatches(group, 10, () -> {
+                    processes.get(1).kill();
+                    processes.add(new WorkerProcess(workers.get(1).port(), WorkerSecurity.NONE, 0));
+                }), "tp", requests);
+            }
+            assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
+            for (int i = 0; i < requests.size(); i++) {
+                assertNull(requests.get(i).error(), requests.get(i).externalId());
+                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
+            }
+        }
+    }
+
     @Test
     void spareWorkersNeedAPolicyThatWaits() {
         try (ModelSource source = Stories260K.open()) {
@@ -367,7 +406,7 @@ class RemoteExecutorTest {
             HandshakeRequest handshake = HandshakeRequest.newBuilder().setModelPath(path).setModel(controllers.toProto())
                     .setStage(0).setNumStages(1).setLayerFrom(0).setLayerTo(source.config().numLayers())
                     .setTotalLayers(source.config().numLayers()).setNumBlocks(8).setBlockSize(16).setThreads(1).build();
-            try (RemoteStage stage = new RemoteStage(0, worker, WorkerSecurity.NONE)) {
+            try (RemoteStage stage = new RemoteStage("stage 0", worker, WorkerSecurity.NONE)) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> stage.handshake(handshake, FAST_FAULTS.handshakeDeadline()));
                 assertTrue(e.getMessage().contains("FAILED_PRECONDITION"), e.getMessage());

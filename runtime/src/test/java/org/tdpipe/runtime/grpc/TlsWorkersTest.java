@@ -117,7 +117,7 @@ class TlsWorkersTest {
 
         WorkerSecurity badKey = new WorkerSecurity(Optional.empty(), Optional.of(WorkerTls.worker(workers.cert(), workers.cert(), garbage)));
         IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
-                () -> StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), badKey, (s, r, res) -> {
+                () -> StageWorkerServer.start(new WorkerAddress("127.0.0.1", 0), badKey, (s, r, res, shard, sum) -> {
                     throw new AssertionError("never loaded");
                 }, message -> { }));
         assertTrue(key.getMessage().contains("--tls-key " + garbage), key.getMessage());

@@ -25,8 +25,8 @@ public final class WorkerProcessMain {
                 ? Optional.of(WorkerTls.worker(Path.of(args[3]), Path.of(args[4]), Path.of(args[5]))) : Optional.empty();
         int stuckAt = Integer.parseInt(args[2]);
         AtomicBoolean firstSession = new AtomicBoolean(stuckAt > 0);
-        StageFactory stages = (source, range, resources) -> {
-            StageComputation real = LlamaStageComputation.load(source, range, resources);
+        StageFactory stages = (source, range, resources, shard, allReduce) -> {
+            StageComputation real = LlamaStageComputation.loadRank(source, range, resources, shard, allReduce);
             return firstSession.getAndSet(false) ? StuckStage.onBatchNumber(real, stuckAt) : real;
         };
         StageWorkerServer server = StageWorkerServer.start(WorkerAddress.parse(args[0]), new WorkerSecurity(token, tls), stages,
