@@ -53,6 +53,7 @@ final class LogitsCommand implements Callable<Integer> {
         if (top < 1) {
             throw new IllegalArgumentException("--top must be >= 1, got " + top);
         }
+        pipeline.requireUnsplit("logits");
         if (pipeline.executor != PipelineOptions.ExecutorKind.local) {
             throw new IllegalArgumentException("tdpipe logits runs its stages in this process: --executor must be local");
         }

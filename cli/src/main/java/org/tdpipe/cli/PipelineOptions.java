@@ -131,6 +131,13 @@ final class PipelineOptions {
         return threadsPerStage != null ? threadsPerStage : Math.max(1, totalThreads() / stages());
     }
 
+    /** For commands that run unsplit stages of their own: refuses {@code --tensor-parallel} instead of ignoring it. */
+    void requireUnsplit(String command) {
+        if (tensorParallel != 1) {
+            throw new IllegalArgumentException("tdpipe " + command + " runs unsplit stages: --tensor-parallel is for generate, bench and serve");
+        }
+    }
+
     /** {@code --tensor-parallel}, checked: with grpc, one rank per worker. */
     int tensorParallel() {
         if (tensorParallel < 1) {

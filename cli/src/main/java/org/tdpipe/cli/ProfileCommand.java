@@ -51,6 +51,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        pipeline.requireUnsplit("profile");
         try (ModelSource source = ModelSources.open(model)) {
             int threads = pipeline.stageThreads();
             long start = System.nanoTime();

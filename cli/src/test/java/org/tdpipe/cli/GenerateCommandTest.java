@@ -174,6 +174,12 @@ class GenerateCommandTest {
                     "--executor", "grpc", "--workers", "127.0.0.1:1", "--spare-workers", "127.0.0.1:2"));
             assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
                     "--stages", "2", "--spare-workers", "127.0.0.1:2"));
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--tensor-parallel", "0"));
+            assertEquals(2, TdpipeCommand.execute("generate", "--model", "dummy:llama-260k", "--prompt", "x",
+                    "--executor", "grpc", "--workers", "127.0.0.1:1", "--tensor-parallel", "2"));
+            assertEquals(2, TdpipeCommand.execute("logits", "--model", "dummy:llama-260k", "--token-ids", "1,2",
+                    "--tensor-parallel", "2"));
         } finally {
             System.setErr(old);
         }
@@ -183,6 +189,9 @@ class GenerateCommandTest {
         assertTrue(message.contains("--batch-timeout must be a number of seconds or auto, got 'soon'"), message);
         assertTrue(message.contains("--spare-workers needs --on-worker-failure wait"), message);
         assertTrue(message.contains("--spare-workers needs --executor grpc"), message);
+        assertTrue(message.contains("--tensor-parallel must be >= 1, got 0"), message);
+        assertTrue(message.contains("--tensor-parallel 2 with --executor grpc needs 2 --workers, one rank each, not 1"), message);
+        assertTrue(message.contains("tdpipe logits runs unsplit stages: --tensor-parallel is for generate, bench and serve"), message);
     }
 
     @Test
