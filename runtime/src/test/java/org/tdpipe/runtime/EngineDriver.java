@@ -1,6 +1,8 @@
 package org.tdpipe.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +27,8 @@ import org.tdpipe.model.llama.LayerRange;
 public final class EngineDriver {
     public static final int BLOCKS = 128;
     public static final int BLOCK_SIZE = 16;
+    /** What the tests' stages get: {@link #BLOCKS} blocks of {@link #BLOCK_SIZE}, one kernel thread, seed 0. */
+    public static final StageResources RESOURCES = new StageResources(BLOCKS, BLOCK_SIZE, 1, 0);
 
     private EngineDriver() {
     }
@@ -111,6 +115,20 @@ public final class EngineDriver {
                     assertEquals(e.topLogprobs().get(k).logprob(), a.topLogprobs().get(k).logprob(), tolerance, where);
                 }
             }
+        }
+    }
+
+    /** {@code stages} ranges balanced as the CLI balances them. */
+    public static List<LayerRange> balanced(ModelSource source, int stages) {
+        return LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), stages);
+    }
+
+    /** Every request finished without an error, with the output tokens expected of it. */
+    public static void assertFinishedWith(List<int[]> expected, List<Request> requests) {
+        assertEquals(expected.size(), requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            assertNull(requests.get(i).error(), requests.get(i).externalId());
+            assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
         }
     }
 

@@ -3,7 +3,6 @@ package org.tdpipe.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,17 +30,12 @@ import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.model.llama.HiddenStates;
-import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.model.step.BatchLayout;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LocalExecutorTest {
     private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom", "The sun", "A big dog ran");
-    private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
-
-    private static List<LayerRange> balanced(ModelSource source, int stages) {
-        return LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), stages);
-    }
+    private static final StageResources RESOURCES = EngineDriver.RESOURCES;
 
     @ParameterizedTest
     @CsvSource({"1, pp-chunked", "2, pp-chunked", "2, pp-vllm", "3, pp-vllm", "4, td-pipe", "5, pp-vllm", "5, pp-chunked"})
@@ -50,16 +44,13 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             int[] golden = Stories260K.greedyReference();
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, BatchDeadline.AUTO)) {
+            try (LocalExecutor executor = LocalExecutor.open(source, EngineDriver.balanced(source, stages), RESOURCES, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, policy, requests);
                 assertEquals(stages, executor.ranges().size());
                 assertSpansCoverEveryStage(executor, stages);
             }
             assertArrayEquals(golden, requests.getFirst().tokens(0, requests.getFirst().numTokens()), "BOS continuation");
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 
@@ -67,12 +58,12 @@ class LocalExecutorTest {
     void seededOutputsAndTheirLogprobsMatchOneStageWhateverTheSplit() {
         try (ModelSource source = Stories260K.open()) {
             List<List<SampledToken>> expected;
-            try (LocalExecutor one = LocalExecutor.open(source, balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
+            try (LocalExecutor one = LocalExecutor.open(source, EngineDriver.balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
                 expected = EngineDriver.seededOutputs(source, one, PROMPTS);
             }
             assertEquals(32, expected.getFirst().size());
             for (int stages = 2; stages <= 5; stages++) {
-                try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), RESOURCES, BatchDeadline.AUTO)) {
+                try (LocalExecutor executor = LocalExecutor.open(source, EngineDriver.balanced(source, stages), RESOURCES, BatchDeadline.AUTO)) {
                     EngineDriver.assertSameSamples(expected, EngineDriver.seededOutputs(source, executor, PROMPTS), stages + " stages");
                 }
             }
@@ -95,7 +86,7 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             // stage 1 throws when request p1 feeds its 6th output position
-            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES, 1));
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, EngineDriver.balanced(source, 3), RESOURCES, 1));
             stages.set(1, new Faulty(stages.get(1), feeds("p1", requests.get(2).promptLength() + 5),
                     () -> new IllegalArgumentException("injected fault")));
             try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO)) {
@@ -123,7 +114,7 @@ class LocalExecutorTest {
     void aDeadWorkerFailsEveryRequestAndNothingHangs() {
         try (ModelSource source = Stories260K.open()) {
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 2), RESOURCES, 1));
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, EngineDriver.balanced(source, 2), RESOURCES, 1));
             stages.set(1, new Faulty(stages.get(1), feeds("bos", 10), () -> new AssertionError("worker crashed")));
             try (LocalExecutor executor = new LocalExecutor(stages, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
@@ -141,7 +132,7 @@ class LocalExecutorTest {
     void aStuckStageFailsItsBatchAtTheDeadlineNamingStageAndBatchAndNothingHangs() {
         try (ModelSource source = Stories260K.open()) {
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, balanced(source, 3), RESOURCES, 1));
+            List<StageComputation> stages = new ArrayList<>(LlamaStageComputation.loadAll(source, EngineDriver.balanced(source, 3), RESOURCES, 1));
             StuckStage stuck = new StuckStage(stages.get(1), feeds("bos", 10));
             stages.set(1, stuck);
             List<Long> stuckBatch = new ArrayList<>();
@@ -172,7 +163,7 @@ class LocalExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
             StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, threadsPerStage, 0);
-            try (LocalExecutor executor = LocalExecutor.open(source, balanced(source, stages), resources, BatchDeadline.AUTO)) {
+            try (LocalExecutor executor = LocalExecutor.open(source, EngineDriver.balanced(source, stages), resources, BatchDeadline.AUTO)) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
             for (int i = 0; i < requests.size(); i++) {
@@ -185,7 +176,7 @@ class LocalExecutorTest {
     void closingWithBatchesInFlightStopsTheStageThreads() {
         try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
             StageResources resources = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 2, 0);
-            LocalExecutor executor = LocalExecutor.open(source, balanced(source, 3), resources, BatchDeadline.AUTO);
+            LocalExecutor executor = LocalExecutor.open(source, EngineDriver.balanced(source, 3), resources, BatchDeadline.AUTO);
             assertEquals(3, stageThreadsAlive());
             BlockManager blocks = new BlockManager(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 0);
             for (int b = 0; b < 3; b++) {
@@ -204,7 +195,7 @@ class LocalExecutorTest {
     @Test
     void withNothingInFlightNextWaitsUntilTheDeadline() {
         try (ModelSource source = ModelSources.open("dummy:llama-260k");
-                LocalExecutor executor = LocalExecutor.open(source, balanced(source, 2), RESOURCES, BatchDeadline.AUTO)) {
+                LocalExecutor executor = LocalExecutor.open(source, EngineDriver.balanced(source, 2), RESOURCES, BatchDeadline.AUTO)) {
             long deadline = executor.clock().nanos() + 2_000_000;
             assertTrue(executor.next(deadline).isEmpty());
             assertTrue(executor.clock().nanos() >= deadline);

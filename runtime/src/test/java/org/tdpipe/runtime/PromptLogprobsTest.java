@@ -18,7 +18,7 @@ import org.tdpipe.model.llama.LayerRange;
 
 /** Prompt log-probabilities from the engine equal the log-softmax of the model's logits at every prompt position. */
 class PromptLogprobsTest {
-    private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
+    private static final StageResources RESOURCES = EngineDriver.RESOURCES;
 
     @Test
     void everyPromptTokenIsScoredAsTheModelSeesItAlsoAcrossPrefillChunksAndStages() {

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -139,49 +140,16 @@ class EngineTest {
     @ParameterizedTest
     @ValueSource(strings = {"td-pipe", "td-pipe-adaptive"})
     void requestsWhoseStateWasLostWithAFailedBatchFailAtOnceAndShareNoLaterBatch(String policy) {
-        Set<Request> launched = new HashSet<>();
-        List<StepBatch> laterBatches = new ArrayList<>();
-        Set<Request> lost = new HashSet<>();
-        PipelineExecutor breaking = new ForwardingPipelineExecutor(new FakePipelineExecutor(2, 1000, 0)) {
-            private final Set<Long> inFlight = new HashSet<>();
-            private final Set<Long> doomed = new HashSet<>();
-            private boolean broken;
-
-            @Override
-            public void submit(StepBatch batch) {
-                if (broken) {
-                    laterBatches.add(batch);
-                }
-                batch.seqs().forEach(s -> launched.add(s.request()));
-                inFlight.add(batch.id());
-                super.submit(batch);
-            }
-
-            @Override
-            public Optional<StepResult> next(long deadlineNanos) {
-                return super.next(deadlineNanos).map(r -> {
-                    inFlight.remove(r.batch().id());
-                    if (doomed.remove(r.batch().id())) {
-                        return StepResult.failed(r.batch(), "stage 1 died");
-                    }
-                    if (broken || launched.stream().noneMatch(q -> q.status() == RequestStatus.READY)) {
-                        return r;
-                    }
-                    // the first time a request waits between steps, the pipeline breaks and comes back empty: the batches
-                    // in flight fail too, and every request launched so far lost its KV cache
-                    broken = true;
-                    doomed.addAll(inFlight);
-                    launched.stream().filter(q -> !q.isFinished()).forEach(lost::add);
-                    return StepResult.failed(r.batch(), "stage 1 died", List.copyOf(launched));
-                });
-            }
-        };
+        // the first time a request waits between steps, the pipeline breaks for good
+        BreakingPipeline breaking = new BreakingPipeline(false,
+                launched -> launched.stream().anyMatch(q -> q.status() == RequestStatus.READY));
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             // prompts of 300 tokens: prefills come in several batches, so some requests wait between steps
             requests.add(new Request(i, "r" + i, new int[300], SamplingParams.fixedLength(10), i < 16 ? 0 : 1_000_000_000L));
         }
         RunResult result = engine(breaking, policy, EngineListener.NONE).run(requests);
+        Set<Request> lost = breaking.lost;
         assertTrue(lost.stream().anyMatch(r -> r.firstTokenNanos() >= 0), "the pipeline broke with requests between steps");
         for (Request r : result.requests()) {
             if (lost.contains(r)) {
@@ -192,7 +160,7 @@ class EngineTest {
                 assertEquals(10, r.numOutputTokens(), r.toString());
             }
         }
-        for (StepBatch b : laterBatches) {
+        for (StepBatch b : breaking.afterBreak) {
             assertTrue(b.seqs().stream().noneMatch(s -> lost.contains(s.request())),
                     "batch " + b.id() + " launched after the failure holds a lost request");
         }
@@ -207,42 +175,17 @@ class EngineTest {
     void aPipelineThatComesBackEmptyCostsNoRequest(String policy) {
         List<Request> faultFree = lostPipelineWorkload();
         engine(new FakePipelineExecutor(2, 1000, 0), policy, EngineListener.NONE).run(faultFree);
-        Set<Request> launched = new HashSet<>();
-        Set<Request> lost = new HashSet<>();
-        List<StepBatch> afterBreak = new ArrayList<>();
-        PipelineExecutor breaking = new ForwardingPipelineExecutor(new FakePipelineExecutor(2, 1000, 0)) {
-            private final Set<Long> inFlight = new HashSet<>();
-            private final Set<Long> doomed = new HashSet<>();
+        BreakingPipeline breaking = new BreakingPipeline(true, new Predicate<>() {
             private int completed;
 
             @Override
-            public void submit(StepBatch batch) {
-                if (!lost.isEmpty()) {
-                    afterBreak.add(batch);
-                }
-                batch.seqs().forEach(s -> launched.add(s.request()));
-                inFlight.add(batch.id());
-                super.submit(batch);
+            public boolean test(Set<Request> launched) {
+                return ++completed == 12;
             }
-
-            @Override
-            public Optional<StepResult> next(long deadlineNanos) {
-                return super.next(deadlineNanos).map(r -> {
-                    inFlight.remove(r.batch().id());
-                    if (doomed.remove(r.batch().id())) {
-                        return StepResult.lost(r.batch(), "stage 1 died", List.of());
-                    }
-                    if (!lost.isEmpty() || ++completed < 12) {
-                        return r;
-                    }
-                    doomed.addAll(inFlight);
-                    launched.stream().filter(q -> !q.isFinished()).forEach(lost::add);
-                    return StepResult.lost(r.batch(), "stage 1 died", List.copyOf(launched));
-                });
-            }
-        };
+        });
         List<Request> requests = lostPipelineWorkload();
         RunResult result = engine(breaking, policy, EngineListener.NONE).run(requests);
+        Set<Request> lost = breaking.lost;
         assertTrue(lost.stream().anyMatch(r -> r.firstTokenNanos() >= 0), "the pipeline broke with requests mid-generation");
         for (int i = 0; i < requests.size(); i++) {
             Request r = result.requests().get(i);
@@ -251,7 +194,7 @@ class EngineTest {
             assertArrayEquals(faultFree.get(i).outputTokens(), r.outputTokens(), r.toString());
         }
         Set<Request> restarted = new HashSet<>();
-        for (StepBatch b : afterBreak) {
+        for (StepBatch b : breaking.afterBreak) {
             for (var seq : b.seqs()) {
                 if (lost.contains(seq.request()) && restarted.add(seq.request())) {
                     assertEquals(0, seq.start(), "batch " + b.id() + " continues " + seq.request() + " without its KV cache");
@@ -271,5 +214,58 @@ class EngineTest {
             requests.add(new Request(i, "r" + i, prompt, SamplingParams.fixedLength(10), i < 16 ? 0 : 1_000_000L * i));
         }
         return requests;
+    }
+
+    /**
+     * A 2-stage fake pipeline that breaks once, after the first completion at which {@code breaksNow}
+     * holds of the requests launched so far, and comes back empty: the batches in flight fail too
+     * ({@code recoverable}: lost, to be recomputed), and every unfinished request launched so far
+     * lost its KV cache.
+     */
+    private static final class BreakingPipeline extends ForwardingPipelineExecutor {
+        private final boolean recoverable;
+        private final Predicate<Set<Request>> breaksNow;
+        private final Set<Request> launched = new HashSet<>();
+        private final Set<Long> inFlight = new HashSet<>();
+        private final Set<Long> doomed = new HashSet<>();
+        final Set<Request> lost = new HashSet<>();
+        final List<StepBatch> afterBreak = new ArrayList<>();
+
+        BreakingPipeline(boolean recoverable, Predicate<Set<Request>> breaksNow) {
+            super(new FakePipelineExecutor(2, 1000, 0));
+            this.recoverable = recoverable;
+            this.breaksNow = breaksNow;
+        }
+
+        @Override
+        public void submit(StepBatch batch) {
+            if (!lost.isEmpty()) {
+                afterBreak.add(batch);
+            }
+            batch.seqs().forEach(s -> launched.add(s.request()));
+            inFlight.add(batch.id());
+            super.submit(batch);
+        }
+
+        @Override
+        public Optional<StepResult> next(long deadlineNanos) {
+            return super.next(deadlineNanos).map(r -> {
+                inFlight.remove(r.batch().id());
+                if (doomed.remove(r.batch().id())) {
+                    return broken(r.batch(), List.of());
+                }
+                if (!lost.isEmpty() || !breaksNow.test(launched)) {
+                    return r;
+                }
+                doomed.addAll(inFlight);
+                launched.stream().filter(q -> !q.isFinished()).forEach(lost::add);
+                return broken(r.batch(), List.copyOf(launched));
+            });
+        }
+
+        private StepResult broken(StepBatch batch, List<Request> lostWithIt) {
+            return recoverable ? StepResult.lost(batch, "stage 1 died", lostWithIt)
+                    : StepResult.failed(batch, "stage 1 died", lostWithIt);
+        }
     }
 }

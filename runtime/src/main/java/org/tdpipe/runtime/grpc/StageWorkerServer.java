@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.tdpipe.runtime.StageFactory;
 import org.tdpipe.runtime.grpc.proto.BatchResult;
 import org.tdpipe.runtime.grpc.proto.Empty;
@@ -158,58 +159,28 @@ public final class StageWorkerServer implements AutoCloseable {
     }
 
     private StreamObserver<StageActivations> activations(StreamObserver<Empty> response) {
-        Optional<WorkerSession> bound = current();
-        if (bound.isEmpty()) {
-            response.onError(noSession());
-            return new DiscardingObserver<>();
-        }
-        WorkerSession s = bound.get();
-        return new StreamObserver<>() {
+        return intoSession(response, s -> new IntoSession<>(response) {
             @Override
-            public void onNext(StageActivations message) {
-                try {
-                    s.deliver(message);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    response.onError(Status.INVALID_ARGUMENT.withDescription("worker " + address + ": " + e.getMessage())
-                            .asRuntimeException());
-                }
+            void accept(StageActivations message) throws InterruptedException {
+                s.deliver(message);
             }
 
             @Override
             public void onError(Throwable t) {
                 // the previous stage went away; the controller notices on its own connection to it
             }
-
-            @Override
-            public void onCompleted() {
-                response.onNext(Empty.getDefaultInstance());
-                response.onCompleted();
-            }
-        };
+        });
     }
 
     /** Another tensor-parallel rank's partials, for the session current when its stream opened. */
     private StreamObserver<ReducePart> allReduce(StreamObserver<Empty> response) {
-        Optional<WorkerSession> bound = current();
-        if (bound.isEmpty()) {
-            response.onError(noSession());
-            return new DiscardingObserver<>();
-        }
-        WorkerSession s = bound.get();
-        return new StreamObserver<>() {
+        return intoSession(response, s -> new IntoSession<>(response) {
             private int sender = -1;
 
             @Override
-            public void onNext(ReducePart part) {
-                try {
-                    sender = part.getSender();
-                    s.deliver(part);
-                } catch (RuntimeException e) {
-                    response.onError(Status.INVALID_ARGUMENT.withDescription("worker " + address + ": " + e.getMessage())
-                            .asRuntimeException());
-                }
+            void accept(ReducePart part) {
+                sender = part.getSender();
+                s.deliver(part);
             }
 
             @Override
@@ -218,13 +189,46 @@ public final class StageWorkerServer implements AutoCloseable {
                     s.reduceSenderGone(sender, "broke its all-reduce stream: " + RemoteStage.describe(Status.fromThrowable(t)));
                 }
             }
+        });
+    }
 
-            @Override
-            public void onCompleted() {
-                response.onNext(Empty.getDefaultInstance());
-                response.onCompleted();
+    /** A stream into the session current when it opened; without one the call fails at once. */
+    private <T> StreamObserver<T> intoSession(StreamObserver<Empty> response, Function<WorkerSession, StreamObserver<T>> observer) {
+        Optional<WorkerSession> bound = current();
+        if (bound.isEmpty()) {
+            response.onError(noSession());
+            return new DiscardingObserver<>();
+        }
+        return observer.apply(bound.get());
+    }
+
+    /** A client stream of messages for a session: one it refuses fails the stream naming this worker; its end is acknowledged. */
+    private abstract class IntoSession<T> implements StreamObserver<T> {
+        private final StreamObserver<Empty> response;
+
+        IntoSession(StreamObserver<Empty> response) {
+            this.response = response;
+        }
+
+        abstract void accept(T message) throws InterruptedException;
+
+        @Override
+        public final void onNext(T message) {
+            try {
+                accept(message);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                response.onError(Status.INVALID_ARGUMENT.withDescription("worker " + address + ": " + e.getMessage())
+                        .asRuntimeException());
             }
-        };
+        }
+
+        @Override
+        public final void onCompleted() {
+            response.onNext(Empty.getDefaultInstance());
+            response.onCompleted();
+        }
     }
 
     private void results(Empty request, StreamObserver<BatchResult> observer) {

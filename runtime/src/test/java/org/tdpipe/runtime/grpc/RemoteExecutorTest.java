@@ -2,7 +2,6 @@ package org.tdpipe.runtime.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,12 +31,9 @@ import org.tdpipe.core.sched.vllm.VllmOptions;
 import org.tdpipe.core.sched.vllm.VllmPolicies;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.EngineDriver;
-import org.tdpipe.runtime.LayerPartitioner;
 import org.tdpipe.runtime.LocalExecutor;
-import org.tdpipe.runtime.StageCosts;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.Stories260K;
 import org.tdpipe.runtime.WorkerFailurePolicy;
@@ -47,7 +43,7 @@ import org.tdpipe.runtime.grpc.proto.HandshakeRequest;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RemoteExecutorTest {
     private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom", "The sun");
-    private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
+    private static final StageResources RESOURCES = EngineDriver.RESOURCES;
     private static final String TOKEN = "s3cret";
     /** Heartbeats every 200 ms, 2 s to answer: a hung worker is found within about two seconds. */
     private static final FaultTimeouts FAST_FAULTS =
@@ -72,10 +68,6 @@ class RemoteExecutorTest {
         return addresses;
     }
 
-    private static List<LayerRange> balanced(ModelSource source, int stages) {
-        return LayerPartitioner.balanced(StageCosts.of(source.config(), 0.5), stages);
-    }
-
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
             FaultTimeouts timeouts) {
         return connect(source, workers, token, timeouts, WorkerFailurePolicy.SHUTDOWN);
@@ -83,7 +75,7 @@ class RemoteExecutorTest {
 
     private static RemoteExecutor connect(ModelSource source, List<WorkerAddress> workers, Optional<String> token,
             FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
-        return new RemoteExecutor(source, balanced(source, workers.size()), workers, List.of(), RESOURCES,
+        return new RemoteExecutor(source, EngineDriver.balanced(source, workers.size()), workers, List.of(), RESOURCES,
                 new WorkerSecurity(token, Optional.empty()), timeouts, onFailure);
     }
 
@@ -101,7 +93,7 @@ class RemoteExecutorTest {
     void seededOutputsAndTheirLogprobsMatchOneLocalStage() {
         try (ModelSource source = Stories260K.open()) {
             List<List<SampledToken>> expected;
-            try (LocalExecutor one = LocalExecutor.open(source, balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
+            try (LocalExecutor one = LocalExecutor.open(source, EngineDriver.balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
                 expected = EngineDriver.seededOutputs(source, one, PROMPTS);
             }
             try (RemoteExecutor executor = connect(source, startWorkers(2, Optional.empty()), Optional.empty(), FaultTimeouts.DEFAULT)) {
@@ -156,10 +148,7 @@ class RemoteExecutorTest {
             }
             assertArrayEquals(Stories260K.greedyReference(), requests.getFirst().tokens(0, requests.getFirst().numTokens()),
                     "BOS continuation");
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 
@@ -226,10 +215,7 @@ class RemoteExecutorTest {
                 requests = runTwoAtATime(source, afterBatches(executor, 10, restartFirstWorker(workers)));
             }
             assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error(), requests.get(i).externalId());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 
@@ -237,7 +223,7 @@ class RemoteExecutorTest {
     void seededRequestsRecomputedAfterAWorkerDiedSampleAsAFaultFreeRun() {
         try (ModelSource source = Stories260K.open()) {
             List<List<SampledToken>> expected;
-            try (LocalExecutor one = LocalExecutor.open(source, balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
+            try (LocalExecutor one = LocalExecutor.open(source, EngineDriver.balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
                 expected = EngineDriver.seededOutputs(source, one, PROMPTS);
             }
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
@@ -265,15 +251,12 @@ class RemoteExecutorTest {
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
             List<WorkerAddress> spares = startWorkers(1, Optional.empty());
             List<Request> requests;
-            try (RemoteExecutor executor = new RemoteExecutor(source, balanced(source, 2), workers, spares, RESOURCES,
+            try (RemoteExecutor executor = new RemoteExecutor(source, EngineDriver.balanced(source, 2), workers, spares, RESOURCES,
                     WorkerSecurity.NONE, FAST_FAULTS, WAIT)) {
                 requests = runTwoAtATime(source, afterBatches(executor, 10, () -> processes.get(1).kill()));
             }
             assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error(), requests.get(i).externalId());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 
@@ -288,10 +271,7 @@ class RemoteExecutorTest {
                 assertEquals(1, group.maxInFlight(), "one stage");
                 EngineDriver.run(source, group, policy, requests);
             }
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error(), requests.get(i).externalId());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 
@@ -309,10 +289,7 @@ class RemoteExecutorTest {
                 }), "tp", requests);
             }
             assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error(), requests.get(i).externalId());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 
@@ -321,7 +298,7 @@ class RemoteExecutorTest {
         try (ModelSource source = Stories260K.open()) {
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RemoteExecutor(source,
-                    balanced(source, 2), workers, List.of(workers.getFirst()), RESOURCES, WorkerSecurity.NONE, FAST_FAULTS,
+                    EngineDriver.balanced(source, 2), workers, List.of(workers.getFirst()), RESOURCES, WorkerSecurity.NONE, FAST_FAULTS,
                     WorkerFailurePolicy.SHUTDOWN));
             assertTrue(e.getMessage().contains("need a failure policy that waits"), e.getMessage());
         }
@@ -340,10 +317,7 @@ class RemoteExecutorTest {
                 requests = runTwoAtATime(source, executor);
             }
             assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error(), requests.get(i).externalId());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 

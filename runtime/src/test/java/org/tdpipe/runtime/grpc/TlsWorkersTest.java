@@ -1,7 +1,5 @@
 package org.tdpipe.runtime.grpc;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +28,7 @@ import org.tdpipe.runtime.WorkerFailurePolicy;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsWorkersTest {
     private static final List<String> PROMPTS = List.of("Once upon a time", "Lily and Tom");
-    private static final StageResources RESOURCES = new StageResources(EngineDriver.BLOCKS, EngineDriver.BLOCK_SIZE, 1, 0);
+    private static final StageResources RESOURCES = EngineDriver.RESOURCES;
     private static final Optional<String> TOKEN = Optional.of("s3cret");
 
     @TempDir
@@ -75,10 +73,7 @@ class TlsWorkersTest {
             try (RemoteExecutor executor = connect(source, addresses, new WorkerSecurity(TOKEN, Optional.of(WorkerTls.caller(workers.cert()))))) {
                 EngineDriver.run(source, executor, "pp-vllm", requests);
             }
-            for (int i = 0; i < requests.size(); i++) {
-                assertNull(requests.get(i).error());
-                assertArrayEquals(expected.get(i), requests.get(i).outputTokens(), requests.get(i).externalId());
-            }
+            EngineDriver.assertFinishedWith(expected, requests);
         }
     }
 
