@@ -99,8 +99,9 @@ final class PipelineOptions {
         return threads != null ? threads : Runtime.getRuntime().availableProcessors();
     }
 
-    /** The number of stages, checked: one per worker with {@code --executor grpc}. */
+    /** The number of stages, checked (and {@code --tensor-parallel} with it): one per worker with {@code --executor grpc}. */
     int stages() {
+        tensorParallel();
         if (executor == ExecutorKind.grpc) {
             int n = workers().size();
             if (stages != null && stages != n) {
