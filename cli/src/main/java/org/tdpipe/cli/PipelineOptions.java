@@ -217,10 +217,8 @@ final class PipelineOptions {
             StageResources resources = new StageResources(numBlocks, blockSize, stageThreads(), 0);
             FaultTimeouts timeouts = FaultTimeouts.DEFAULT.withBatchDeadline(deadline);
             if (oneTensorParallelGroup || ranks > 1) {
-                if (spareWorkers != null) {
-                    throw new IllegalArgumentException("--spare-workers serve a pipeline; a tensor-parallel group of workers takes none yet");
-                }
-                return RemoteExecutor.tensorParallel(model, workers(), resources, security.forCaller(), timeouts, onFailure);
+                return RemoteExecutor.tensorParallel(model, workers(), spareWorkers(), resources, security.forCaller(), timeouts,
+                        onFailure);
             }
             return new RemoteExecutor(model, ranges(model), workers(), spareWorkers(), resources, security.forCaller(), timeouts,
                     onFailure);

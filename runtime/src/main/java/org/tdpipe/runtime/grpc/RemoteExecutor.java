@@ -96,15 +96,16 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
 
     /**
      * One stage of the whole model split over {@code ranks} (tensor parallelism; rank i is
-     * {@code ranks.get(i)}), each with {@code resources} (its threads, its KV heads' share of the cache).
+     * {@code ranks.get(i)}), each with {@code resources} (its threads, its KV heads' share of the
+     * cache); a spare takes the place of a rank that does not answer a reconnect.
      *
      * @throws IllegalArgumentException when a rank is unreachable or refuses, or the ranks do not divide the model
      */
-    public static RemoteExecutor tensorParallel(ModelSource model, List<WorkerAddress> ranks, StageResources resources,
-            WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
+    public static RemoteExecutor tensorParallel(ModelSource model, List<WorkerAddress> ranks, List<WorkerAddress> spares,
+            StageResources resources, WorkerSecurity security, FaultTimeouts timeouts, WorkerFailurePolicy onFailure) {
         TensorShard.requireDivides(model.config(), ranks.size());
         int layers = model.config().numLayers();
-        return new RemoteExecutor(model, List.of(new LayerRange(0, layers, layers)), ranks, List.of(), resources, security,
+        return new RemoteExecutor(model, List.of(new LayerRange(0, layers, layers)), ranks, spares, resources, security,
                 timeouts, onFailure, true);
     }
 
@@ -157,9 +158,17 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
      */
     private void connect(int generation) {
         RemoteStage[] stages = new RemoteStage[workers.size()];
+        List<WorkerAddress> before = List.copyOf(workers);
         try {
             for (int s = stages.length - 1; s >= 0; s--) {
                 stages[s] = generation == 0 ? handshake(s, workers.get(s)) : handshakeOrReplace(s);
+            }
+            if (oneGroup && !workers.equals(before)) {
+                // a spare took a rank: the ranks handshaken before it were given the old peers
+                for (int s = stages.length - 1; s >= 0; s--) {
+                    stages[s].close();
+                    stages[s] = handshake(s, workers.get(s));
+                }
             }
             RemoteStage reporter = oneGroup ? stages[0] : stages[stages.length - 1];
             reporter.openResults(new ResultObserver(generation, reporter));

@@ -266,7 +266,7 @@ class RemoteExecutorTest {
         try (ModelSource source = Stories260K.open()) {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            try (RemoteExecutor group = RemoteExecutor.tensorParallel(source, startWorkers(ranks, Optional.empty()), RESOURCES,
+            try (RemoteExecutor group = RemoteExecutor.tensorParallel(source, startWorkers(ranks, Optional.empty()), List.of(), RESOURCES,
                     WorkerSecurity.NONE, FAST_FAULTS, WorkerFailurePolicy.SHUTDOWN)) {
                 assertEquals(1, group.maxInFlight(), "one stage");
                 EngineDriver.run(source, group, policy, requests);
@@ -281,12 +281,28 @@ class RemoteExecutorTest {
             List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
             List<Request> requests = EngineDriver.requests(source, PROMPTS);
-            try (RemoteExecutor group = RemoteExecutor.tensorParallel(source, workers, RESOURCES, WorkerSecurity.NONE,
+            try (RemoteExecutor group = RemoteExecutor.tensorParallel(source, workers, List.of(), RESOURCES, WorkerSecurity.NONE,
                     FAST_FAULTS, WAIT)) {
                 EngineDriver.run(source, afterBatches(group, 10, () -> {
                     processes.get(1).kill();
                     processes.add(new WorkerProcess(workers.get(1).port(), WorkerSecurity.NONE, 0));
                 }), "tp", requests);
+            }
+            assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
+            EngineDriver.assertFinishedWith(expected, requests);
+        }
+    }
+
+    @Test
+    void aSpareTakesTheRankOfATensorParallelWorkerThatDoesNotComeBack() {
+        try (ModelSource source = Stories260K.open()) {
+            List<int[]> expected = EngineDriver.singleStageOutputs(source, PROMPTS);
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            List<WorkerAddress> spares = startWorkers(1, Optional.empty());
+            List<Request> requests = EngineDriver.requests(source, PROMPTS);
+            try (RemoteExecutor group = RemoteExecutor.tensorParallel(source, workers, spares, RESOURCES, WorkerSecurity.NONE,
+                    FAST_FAULTS, WAIT)) {
+                EngineDriver.run(source, afterBatches(group, 10, () -> processes.get(1).kill()), "tp", requests);
             }
             assertTrue(requests.getFirst().preemptions() > 0, "the 200-token request was recomputed: " + requests.getFirst());
             EngineDriver.assertFinishedWith(expected, requests);
