@@ -175,6 +175,15 @@ final class PipelineOptions {
         }
     }
 
+    /** What {@link #open} runs, for logs: "2 stage(s)", "2 stage(s) of 2 tensor-parallel ranks", "one tensor-parallel stage of 4 ranks". */
+    String describe(boolean oneTensorParallelGroup) {
+        int ranks = tensorParallel();
+        if (oneTensorParallelGroup || (executor == ExecutorKind.grpc && ranks > 1)) {
+            return "one tensor-parallel stage of " + (executor == ExecutorKind.grpc ? workers().size() : stages() * ranks) + " ranks";
+        }
+        return stages() + " stage(s)" + (ranks > 1 ? " of " + ranks + " tensor-parallel ranks" : "");
+    }
+
     /** {@code --spare-workers}, parsed; they need {@code --on-worker-failure wait}. */
     List<WorkerAddress> spareWorkers() {
         if (spareWorkers == null) {

@@ -111,8 +111,9 @@ final class ServeCommand implements Callable<Integer> {
                     stopped.countDown();
                 }
             }, "tdpipe-shutdown"));
-            System.err.printf("tdpipe serve: %s (%s) on %s://%s:%d with %d stage(s), policy %s%n", served.name(),
-                    source.location(), tls.isPresent() ? "https" : "http", host, server.port(), pipeline.stages(), scheduling.policy);
+            System.err.printf("tdpipe serve: %s (%s) on %s://%s:%d with %s, policy %s%n", served.name(),
+                    source.location(), tls.isPresent() ? "https" : "http", host, server.port(),
+                    pipeline.describe(choice.tensorParallel()), scheduling.policy);
             stopped.await();
         }
         return 0;
