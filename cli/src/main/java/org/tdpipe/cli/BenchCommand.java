@@ -129,6 +129,9 @@ final class BenchCommand implements Callable<Integer> {
             StageProfile stages = validate ? stageProfile(loaded, ranges, cache, Math.min(MAX_DECODE_PROBE, items.size()), out) : null;
             out.printf(Locale.ROOT, "Benchmarking %s on %d %s stage(s) (layers %s, %d kernel thread(s) each), KV cache %d blocks of %d tokens%n",
                     loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
+            if (policies.stream().anyMatch(name -> name.strip().equals(VllmPolicies.TP))) {
+                out.printf(Locale.ROOT, "The policy tp runs %s%n", pipeline.describe(true));
+            }
             out.printf(Locale.ROOT, "Workload: %s, predictor: %s%n", work.description(), predictor);
             PolicyRunner runner = new PolicyRunner(blocks, blockSize, config.contextLength(), costs, predictor, workload.seed,
                     work.scale());

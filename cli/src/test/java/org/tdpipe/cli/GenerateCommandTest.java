@@ -122,7 +122,8 @@ class GenerateCommandTest {
         }
         List<List<String>> layouts = List.of(List.of("--stages", "2"), List.of("--stages", "2", "--layer-split", "1,4"),
                 List.of("--stages", "3", "--threads-per-stage", "1"), List.of("--stages", "4", "--executor", "local"),
-                List.of("--stages", "5"));
+                List.of("--stages", "5"), List.of("--tensor-parallel", "2"), List.of("--stages", "2", "--tensor-parallel", "2"),
+                List.of("--stages", "2", "--policy", "tp"), List.of("--tensor-parallel", "4", "--policy", "tp"));
         for (List<String> layout : layouts) {
             List<String> args = new ArrayList<>(List.of("--temperature", "0"));
             args.addAll(layout);
