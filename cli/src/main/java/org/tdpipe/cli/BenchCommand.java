@@ -107,9 +107,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (String name : policies) {
             Policies.parse(name);
-            if (validate && (name.strip().equals(VllmPolicies.TP) || pipeline.tensorParallel != 1)) {
-                throw new IllegalArgumentException("--validate simulates pipelines of unsplit stages; tensor parallelism (the policy tp, --tensor-parallel) is not simulated on a CPU stage profile yet");
-            }
+        }
+        if (validate && (policies.stream().anyMatch(name -> name.strip().equals(VllmPolicies.TP)) || pipeline.tensorParallel != 1)) {
+            throw new IllegalArgumentException("--validate simulates pipelines of unsplit stages; tensor parallelism (the policy tp, --tensor-parallel) is not simulated on a CPU stage profile yet");
         }
         outputs.validate();
         PrintStream out = System.out;

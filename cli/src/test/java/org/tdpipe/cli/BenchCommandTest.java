@@ -123,6 +123,14 @@ class BenchCommandTest {
         assertRefused("--input-len and --output-len must be >= 1, got 0 and 4", base, "--input-len", "0", "--output-len", "4");
     }
 
+    @Test
+    void validationRefusesTensorParallelism() {
+        String message = "--validate simulates pipelines of unsplit stages; tensor parallelism (the policy tp, --tensor-parallel)"
+                + " is not simulated on a CPU stage profile yet";
+        assertRefused(message, new String[] {"bench", "--model", "dummy:llama-260k", "--validate"}, "--policies", "pp-vllm,tp");
+        assertRefused(message, new String[] {"bench", "--model", "dummy:llama-260k", "--validate"}, "--tensor-parallel", "2");
+    }
+
     private static void assertRefused(String message, String[] base, String... more) {
         String[] args = Stream.concat(Arrays.stream(base), Arrays.stream(more)).toArray(String[]::new);
         SimulateCommandTest.Run run = SimulateCommandTest.run(args);

@@ -25,11 +25,11 @@ public record LayerWeights(
         int qDim = c.numHeads() * c.headDim();
         int kvDim = c.numKvHeads() * c.headDim();
         int q0 = shard.first(qDim);
-        int q1 = q0 + qDim / shard.size();
+        int q1 = shard.end(qDim);
         int kv0 = shard.first(kvDim);
-        int kv1 = kv0 + kvDim / shard.size();
+        int kv1 = shard.end(kvDim);
         int h0 = shard.first(c.hiddenDim());
-        int h1 = h0 + c.hiddenDim() / shard.size();
+        int h1 = shard.end(c.hiddenDim());
         float[] bq = new float[0];
         float[] bk = new float[0];
         float[] bv = new float[0];

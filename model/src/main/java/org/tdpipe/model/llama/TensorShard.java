@@ -49,6 +49,11 @@ public record TensorShard(int rank, int size) {
         return rank * (total / size);
     }
 
+    /** One past the last of this rank's units. */
+    int end(int total) {
+        return first(total) + total / size;
+    }
+
     boolean isWhole() {
         return size == 1;
     }
