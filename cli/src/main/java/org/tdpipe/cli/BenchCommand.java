@@ -91,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stage-profile", description = "Stage profile of this pipeline for --validate (tdpipe profile --stage-table; default: the cached one, else measure one now and cache it)")
     Path stageProfile;
 
+    @Option(names = "--tp-stage-profile", description = {"Stage profile of the tensor-parallel group the policy tp runs, for --validate",
+        "(tdpipe profile --tensor-parallel N --stage-table, one stage; default: as for --stage-profile)"})
+    Path tpStageProfile;
+
     @Mixin
     ProfileCacheOptions profileCache;
 
@@ -102,15 +106,14 @@ final class BenchCommand implements Callable<Integer> {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be >= 1, got " + repeat);
         }
-        if (stageProfile != null && !validate) {
-            throw new IllegalArgumentException("--stage-profile is read only with --validate");
+        if ((stageProfile != null || tpStageProfile != null) && !validate) {
+            throw new IllegalArgumentException("--stage-profile and --tp-stage-profile are read only with --validate");
         }
         for (String name : policies) {
             Policies.parse(name);
         }
-        if (validate && (policies.stream().anyMatch(name -> name.strip().equals(VllmPolicies.TP)) || pipeline.tensorParallel != 1)) {
-            throw new IllegalArgumentException("--validate simulates pipelines of unsplit stages; tensor parallelism (the policy tp, --tensor-parallel) is not simulated on a CPU stage profile yet");
-        }
+        boolean runsTp = policies.stream().anyMatch(name -> name.strip().equals(VllmPolicies.TP));
+        boolean runsPipeline = policies.stream().anyMatch(name -> !name.strip().equals(VllmPolicies.TP));
         outputs.validate();
         PrintStream out = System.out;
         WorkloadOptions.Workload work = workload.build(WORKLOAD_DEFAULTS);
@@ -126,7 +129,9 @@ final class BenchCommand implements Callable<Integer> {
             int blocks = kvBlocks != null ? kvBlocks : defaultBlocks(config, items);
             Optional<ProfileCache> cache = profileCache.cache();
             Profile costs = schedulerProfile(loaded, out);
-            StageProfile stages = validate ? stageProfile(loaded, ranges, cache, Math.min(MAX_DECODE_PROBE, items.size()), out) : null;
+            int decodeProbe = Math.min(MAX_DECODE_PROBE, items.size());
+            StageProfile stages = validate && runsPipeline ? stageProfile(loaded, false, cache, decodeProbe, out) : null;
+            StageProfile tpStages = validate && runsTp ? stageProfile(loaded, true, cache, decodeProbe, out) : null;
             out.printf(Locale.ROOT, "Benchmarking %s on %d %s stage(s) (layers %s, %d kernel thread(s) each), KV cache %d blocks of %d tokens%n",
                     loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
             if (policies.stream().anyMatch(name -> name.strip().equals(VllmPolicies.TP))) {
@@ -162,10 +167,17 @@ final class BenchCommand implements Callable<Integer> {
             }
             Map<String, Object> setup = setupJson(loaded, work, ranges, blocks, costs);
             if (validate) {
-                SimulatorValidation validation = SimulatorValidation.of(runs, new ProfiledPipeline(stages, runner), items);
+                SimulatorValidation validation = SimulatorValidation.of(runs,
+                        policy -> new ProfiledPipeline(policy.equals(VllmPolicies.TP) ? tpStages : stages, runner), items);
                 validation.print(out);
-                setup.put("stage_profile", stageProfile != null ? stageProfile.toString() : "measured at start-up");
-                setup.put("stage_profile_setup", stages.setup());
+                if (stages != null) {
+                    setup.put("stage_profile", stageProfile != null ? stageProfile.toString() : "measured at start-up");
+                    setup.put("stage_profile_setup", stages.setup());
+                }
+                if (tpStages != null) {
+                    setup.put("tp_stage_profile", tpStageProfile != null ? tpStageProfile.toString() : "measured at start-up");
+                    setup.put("tp_stage_profile_setup", tpStages.setup());
+                }
                 sections.put("validation", validation.json());
             }
             outputs.write(report, medians, setup, sections, out);
@@ -194,12 +206,21 @@ final class BenchCommand implements Callable<Integer> {
         new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
     }
 
-    private StageProfile stageProfile(ModelSource source, List<LayerRange> ranges, Optional<ProfileCache> cache, int maxDecodeSeqs,
+    /**
+     * The stage profile of what the policies run on: the pipeline, or with {@code tensorParallelGroup}
+     * the one group the policy tp runs: the given file, the cached one or one measured now (and cached).
+     */
+    private StageProfile stageProfile(ModelSource source, boolean tensorParallelGroup, Optional<ProfileCache> cache, int maxDecodeSeqs,
             PrintStream out) {
-        if (stageProfile != null) {
-            StageProfile read = StageProfile.read(stageProfile);
-            if (read.numStages() != ranges.size()) {
-                throw new IllegalArgumentException(stageProfile + " profiles " + read.numStages() + " stages but the pipeline has " + ranges.size());
+        List<LayerRange> ranges = pipeline.ranges(source);
+        Path given = tensorParallelGroup ? tpStageProfile : stageProfile;
+        int numStages = pipeline.openedStages(tensorParallelGroup);
+        String what = pipeline.describe(tensorParallelGroup);
+        if (given != null) {
+            StageProfile read = StageProfile.read(given);
+            if (read.numStages() != numStages) {
+                throw new IllegalArgumentException(given + " profiles " + read.numStages() + " stage(s) but " + (tensorParallelGroup
+                        ? "the policy tp runs " : "the pipeline is ") + what);
             }
             return read;
         }
@@ -207,16 +228,18 @@ final class BenchCommand implements Callable<Integer> {
         StageProfiler.Grid grid = StageProfileOptions.grid(profileMaxTokens, maxDecodeSeqs);
         Supplier<StageProfile> measure = () -> {
             long start = System.nanoTime();
-            StageProfile measured = new StageProfiler(source, ranges, threads).measure(grid, StageProfileOptions.setup(source, ranges, threads));
-            out.printf(Locale.ROOT, "Profiled the %d stages in %.1f s%n", ranges.size(), (System.nanoTime() - start) / 1e9);
+            StageProfile measured = StageProfileOptions.profiler(source, pipeline, tensorParallelGroup)
+                    .measure(grid, StageProfileOptions.setup(source, pipeline, tensorParallelGroup));
+            out.printf(Locale.ROOT, "Profiled %s in %.1f s%n", what, (System.nanoTime() - start) / 1e9);
             return measured;
         };
-        if (cache.isEmpty()) {
-            return measure.get();
+        if (cache.isEmpty() || pipeline.executor == PipelineOptions.ExecutorKind.grpc) {
+            return measure.get(); // workers' machines and links are no part of a cache key: measured each time
         }
         ProfileKey key = ProfileKey.of(model, source.config(), String.format(Locale.ROOT,
-                "stage profile, layers %s, %d thread(s) per stage, prefill to %d tokens in prompts of %d, decode to %d sequences at contexts %s, %d repeats",
-                describe(ranges), threads, grid.maxPrefillTokens(), grid.prefillSequence(), grid.maxDecodeSeqs(),
+                "stage profile (busy and alone, hand-offs), %s, layers %s, %d thread(s) per stage, prefill to %d tokens in prompts of %d,"
+                        + " decode to %d sequences at contexts %s, %d repeats",
+                what, describe(ranges), threads, grid.maxPrefillTokens(), grid.prefillSequence(), grid.maxDecodeSeqs(),
                 Arrays.toString(grid.decodeContexts()), grid.repeats()));
         ProfileCache.Entry<StageProfile> entry = cache.get().stageProfile(key, profileCache.refresh, measure);
         ProfileCacheOptions.report(entry, "stage", out);

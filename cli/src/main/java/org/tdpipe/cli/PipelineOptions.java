@@ -175,10 +175,15 @@ final class PipelineOptions {
         }
     }
 
+    /** The stages {@link #open} runs: one for a tensor-parallel group (the policy tp, or gRPC workers as ranks), else the pipeline's. */
+    int openedStages(boolean oneTensorParallelGroup) {
+        return oneTensorParallelGroup || (executor == ExecutorKind.grpc && tensorParallel() > 1) ? 1 : stages();
+    }
+
     /** What {@link #open} runs, for logs: "2 stage(s)", "2 stage(s) of 2 tensor-parallel ranks", "one tensor-parallel stage of 4 ranks". */
     String describe(boolean oneTensorParallelGroup) {
         int ranks = tensorParallel();
-        if (oneTensorParallelGroup || (executor == ExecutorKind.grpc && ranks > 1)) {
+        if (openedStages(oneTensorParallelGroup) == 1 && (oneTensorParallelGroup || ranks > 1)) {
             return "one tensor-parallel stage of " + (executor == ExecutorKind.grpc ? workers().size() : stages() * ranks) + " ranks";
         }
         return stages() + " stage(s)" + (ranks > 1 ? " of " + ranks + " tensor-parallel ranks" : "");

@@ -2,14 +2,12 @@ package org.tdpipe.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.model.ModelSources;
 import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.LayerRange;
 import org.tdpipe.runtime.Profiler;
 import org.tdpipe.runtime.StageProfiler;
 import picocli.CommandLine.Command;
@@ -21,8 +19,9 @@ import picocli.CommandLine.Option;
         description = {"Measure the full-model forward time T[n] of a batch of n tokens on this machine, with the threads",
             "one pipeline stage gets (--threads-per-stage, default --threads / --stages), and write it in the TD-Pipe",
             "profile format (Total Length,Execute Time) that simulate --profile and bench --profile read.",
-            "With --stage-table it also runs the --stages pipeline and measures every stage's time for prefill and decode",
-            "batches of several sizes and context lengths (all stages busy), the table simulate --stage-profile reads."})
+            "With --stage-table it also runs the pipeline (--stages threads, or the --executor grpc --workers; with --tensor-parallel",
+            "N, stages of N ranks) and measures every stage's time for prefill and decode batches of several sizes and context",
+            "lengths, with all stages busy and alone, and the hand-offs between them: the table simulate --stage-profile reads."})
 final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,
             description = "A .gguf file, a llama2.c .bin checkpoint, a Hugging Face folder, or dummy:<name> (e.g. dummy:llama-110m).")
@@ -51,7 +50,10 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        pipeline.requireUnsplit("profile");
+        if (pipeline.tensorParallel() != 1 && stageTable == null) {
+            throw new IllegalArgumentException("profile --tensor-parallel measures the stage table of the split stages: add --stage-table FILE"
+                    + " (T[n] is the unsplit model's)");
+        }
         try (ModelSource source = ModelSources.open(model)) {
             int threads = pipeline.stageThreads();
             long start = System.nanoTime();
@@ -61,15 +63,14 @@ final class ProfileCommand implements Callable<Integer> {
                     source.location(), threads, (System.nanoTime() - start) / 1e9, profile.forwardMs(1), maxTokens,
                     profile.forwardMs(maxTokens), out);
             if (stageTable != null) {
-                List<LayerRange> ranges = pipeline.ranges(source);
                 StageProfiler.Grid grid = new StageProfiler.Grid(maxTokens, StageProfileOptions.PREFILL_SEQUENCE,
                         maxDecodeSeqs, decodeContexts, repeats);
                 start = System.nanoTime();
-                StageProfile stages = new StageProfiler(source, ranges, threads).measure(grid,
-                        StageProfileOptions.setup(source, ranges, threads));
+                StageProfile stages = StageProfileOptions.profiler(source, pipeline, false)
+                        .measure(grid, StageProfileOptions.setup(source, pipeline, false));
                 stages.write(stageTable);
-                System.out.printf(Locale.ROOT, "Profiled %d stages (layers %s) in %.1f s%nWrote %s%n", ranges.size(),
-                        BenchCommand.describe(ranges), (System.nanoTime() - start) / 1e9, stageTable);
+                System.out.printf(Locale.ROOT, "Profiled %s (layers %s) in %.1f s%nWrote %s%n", pipeline.describe(false),
+                        BenchCommand.describe(pipeline.ranges(source)), (System.nanoTime() - start) / 1e9, stageTable);
             }
         }
         return 0;

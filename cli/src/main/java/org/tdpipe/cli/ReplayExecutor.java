@@ -1,34 +1,32 @@
 package org.tdpipe.cli;
 
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.exec.VirtualPipelineExecutor;
 import org.tdpipe.core.timeline.Span;
 import org.tdpipe.sim.SimulatedExecutor;
 import org.tdpipe.sim.cost.BatchLoad;
-import org.tdpipe.sim.cost.StageCostModel;
+import org.tdpipe.sim.cost.StageProfileCost;
 
 /**
  * A simulated pipeline that replays a measured run: a batch takes, on each stage, exactly what the
  * real run's batch with the same id took there, provided both fed the same load (the policies are
  * deterministic, so they launch the same batches as long as completions come in the same order).
- * A batch without a measured twin is priced by the fallback cost model and counted. What remains
- * between a replay and the measured run is what the simulator leaves out: the controller's own
- * time, hand-offs and start-up.
+ * A batch without a measured twin is priced by the fallback cost model and counted; hand-offs take
+ * what the stage profile measured. What remains between a replay and the measured run is what the
+ * simulator leaves out: the controller's own time, hand-offs that differ from the profile's, start-up.
  */
 final class ReplayExecutor extends VirtualPipelineExecutor {
     private final Map<Long, long[]> measured = new HashMap<>();
     private final Map<Long, BatchLoad> loads;
-    private final StageCostModel fallback;
+    private final StageProfileCost fallback;
     private int replayed;
     private int priced;
 
-    ReplayExecutor(MeasuredRun run, StageCostModel fallback) {
+    ReplayExecutor(MeasuredRun run, StageProfileCost fallback) {
         super(run.result().timeline().numStages(), run.result().timeline().numStages());
         int p = numStages();
         List<Span> spans = run.result().timeline().spans();
@@ -49,7 +47,8 @@ final class ReplayExecutor extends VirtualPipelineExecutor {
         } else {
             priced++;
         }
-        launch(batch, load.numTokens(), stage -> twin ? times[stage] : fallback.stageNanos(load, stage, numStages()), 0, 0);
+        launch(batch, load.numTokens(), stage -> twin ? times[stage] : fallback.stageNanos(load, stage, numStages()),
+                fallback.handoff().nanos(load.numTokens()), fallback.returnNanos());
     }
 
     /** Batches that took their measured twin's stage times. */
@@ -64,6 +63,6 @@ final class ReplayExecutor extends VirtualPipelineExecutor {
 
     @Override
     protected StepResult complete(StepBatch batch) {
-        return StepResult.ok(batch, Collections.nCopies(batch.numSampled(), SampledToken.withoutLogprobs(SimulatedExecutor.SAMPLED_TOKEN)));
+        return SimulatedExecutor.sampledTokens(batch);
     }
 }

@@ -159,11 +159,11 @@ public final class SimulateCommand implements Callable<Integer> {
         if (kvBlocks == null) {
             throw new IllegalArgumentException("--stage-profile needs --kv-blocks: the KV cache of the profiled pipeline");
         }
-        if (policies.stream().anyMatch(p -> p.strip().equals("tp"))) {
-            throw new IllegalArgumentException("policy tp needs tensor-parallel GPUs; a --stage-profile pipeline runs the pipeline policies only "
-                    + "(e.g. --policies td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked)");
-        }
         StageProfile stages = StageProfile.read(stageProfile);
+        if (stages.numStages() != 1 && policies.stream().anyMatch(p -> p.strip().equals("tp"))) {
+            throw new IllegalArgumentException("policy tp runs on the stage profile of one tensor-parallel group (tdpipe profile --tensor-parallel N"
+                    + " --stage-table); " + stageProfile + " profiles a pipeline of " + stages.numStages() + " stages");
+        }
         Profile belief = Profile.read(profile);
         int len = maxModelLen != null ? maxModelLen : stages.setupInt(StageProfile.MAX_MODEL_LEN, GPU_MAX_MODEL_LEN);
         ProfiledPipeline pipeline = new ProfiledPipeline(stages, new PolicyRunner(kvBlocks, blockSize, len, belief, predictor, workload.seed,

@@ -2,11 +2,13 @@ package org.tdpipe.cli;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.tdpipe.core.engine.RunResult;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.timeline.Span;
@@ -20,7 +22,9 @@ import org.tdpipe.sim.workload.WorkloadItem;
  * and {@code T[n]} of the real runs, and its predicted throughput and bubble compared with the
  * measured median. To tell a wrong cost model from everything else (controller, scheduling
  * overheads, noise), the cost model also prices every batch the real run launched, stage by stage,
- * and the ratio measured / predicted of their summed stage times is reported per stage and phase.
+ * under the contention that batch met in the real run (the share of the other stages working
+ * during its span), and the ratio measured / predicted of their summed stage times is reported per
+ * stage and phase.
  */
 final class SimulatorValidation {
     /** One policy's comparison. */
@@ -45,17 +49,22 @@ final class SimulatorValidation {
     }
 
     private final List<Row> rows;
-    private final StageProfileCost cost;
+    /** The cost models the policies were simulated on, by what they were profiled on. */
+    private final Map<String, StageProfileCost> models;
 
-    private SimulatorValidation(List<Row> rows, StageProfileCost cost) {
+    private SimulatorValidation(List<Row> rows, Map<String, StageProfileCost> models) {
         this.rows = List.copyOf(rows);
-        this.cost = cost;
+        this.models = models;
     }
 
-    static SimulatorValidation of(RepeatedRuns measured, ProfiledPipeline pipeline, List<WorkloadItem> items) {
-        StageProfileCost cost = pipeline.cost();
+    /** Each policy simulated on {@code pipelineOf} it (the pipeline's profile, or the tensor-parallel group's for tp). */
+    static SimulatorValidation of(RepeatedRuns measured, Function<String, ProfiledPipeline> pipelineOf, List<WorkloadItem> items) {
         List<Row> rows = new ArrayList<>();
+        Map<String, StageProfileCost> models = new LinkedHashMap<>();
         for (String policy : measured.policies()) {
+            ProfiledPipeline pipeline = pipelineOf.apply(policy);
+            StageProfileCost cost = pipeline.cost();
+            models.putIfAbsent(pipeline.stages().setup().getOrDefault("pipeline", pipeline.stages().numStages() + " stage(s)"), cost);
             RunResult predicted = pipeline.simulate(policy, items);
             MeasuredRun median = measured.representative(policy);
             ReplayExecutor replayExecutor = new ReplayExecutor(median, cost);
@@ -66,28 +75,37 @@ final class SimulatorValidation {
                     median.result().timelineStats().bubbleRatio(), predicted.timelineStats().bubbleRatio(),
                     stageTimeRatios(median, cost), replay));
         }
-        return new SimulatorValidation(rows, cost);
+        return new SimulatorValidation(rows, models);
     }
 
     List<Row> rows() {
         return rows;
     }
 
-    /** Per stage and phase: Σ measured span time / Σ the cost model's time for the same batches. */
+    /** Per stage and phase: Σ measured span time / Σ the cost model's time for the same batches under the same contention. */
     static List<Map<Phase, Double>> stageTimeRatios(MeasuredRun run, StageProfileCost cost) {
         int p = cost.numStages();
         List<Map<Phase, double[]>> sums = new ArrayList<>();
+        List<List<Span>> byStage = new ArrayList<>();
         for (int s = 0; s < p; s++) {
             sums.add(new EnumMap<>(Phase.class));
+            byStage.add(new ArrayList<>());
         }
-        for (Span span : run.result().timeline().spans()) {
+        List<Span> spans = run.result().timeline().spans();
+        for (Span span : spans) {
+            byStage.get(span.stage()).add(span);
+        }
+        for (List<Span> stage : byStage) {
+            stage.sort(Comparator.comparingLong(Span::startNanos));
+        }
+        for (Span span : spans) {
             BatchLoad load = run.loads().get(span.batchId());
             if (load == null) {
                 throw new IllegalStateException("span of batch " + span.batchId() + " that was never submitted");
             }
             double[] sum = sums.get(span.stage()).computeIfAbsent(span.phase(), ph -> new double[2]);
             sum[0] += span.durationNanos();
-            sum[1] += cost.stageNanos(load, span.stage(), p);
+            sum[1] += cost.stageNanos(load, span.stage(), othersWorking(span, byStage));
         }
         List<Map<Phase, Double>> ratios = new ArrayList<>();
         for (Map<Phase, double[]> stage : sums) {
@@ -98,14 +116,56 @@ final class SimulatorValidation {
         return ratios;
     }
 
+    /** The share of the other stages working during {@code span}: their busy time within it over (P − 1) × its length. */
+    static double othersWorking(Span span, List<List<Span>> byStage) {
+        int p = byStage.size();
+        if (p == 1 || span.durationNanos() == 0) {
+            return 1.0;
+        }
+        long covered = 0;
+        for (int s = 0; s < p; s++) {
+            if (s == span.stage()) {
+                continue;
+            }
+            List<Span> stage = byStage.get(s);
+            for (int i = firstEndingAfter(stage, span.startNanos()); i < stage.size() && stage.get(i).startNanos() < span.endNanos(); i++) {
+                Span other = stage.get(i);
+                covered += Math.min(other.endNanos(), span.endNanos()) - Math.max(other.startNanos(), span.startNanos());
+            }
+        }
+        return Math.min(1.0, (double) covered / ((p - 1) * span.durationNanos()));
+    }
+
+    /** Index of the first of a stage's spans (sorted, one at a time) that ends after {@code nanos}. */
+    private static int firstEndingAfter(List<Span> stage, long nanos) {
+        int lo = 0;
+        int hi = stage.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (stage.get(mid).endNanos() <= nanos) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     void print(PrintStream out) {
         out.println();
         out.println("Simulator validation: the same workload, KV cache and T[n] simulated with the stage profile");
-        for (int s = 0; s < cost.numStages(); s++) {
-            StageProfileCost.StageFit f = cost.stage(s);
-            out.printf(Locale.ROOT, "  stage %d model: +%.3f ms per sampled row, +%.5f ms per attention pair; decode fit rms error %.1f%%%n",
-                    s, f.rowMs(), f.pairMs(), 100 * f.decodeRmsError());
-        }
+        models.forEach((pipeline, cost) -> {
+            out.printf(Locale.ROOT, "  %s: hand-off %.3f ms (1 token) .. %.3f ms (256 tokens), result to the controller %.3f ms%n", pipeline,
+                    cost.handoff().nanos(1) / 1e6, cost.handoff().nanos(256) / 1e6, cost.returnNanos() / 1e6);
+            for (int s = 0; s < cost.numStages(); s++) {
+                StageProfileCost.StageFit f = cost.stage(s);
+                StageProfileCost.StageFit a = cost.alone(s);
+                out.printf(Locale.ROOT, "  stage %d model: +%.3f ms per sampled row, +%.5f ms per attention pair; decode fit rms error %.1f%%"
+                        + " (alone: +%.3f, +%.5f, %.1f%%; a 1-token batch %.2fx as long alone as busy)%n",
+                        s, f.rowMs(), f.pairMs(), 100 * f.decodeRmsError(), a.rowMs(), a.pairMs(), 100 * a.decodeRmsError(),
+                        a.ms(1, 1, 1) / f.ms(1, 1, 1));
+            }
+        });
         out.printf(Locale.ROOT, "%-22s %14s %15s %8s %15s %16s %12s %8s  %s%n", "policy", "measured tok/s", "predicted tok/s", "error",
                 "measured bubble", "predicted bubble", "replay tok/s", "replay", "stage time measured/predicted (real batches)");
         for (Row r : rows) {

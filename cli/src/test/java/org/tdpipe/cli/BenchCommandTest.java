@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.profile.Profile;
+import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.sim.workload.WorkloadItem;
 import picocli.CommandLine;
 
@@ -124,11 +125,51 @@ class BenchCommandTest {
     }
 
     @Test
-    void validationRefusesTensorParallelism() {
-        String message = "--validate simulates pipelines of unsplit stages; tensor parallelism (the policy tp, --tensor-parallel)"
-                + " is not simulated on a CPU stage profile yet";
-        assertRefused(message, new String[] {"bench", "--model", "dummy:llama-260k", "--validate"}, "--policies", "pp-vllm,tp");
-        assertRefused(message, new String[] {"bench", "--model", "dummy:llama-260k", "--validate"}, "--tensor-parallel", "2");
+    void validationSimulatesThePolicyTpOnTheProfileOfItsTensorParallelGroup() throws IOException {
+        Path json = dir.resolve("bench.json");
+        SimulateCommandTest.Run run = SimulateCommandTest.run("bench", "--model", "dummy:llama-260k", "--stages", "2",
+                "--threads-per-stage", "1", "--num-requests", "6", "--scale-input", "16", "--scale-output", "8", "--kv-blocks", "12",
+                "--profile-max-tokens", "16", "--profile-cache", dir.resolve("cache").toString(), "--policies", "pp-vllm,tp",
+                "--validate", "--json", json.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("Profiled 2 stage(s)") && run.out().contains("Profiled one tensor-parallel stage of 2 ranks"), run.out());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals("2 stage(s)", doc.get("setup").get("stage_profile_setup").get("pipeline").asText());
+        assertEquals("one tensor-parallel stage of 2 ranks", doc.get("setup").get("tp_stage_profile_setup").get("pipeline").asText());
+        JsonNode validation = doc.get("validation");
+        assertEquals(List.of("pp-vllm", "tp"), List.of(validation.get(0).get("policy").asText(), validation.get(1).get("policy").asText()));
+        assertEquals(2, validation.get(0).get("stage_time_measured_over_predicted").size());
+        assertEquals(1, validation.get(1).get("stage_time_measured_over_predicted").size(), "tp: one stage, the group");
+        for (JsonNode v : validation) {
+            assertTrue(v.get("predicted_total_tokens_per_s").asDouble() > 0, v.toString());
+            assertTrue(v.get("replay_batches_replayed").asInt() > 0, v.toString());
+        }
+    }
+
+    @Test
+    void profileSplitsStagesOverTensorParallelRanksOnlyForTheStageTable() throws IOException {
+        Path table = dir.resolve("tp.csv");
+        SimulateCommandTest.Run group = SimulateCommandTest.run("profile", "--model", "dummy:llama-260k", "--tensor-parallel", "2",
+                "--threads-per-stage", "2", "--max-tokens", "8", "--max-decode-seqs", "2", "--out", dir.resolve("t.csv").toString(),
+                "--stage-table", table.toString());
+        assertEquals(0, group.code(), group.err());
+        StageProfile profiled = StageProfile.read(table);
+        assertEquals(1, profiled.numStages());
+        assertEquals("one tensor-parallel stage of 2 ranks", profiled.setup().get("pipeline"));
+        assertRefused("profile --tensor-parallel measures the stage table of the split stages: add --stage-table FILE (T[n] is the unsplit"
+                + " model's)", new String[] {"profile", "--model", "dummy:llama-260k", "--out", dir.resolve("t.csv").toString()},
+                "--tensor-parallel", "2");
+    }
+
+    @Test
+    void aStageProfileMustDescribeWhatThePolicyRunsOn() throws IOException {
+        Path twoStages = SimulatorValidationTest.write(SimulatorValidationTest.stageProfile(), dir.resolve("stages.csv"));
+        String[] base = {"bench", "--model", "dummy:llama-260k", "--stages", "2", "--num-requests", "4", "--scale-input", "16",
+            "--scale-output", "8", "--profile-max-tokens", "16", "--profile-cache", dir.resolve("cache").toString()};
+        assertRefused(twoStages + " profiles 2 stage(s) but the policy tp runs one tensor-parallel stage of 2 ranks", base,
+                "--policies", "tp", "--validate", "--tp-stage-profile", twoStages.toString());
+        assertRefused("--stage-profile and --tp-stage-profile are read only with --validate", base,
+                "--policies", "tp", "--tp-stage-profile", twoStages.toString());
     }
 
     private static void assertRefused(String message, String[] base, String... more) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.tdpipe.core.predict.LengthScale;
 import org.tdpipe.core.profile.Profile;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.profile.StageTiming;
+import org.tdpipe.core.timeline.Span;
 import org.tdpipe.sim.SimulatedExecutor;
 import org.tdpipe.sim.cost.StageHop;
 import org.tdpipe.sim.workload.WorkloadItem;
@@ -73,6 +75,18 @@ class SimulatorValidationTest {
     }
 
     @Test
+    void aRealSpanIsPricedAtTheShareOfTheOtherStagesWorkingDuringIt() {
+        Span first = new Span(0, 1, Phase.DECODE, 1, 1, 0, 10);
+        Span second = new Span(0, 2, Phase.DECODE, 1, 1, 20, 30);
+        Span between = new Span(1, 1, Phase.DECODE, 1, 1, 5, 25);
+        List<List<Span>> byStage = List.of(List.of(first, second), List.of(between));
+        assertEquals(0.5, SimulatorValidation.othersWorking(between, byStage));
+        assertEquals(0.5, SimulatorValidation.othersWorking(first, byStage));
+        assertEquals(0.0, SimulatorValidation.othersWorking(new Span(1, 3, Phase.DECODE, 1, 1, 40, 50), byStage));
+        assertEquals(1.0, SimulatorValidation.othersWorking(first, List.of(List.of(first, second))), "one stage: nothing to share with");
+    }
+
+    @Test
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertEquals(2.5, RepeatedRuns.median(new double[] {4, 1, 3, 2}));
         assertEquals(3.0, RepeatedRuns.median(new double[] {5, 3, 1}));
@@ -120,6 +134,32 @@ class SimulatorValidationTest {
             assertTrue(v.get("replay_batches_replayed").asInt() > 0, policy);
             assertEquals(2, v.get("stage_time_measured_over_predicted").size());
         }
+    }
+
+    @Test
+    void thePolicyTpRunsOnTheOneStageProfileOfATensorParallelGroup() throws IOException {
+        StageProfile two = stageProfile();
+        StageProfile group = new StageProfile(Map.of("pipeline", "one tensor-parallel stage of 2 ranks"), 1, two.timings().stream()
+                .filter(t -> t.stage() == 0).toList());
+        Path profile = writeProfile(dir.resolve("p.csv"));
+        String[] workload = {"--profile", profile.toString(), "--kv-blocks", "20", "--num-requests", "8", "--scale-input", "32",
+            "--scale-output", "16"};
+        SimulateCommandTest.Run tp = SimulateCommandTest.run(concat(new String[] {"simulate", "--stage-profile",
+            write(group, dir.resolve("tp.csv")).toString(), "--policies", "tp,pp-vllm"}, workload));
+        assertEquals(0, tp.code(), tp.err());
+        assertTrue(tp.out().contains("=== tp ===") && tp.out().contains("=== pp-vllm ==="), tp.out());
+        Path pipeline = write(two, dir.resolve("stages.csv"));
+        SimulateCommandTest.Run refused = SimulateCommandTest.run(concat(new String[] {"simulate", "--stage-profile", pipeline.toString(),
+            "--policies", "tp"}, workload));
+        assertEquals(2, refused.code());
+        assertEquals("tdpipe: policy tp runs on the stage profile of one tensor-parallel group (tdpipe profile --tensor-parallel N"
+                + " --stage-table); " + pipeline + " profiles a pipeline of 2 stages", refused.err().strip());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

@@ -3,30 +3,36 @@ package org.tdpipe.runtime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.PipelineOpener;
 import org.tdpipe.core.exec.ScheduledSeq;
 import org.tdpipe.core.exec.StepBatch;
 import org.tdpipe.core.exec.StepResult;
 import org.tdpipe.core.kv.BlockManager;
+import org.tdpipe.core.profile.HandoffTiming;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.profile.StageTiming;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.timeline.Span;
-import org.tdpipe.model.format.ModelSource;
-import org.tdpipe.model.llama.LayerRange;
 
 /**
- * Measures a {@link StageProfile} on the real pipeline: the layer split runs as a
- * {@link LocalExecutor} (the stage workers the benchmarks use) and every probe batch is launched
+ * Measures a {@link StageProfile} on the real pipeline: the executor the benchmarks run (stage
+ * threads, gRPC workers, or one tensor-parallel group as a single stage) and every probe batch is launched
  * several times in a row with all stages busy, as in a full pipeline, so the stage times include
- * what stages running at once cost each other (shared cores and memory bandwidth). Each stage's
- * time is the median of its spans. Probes: prefill batches of doubling sizes (sequences of at most
+ * what stages running at once cost each other (shared cores and memory bandwidth), then as many
+ * times one copy at a time, each stage alone (a stage streaming weights by itself is faster: the
+ * pipeline's fill, drain and waits run at that speed). Each stage's time is the median of its
+ * spans. The runs alone also time each hand-off: from a stage's end to the next stage's start
+ * (the activations on the link between them) and from the last stage's end to the result at the
+ * controller, median over the prefill probes' copies. Probes: prefill batches of doubling sizes (sequences of at most
  * {@link Grid#prefillSequence} tokens, each sampling once) and decode batches of doubling sizes at
  * each of {@link Grid#decodeContexts}. A decode probe's sequences declare their context computed
  * (its KV is whatever the blocks hold), so that timing them costs no prefill.
@@ -57,23 +63,21 @@ public final class StageProfiler {
         }
     }
 
-    private final ModelSource source;
-    private final List<LayerRange> ranges;
-    private final int threads;
+    private final PipelineOpener pipeline;
+    private final int maxLen;
     private long nextBatchId;
 
-    public StageProfiler(ModelSource source, List<LayerRange> ranges, int threadsPerStage) {
-        if (threadsPerStage < 1) {
-            throw new IllegalArgumentException("profiling needs >= 1 thread per stage, got " + threadsPerStage);
-        }
-        this.source = source;
-        this.ranges = List.copyOf(ranges);
-        this.threads = threadsPerStage;
+    /**
+     * @param pipeline opens the pipeline to measure, over as many KV blocks as the probes need
+     * @param maxModelLen the model's longest sequence: no probe is longer
+     */
+    public StageProfiler(PipelineOpener pipeline, int maxModelLen) {
+        this.pipeline = pipeline;
+        this.maxLen = maxModelLen;
     }
 
     /** Measures every probe of {@code grid}; {@code setup} is recorded with the timings. */
     public StageProfile measure(Grid grid, Map<String, String> setup) {
-        int maxLen = source.config().contextLength();
         int seqLen = Math.min(grid.prefillSequence(), maxLen);
         List<Probe> probes = new ArrayList<>();
         for (int n : Profiler.grid(grid.maxPrefillTokens())) {
@@ -88,16 +92,25 @@ public final class StageProfiler {
         }
         int blocks = probes.stream().mapToInt(Probe::blocks).max().orElseThrow();
         List<StageTiming> timings = new ArrayList<>();
-        try (LocalExecutor executor = LocalExecutor.open(source, ranges, new StageResources(blocks, BLOCK_SIZE, threads, 0),
-                BatchDeadline.AUTO)) {
+        List<HandoffTiming> handoffs = new ArrayList<>();
+        int stages;
+        try (PipelineExecutor executor = pipeline.open(blocks, BLOCK_SIZE)) {
+            stages = executor.numStages();
+            Map<Long, Long> completions = new HashMap<>();
             for (Probe p : probes) {
-                run(executor, p, 1); // warm-up: kernels and the probe's memory
+                run(executor, p, 1, 1, completions); // warm-up: kernels and the probe's memory
             }
             for (Probe p : probes) {
-                Set<Long> ids = run(executor, p, grid.repeats() + ranges.size() - 1);
-                for (int s = 0; s < ranges.size(); s++) {
+                int inFlight = executor.maxInFlight();
+                Set<Long> busy = run(executor, p, grid.repeats() + inFlight - 1, inFlight, completions);
+                Set<Long> alone = run(executor, p, grid.repeats(), 1, completions);
+                List<Span> spans = executor.timeline().spans();
+                for (int s = 0; s < stages; s++) {
                     timings.add(new StageTiming(s, p.phase(), p.tokens(), p.sampled(), p.pairs(),
-                            medianMs(executor.timeline().spans(), s, ids)));
+                            medianMs(spans, s, busy), medianMs(spans, s, alone)));
+                    if (p.phase() == Phase.PREFILL) {
+                        handoffs.add(new HandoffTiming(s, p.tokens(), medianHandoffMs(spans, s, stages, alone, completions)));
+                    }
                 }
             }
         }
@@ -105,16 +118,19 @@ public final class StageProfiler {
         recorded.put(StageProfile.MAX_MODEL_LEN, String.valueOf(maxLen));
         recorded.put("block_size", String.valueOf(BLOCK_SIZE));
         recorded.put("repeats", String.valueOf(grid.repeats()));
-        return new StageProfile(recorded, ranges.size(), timings);
+        return new StageProfile(recorded, stages, timings, handoffs);
     }
 
-    /** Launches {@code copies} copies of the probe, keeping every stage busy; returns their batch ids. */
-    private Set<Long> run(LocalExecutor executor, Probe probe, int copies) {
+    /**
+     * Launches {@code copies} copies of the probe, at most {@code concurrent} in flight; returns their
+     * batch ids and puts when each result reached this controller in {@code completions}.
+     */
+    private Set<Long> run(PipelineExecutor executor, Probe probe, int copies, int concurrent, Map<Long, Long> completions) {
         Set<Long> ids = new HashSet<>();
         int submitted = 0;
         int done = 0;
         while (done < copies) {
-            while (submitted < copies && executor.hasFreeSlot()) {
+            while (submitted < copies && submitted - done < concurrent && executor.hasFreeSlot()) {
                 StepBatch batch = new StepBatch(nextBatchId++, probe.phase(), probe.seqs(), 0);
                 ids.add(batch.id());
                 executor.submit(batch);
@@ -124,6 +140,7 @@ public final class StageProfiler {
             if (result.failed()) {
                 throw new IllegalStateException("profiling batch " + result.batch().id() + " failed: " + result.error());
             }
+            completions.put(result.batch().id(), executor.clock().nanos());
             done++;
         }
         return ids;
@@ -133,6 +150,23 @@ public final class StageProfiler {
         double[] ms = spans.stream().filter(s -> s.stage() == stage && ids.contains(s.batchId()))
                 .mapToDouble(s -> s.durationNanos() / 1e6).sorted().toArray();
         return Math.max(ms[ms.length / 2], 1e-3);
+    }
+
+    /** Median over the batches {@code ids} from their end on {@code stage} to their start on the next stage, or at the controller. */
+    private static double medianHandoffMs(List<Span> spans, int stage, int stages, Set<Long> ids, Map<Long, Long> completions) {
+        Map<Long, Long> ends = new HashMap<>();
+        Map<Long, Long> nextStarts = new HashMap<>();
+        for (Span s : spans) {
+            if (ids.contains(s.batchId()) && s.stage() == stage) {
+                ends.put(s.batchId(), s.endNanos());
+            } else if (ids.contains(s.batchId()) && s.stage() == stage + 1) {
+                nextStarts.put(s.batchId(), s.startNanos());
+            }
+        }
+        Map<Long, Long> arrivals = stage == stages - 1 ? completions : nextStarts;
+        double[] ms = ends.entrySet().stream().mapToDouble(e -> Math.max(0, arrivals.get(e.getKey()) - e.getValue()) / 1e6)
+                .sorted().toArray();
+        return ms[ms.length / 2];
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.profile.HandoffTiming;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.profile.StageTiming;
 import org.tdpipe.model.ModelSources;
@@ -16,7 +17,9 @@ class StageProfilerTest {
     @Test
     void everyStageIsTimedOnEveryProbeWithItsLoad() {
         try (ModelSource source = ModelSources.open("dummy:llama-260k")) {
-            StageProfiler profiler = new StageProfiler(source, LayerPartitioner.explicit(new int[] {3, 2}, 5), 1);
+            StageProfiler profiler = new StageProfiler((blocks, blockSize) -> LocalExecutor.open(source,
+                    LayerPartitioner.explicit(new int[] {3, 2}, 5), new StageResources(blocks, blockSize, 1, 0), BatchDeadline.AUTO),
+                    source.config().contextLength());
             StageProfile p = profiler.measure(new StageProfiler.Grid(8, 4, 4, new int[] {4, 8}, 1), Map.of("model", "dummy:llama-260k"));
             assertEquals(2, p.numStages());
             assertEquals("dummy:llama-260k", p.setup().get("model"));
@@ -35,8 +38,14 @@ class StageProfilerTest {
                 assertEquals(4, last.tokens());
                 assertEquals(4, last.sampled());
                 assertEquals(4 * 8, last.attentionPairs());
-                assertTrue(p.timings().stream().allMatch(t -> t.ms() > 0));
+                assertTrue(p.timings().stream().allMatch(t -> t.ms() > 0 && t.aloneMs() > 0));
             }
+            // every prefill probe's hand-off from stage 0 to stage 1, and from stage 1 to the controller
+            for (int s = 0; s < 2; s++) {
+                int stage = s;
+                assertEquals(List.of(1, 2, 4, 8), p.handoffs().stream().filter(h -> h.fromStage() == stage).map(HandoffTiming::tokens).toList());
+            }
+            assertTrue(p.handoffs().stream().allMatch(h -> h.ms() < 1000), "threads of one process hand over in far less than a second");
         }
     }
 }

@@ -5,6 +5,7 @@ import org.tdpipe.core.engine.EngineListener;
 import org.tdpipe.core.engine.OnlineEngine;
 import org.tdpipe.core.engine.StopChecker;
 import org.tdpipe.core.exec.PipelineExecutor;
+import org.tdpipe.core.exec.PipelineOpener;
 import org.tdpipe.core.metrics.EngineMetrics;
 import org.tdpipe.core.metrics.KvCacheShape;
 import org.tdpipe.core.predict.LengthPredictor;
@@ -18,12 +19,6 @@ import org.tdpipe.core.sched.PolicyContext;
 public final class TdpipeServer implements AutoCloseable {
     /** Extra time for the last responses to be written and the last batches to return after the shutdown timeout. */
     static final Duration GRACE = Duration.ofSeconds(10);
-
-    /** Opens the pipeline with a KV cache of {@code numBlocks} blocks of {@code blockSize} tokens. */
-    @FunctionalInterface
-    public interface PipelineOpener {
-        PipelineExecutor open(int numBlocks, int blockSize);
-    }
 
     private final PipelineExecutor executor;
     private final OnlineEngine engine;

@@ -61,6 +61,11 @@ public final class SimulatedExecutor extends VirtualPipelineExecutor {
 
     @Override
     protected StepResult complete(StepBatch batch) {
+        return sampledTokens(batch);
+    }
+
+    /** The result of a simulated batch: {@link #SAMPLED_TOKEN} for every sampling sequence. */
+    public static StepResult sampledTokens(StepBatch batch) {
         return StepResult.ok(batch, Collections.nCopies(batch.numSampled(), SampledToken.withoutLogprobs(SAMPLED_TOKEN)));
     }
 }

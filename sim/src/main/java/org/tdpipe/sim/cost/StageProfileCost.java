@@ -3,7 +3,9 @@ package org.tdpipe.sim.cost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.profile.HandoffTiming;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.profile.StageTiming;
 
@@ -23,37 +25,82 @@ import org.tdpipe.core.profile.StageTiming;
  * rate (the validation found that crediting it made large prefill batches 3× too cheap). Like every
  * {@link StageCostModel} it is the simulator's ground truth; policies still plan with their own
  * {@code T[n]} table.
+ *
+ * <p>Two such fits per stage, one on the times measured with every stage busy and one on those
+ * measured alone, price a batch under contention ({@link ContendedStageCost}): with a share
+ * {@code w} of the other stages working, {@code t = t_alone + w·(t_busy − t_alone)} — linear
+ * between the two measured ends, as the profile measures nothing between them.
  */
-public final class StageProfileCost implements StageCostModel {
+public final class StageProfileCost implements StageCostModel, ContendedStageCost {
     /** A corrected time never drops below this share of the prefill curve's time for the same tokens. */
     private static final double FLOOR_SHARE = 0.1;
 
-    private final List<StageFit> stages;
+    private final List<StageFit> busy;
+    private final List<StageFit> alone;
+    private final HandoffCurve handoff;
+    private final long returnNanos;
 
     public StageProfileCost(StageProfile profile) {
-        List<StageFit> fits = new ArrayList<>();
+        List<StageFit> busyFits = new ArrayList<>();
+        List<StageFit> aloneFits = new ArrayList<>();
         for (int s = 0; s < profile.numStages(); s++) {
-            fits.add(StageFit.of(profile.timings(s, Phase.PREFILL), profile.timings(s, Phase.DECODE)));
+            List<StageTiming> prefill = profile.timings(s, Phase.PREFILL);
+            List<StageTiming> decode = profile.timings(s, Phase.DECODE);
+            busyFits.add(StageFit.of(prefill, decode, StageTiming::ms));
+            aloneFits.add(StageFit.of(prefill, decode, StageTiming::aloneMs));
         }
-        this.stages = List.copyOf(fits);
+        this.busy = List.copyOf(busyFits);
+        this.alone = List.copyOf(aloneFits);
+        int last = profile.numStages() - 1;
+        this.handoff = new HandoffCurve(profile.handoffs().stream().filter(h -> h.fromStage() < last).toList());
+        double[] returns = profile.handoffs().stream().filter(h -> h.fromStage() == last).mapToDouble(HandoffTiming::ms).sorted().toArray();
+        this.returnNanos = returns.length == 0 ? 0 : Math.round(returns[returns.length / 2] * 1e6);
     }
 
-    public int numStages() {
-        return stages.size();
+    /** The measured hand-off between consecutive stages (nothing when the profile measured none). */
+    public StageHop handoff() {
+        return handoff;
+    }
+
+    /** The measured median time from the end of the last stage to the result at the controller. */
+    public long returnNanos() {
+        return returnNanos;
     }
 
     @Override
-    public long stageNanos(BatchLoad load, int stage, int numStages) {
-        StageCostModel.checkStage(stage, numStages);
-        if (numStages != stages.size()) {
-            throw new IllegalArgumentException("the stage profile describes " + stages.size() + " stages, not " + numStages);
-        }
-        return Math.round(stages.get(stage).ms(load.numTokens(), load.numSampled(), load.attentionPairs()) * 1e6);
+    public int numStages() {
+        return busy.size();
     }
 
-    /** The fitted model of one stage, for reports. */
+    /** The time with every stage busy, as in a full pipeline. */
+    @Override
+    public long stageNanos(BatchLoad load, int stage, int numStages) {
+        StageCostModel.checkStage(stage, numStages);
+        if (numStages != busy.size()) {
+            throw new IllegalArgumentException("the stage profile describes " + busy.size() + " stages, not " + numStages);
+        }
+        return stageNanos(load, stage, 1.0);
+    }
+
+    @Override
+    public long stageNanos(BatchLoad load, int stage, double othersWorking) {
+        StageCostModel.checkStage(stage, busy.size());
+        if (!(othersWorking >= 0 && othersWorking <= 1)) {
+            throw new IllegalArgumentException("share of the other stages working must be in [0, 1], got " + othersWorking);
+        }
+        double busyMs = busy.get(stage).ms(load);
+        double aloneMs = alone.get(stage).ms(load);
+        return Math.round((aloneMs + othersWorking * (busyMs - aloneMs)) * 1e6);
+    }
+
+    /** The fitted model of one stage with every stage busy, for reports. */
     public StageFit stage(int stage) {
-        return stages.get(stage);
+        return busy.get(stage);
+    }
+
+    /** The fitted model of one stage running alone, for reports. */
+    public StageFit alone(int stage) {
+        return alone.get(stage);
     }
 
     /** One stage's fitted model: the measured prefill curve and the two fitted corrections. */
@@ -92,7 +139,8 @@ public final class StageProfileCost implements StageCostModel {
             return decodeRmsError;
         }
 
-        static StageFit of(List<StageTiming> prefill, List<StageTiming> decode) {
+        /** The fit of the times {@code time} picks from each timing (busy or alone). */
+        static StageFit of(List<StageTiming> prefill, List<StageTiming> decode, ToDoubleFunction<StageTiming> time) {
             List<StageTiming> sorted = new ArrayList<>(prefill);
             sorted.sort(Comparator.comparingInt(StageTiming::tokens));
             int n = sorted.size();
@@ -106,23 +154,23 @@ public final class StageProfileCost implements StageCostModel {
                     throw new IllegalArgumentException("stage " + t.stage() + " has two prefill timings of " + t.tokens() + " tokens");
                 }
                 tokens[i] = t.tokens();
-                ms[i] = t.ms();
+                ms[i] = time.applyAsDouble(t);
                 sampled[i] = t.sampled();
                 pairs[i] = t.attentionPairs();
             }
             StageFit curve = new StageFit(tokens, ms, sampled, pairs, 0, 0, 0);
-            double[] coefficients = curve.fitCorrections(decode);
+            double[] coefficients = curve.fitCorrections(decode, time);
             StageFit fitted = new StageFit(tokens, ms, sampled, pairs, coefficients[0], coefficients[1], 0);
-            return new StageFit(tokens, ms, sampled, pairs, coefficients[0], coefficients[1], fitted.rmsError(decode));
+            return new StageFit(tokens, ms, sampled, pairs, coefficients[0], coefficients[1], fitted.rmsError(decode, time));
         }
 
         /** Least squares of {@code measured − prefill(n)} on (extra rows, extra pairs), without intercept. */
-        private double[] fitCorrections(List<StageTiming> decode) {
+        private double[] fitCorrections(List<StageTiming> decode, ToDoubleFunction<StageTiming> time) {
             double sxx = 0, sxy = 0, syy = 0, sxr = 0, syr = 0;
             for (StageTiming t : decode) {
                 double x = t.sampled() - interpolate(sampled, t.tokens());
                 double y = extraPairs(t.tokens(), t.attentionPairs());
-                double r = t.ms() - interpolate(ms, t.tokens());
+                double r = time.applyAsDouble(t) - interpolate(ms, t.tokens());
                 sxx += x * x;
                 sxy += x * y;
                 syy += y * y;
@@ -145,13 +193,18 @@ public final class StageProfileCost implements StageCostModel {
             return rowResidualDrop >= pairResidualDrop ? new double[] {row, 0} : new double[] {0, pair};
         }
 
-        private double rmsError(List<StageTiming> decode) {
+        private double rmsError(List<StageTiming> decode, ToDoubleFunction<StageTiming> time) {
             double sum = 0;
             for (StageTiming t : decode) {
-                double e = (ms(t.tokens(), t.sampled(), t.attentionPairs()) - t.ms()) / t.ms();
+                double measured = time.applyAsDouble(t);
+                double e = (ms(t.tokens(), t.sampled(), t.attentionPairs()) - measured) / measured;
                 sum += e * e;
             }
             return decode.isEmpty() ? 0 : Math.sqrt(sum / decode.size());
+        }
+
+        double ms(BatchLoad load) {
+            return ms(load.numTokens(), load.numSampled(), load.attentionPairs());
         }
 
         /** Predicted time of a batch of {@code numTokens} tokens with its sampled rows and attention pairs. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tdpipe.core.exec.Phase;
+import org.tdpipe.core.profile.HandoffTiming;
 import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.profile.StageTiming;
 
@@ -62,6 +63,35 @@ class StageProfileCostTest {
         // 64 tokens in 8 prompts of 8: fewer pairs than the measured 64-token prompt, more sampled rows
         BatchLoad shortPrompts = new BatchLoad(64, 8, 8L * 36, 64);
         assertEquals(truth(1, 64, 1, 64 * 65 / 2) + 0.2 * 7, cost.stageNanos(shortPrompts, 1, 2) / 1e6, 1e-6);
+    }
+
+    @Test
+    void aStageAloneRunsAtItsAloneTimesAndBetweenTheEndsInProportionToTheOthersWorking() {
+        List<StageTiming> timings = new ArrayList<>();
+        for (StageTiming t : measured().timings()) {
+            timings.add(new StageTiming(t.stage(), t.phase(), t.tokens(), t.sampled(), t.attentionPairs(), t.ms(), t.ms() / 2));
+        }
+        StageProfileCost cost = new StageProfileCost(new StageProfile(Map.of(), 2, timings));
+        BatchLoad decode = new BatchLoad(12, 12, 12 * 50, 12 * 50);
+        double busy = truth(1, 12, 12, 600) * 1e6;
+        assertEquals(Math.round(busy), cost.stageNanos(decode, 1, 2));
+        assertEquals(Math.round(busy), cost.stageNanos(decode, 1, 1.0));
+        assertEquals(busy / 2, cost.stageNanos(decode, 1, 0.0), 1);
+        assertEquals(busy * 3 / 4, cost.stageNanos(decode, 1, 0.5), 1);
+        assertEquals(0.1, cost.alone(1).rowMs(), 1e-9);
+        var e = assertThrows(IllegalArgumentException.class, () -> cost.stageNanos(decode, 1, 1.5));
+        assertEquals("share of the other stages working must be in [0, 1], got 1.5", e.getMessage());
+    }
+
+    @Test
+    void handoffsBetweenStagesAreTheHopAndTheLastStagesIsTheReturn() {
+        StageProfile p = measured();
+        StageProfileCost cost = new StageProfileCost(new StageProfile(Map.of(), 2, p.timings(), List.of(new HandoffTiming(0, 1, 0.5),
+                new HandoffTiming(0, 64, 1.5), new HandoffTiming(1, 1, 0.25), new HandoffTiming(1, 64, 0.75), new HandoffTiming(1, 8, 0.5))));
+        assertEquals(0.5 + 1.0 / 63 * 31, cost.handoff().nanos(32) / 1e6, 1e-6, "stage 0 to 1, linear between 1 and 64 tokens");
+        assertEquals(500_000, cost.returnNanos(), "the median of the last stage's hand-offs");
+        assertEquals(0, new StageProfileCost(p).handoff().nanos(64), "stages in one process: hand-offs not measured");
+        assertEquals(0, new StageProfileCost(p).returnNanos());
     }
 
     @Test
