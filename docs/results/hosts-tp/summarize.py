@@ -1,4 +1,5 @@
-"""Medians of the interleaved rounds of run.sh: total tokens/s per link and policy, and the ratios."""
+"""Medians of the interleaved rounds of run.sh: total tokens/s per link and policy, and the ratios; with --validate
+in BENCH_FLAGS, the simulator's prediction of each run and its error."""
 import json
 import statistics
 import sys
@@ -18,3 +19,17 @@ for link in links:
     cells = [" / ".join(f"{x:.0f}" for x in rounds[p]) + f" → {med[p]:.0f}" for p in policies]
     print(f"| {link} | " + " | ".join(cells)
           + f" | {med['td-pipe'] / med['tp']:.2f} | {med['td-pipe-adaptive'] / med['tp']:.2f} | {med['td-pipe'] / med['pp-vllm']:.2f} |")
+
+validations = sorted(out.glob("bench-*.json"))
+if any("validation" in json.loads(f.read_text()) for f in validations):
+    print()
+    print("| link, round | " + " | ".join(f"{p}: measured / predicted" for p in policies) + " |")
+    print("|---|" + "---:|" * len(policies))
+    for f in validations:
+        doc = json.loads(f.read_text())
+        if "validation" not in doc:
+            continue
+        rows = {v["policy"]: v for v in doc["validation"]}
+        cells = [f"{rows[p]['measured_total_tokens_per_s']:.0f} / {rows[p]['predicted_total_tokens_per_s']:.0f}"
+                 f" ({100 * rows[p]['error']:+.1f} %)" for p in policies]
+        print(f"| {f.stem.removeprefix('bench-')} | " + " | ".join(cells) + " |")

@@ -3,11 +3,13 @@
 #   azure:    Azure conversation trace, seed 7, 32 requests scaled to prompts <= 96 and outputs <= 48 tokens, 48 KV blocks
 #   sharegpt: ShareGPT trace, seed 3, 48 requests scaled to prompts <= 128 and outputs <= 64 tokens, 64 KV blocks
 # dummy:llama-110m on 2 stages x 1 thread: profile (T[n] and the stage table), then bench --validate --repeat 3.
-# ROUNDS rounds (default 1), cases interleaved; each case waits for a load average below 0.5 first.
+# ROUNDS rounds (default 1), cases interleaved; each case waits for a load average below 0.5 first. REPEATS: timed
+# launches per profile probe (default 3).
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 OUT=${OUT:-/tmp/heldout}
 ROUNDS=${ROUNDS:-1}
+REPEATS=${REPEATS:-3}
 TRACES=../shared/data/traces
 PIPELINE=(--model dummy:llama-110m --stages 2 --threads-per-stage 1)
 declare -A CASES=(
@@ -20,7 +22,7 @@ for round in $(seq 1 "$ROUNDS"); do
     mkdir -p "$dir"
     for _ in $(seq 1 60); do awk '{exit !($1 < 0.5)}' /proc/loadavg && break; sleep 5; done
     uptime > "$dir/uptime-start.txt"
-    ./tdpipe profile "${PIPELINE[@]}" --max-tokens 256 --max-decode-seqs 32 --decode-contexts 16,128 \
+    ./tdpipe profile "${PIPELINE[@]}" --max-tokens 256 --max-decode-seqs 32 --decode-contexts 16,128 --repeats "$REPEATS" \
       --out "$dir/profile.csv" --stage-table "$dir/stages.csv" > "$dir/profile.txt" 2>&1
     # shellcheck disable=SC2086 # the case's flags split on spaces
     ./tdpipe bench "${PIPELINE[@]}" ${CASES[$name]} --policies td-pipe,td-pipe-adaptive,pp-vllm,pp-chunked --repeat 3 \
