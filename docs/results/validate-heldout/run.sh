@@ -22,6 +22,7 @@ for round in $(seq 1 "$ROUNDS"); do
     mkdir -p "$dir"
     for _ in $(seq 1 60); do awk '{exit !($1 < 0.5)}' /proc/loadavg && break; sleep 5; done
     uptime > "$dir/uptime-start.txt"
+    echo "${CASES[$name]}" > "$dir/case.txt"
     ./tdpipe profile "${PIPELINE[@]}" --max-tokens 256 --max-decode-seqs 32 --decode-contexts 16,128 --repeats "$REPEATS" \
       --out "$dir/profile.csv" --stage-table "$dir/stages.csv" > "$dir/profile.txt" 2>&1
     # shellcheck disable=SC2086 # the case's flags split on spaces
