@@ -129,23 +129,26 @@ final class BenchCommand implements Callable<Integer> {
             int blocks = kvBlocks != null ? kvBlocks : defaultBlocks(config, items);
             Optional<ProfileCache> cache = profileCache.cache();
             Profile costs = schedulerProfile(loaded, out);
-            int decodeProbe = Math.min(MAX_DECODE_PROBE, items.size());
-            StageProfile stages = validate && runsPipeline ? stageProfile(loaded, false, cache, decodeProbe, out) : null;
-            StageProfile tpStages = validate && runsTp ? stageProfile(loaded, true, cache, decodeProbe, out) : null;
             out.printf(Locale.ROOT, "Benchmarking %s on %d %s stage(s) (layers %s, %d kernel thread(s) each), KV cache %d blocks of %d tokens%n",
                     loaded.location(), ranges.size(), pipeline.executor, describe(ranges), pipeline.stageThreads(), blocks, blockSize);
-            if (policies.stream().anyMatch(name -> name.strip().equals(VllmPolicies.TP))) {
+            if (runsTp) {
                 out.printf(Locale.ROOT, "The policy tp runs %s%n", pipeline.describe(true));
             }
             out.printf(Locale.ROOT, "Workload: %s, predictor: %s%n", work.description(), predictor);
             PolicyRunner runner = new PolicyRunner(blocks, blockSize, config.contextLength(), costs, predictor, workload.seed,
                     work.scale());
             if (pipeline.executor == PipelineOptions.ExecutorKind.grpc) {
-                // the profile warmed this process's kernels only: give the workers' JIT an untimed run too
+                // the profile warmed this process's kernels only: give the workers' JIT (and its message
+                // paths, before they are profiled) an untimed run of a pipeline and of the tensor-parallel group
                 int n = Math.min(items.size(), WARM_UP_REQUESTS);
-                runPolicy(loaded, runner, policies.getFirst().strip(), items.subList(0, n));
+                for (String name : runsTp && runsPipeline ? List.of(firstPipelinePolicy(), VllmPolicies.TP) : List.of(policies.getFirst().strip())) {
+                    runPolicy(loaded, runner, name, items.subList(0, n));
+                }
                 out.printf(Locale.ROOT, "Warmed up the workers with %d untimed requests%n", n);
             }
+            int decodeProbe = Math.min(MAX_DECODE_PROBE, items.size());
+            StageProfile stages = validate && runsPipeline ? stageProfile(loaded, false, cache, decodeProbe, out) : null;
+            StageProfile tpStages = validate && runsTp ? stageProfile(loaded, true, cache, decodeProbe, out) : null;
             RepeatedRuns runs = new RepeatedRuns();
             for (int r = 1; r <= repeat; r++) {
                 for (String name : policies) {
@@ -204,6 +207,10 @@ final class BenchCommand implements Callable<Integer> {
 
     private void warmUp(ModelSource source) {
         new Profiler(source, pipeline.stageThreads(), 1).measure(WARM_UP_TOKENS);
+    }
+
+    private String firstPipelinePolicy() {
+        return policies.stream().map(String::strip).filter(name -> !name.equals(VllmPolicies.TP)).findFirst().orElseThrow();
     }
 
     /**

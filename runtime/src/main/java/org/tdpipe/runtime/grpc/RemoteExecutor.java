@@ -4,8 +4,11 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +69,11 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     private volatile Session session = new Session(0, List.of());
     /** Why the previous session broke, while requests of it may still be scheduled. */
     private String lostReason;
+    /**
+     * Requests whose KV cache the workers held when the pipeline broke, until they start again: they
+     * cannot continue (a request the workers never held may, declaring its tokens computed: a profiler's probe).
+     */
+    private final Set<Request> lost = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** One handshake's connections to the workers; events of an older session are stale. */
     private record Session(int generation, List<RemoteStage> stages) {
@@ -258,7 +266,9 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
     @Override
     protected Optional<String> refuse(StepBatch batch) {
         for (ScheduledSeq seq : batch.seqs()) {
-            if (seq.start() > 0 && !holdsState(seq.request())) {
+            if (seq.start() == 0) {
+                lost.remove(seq.request());
+            } else if (lost.contains(seq.request()) && !holdsState(seq.request())) {
                 return Optional.of("request " + seq.request().externalId() + " lost its KV cache when the pipeline broke: "
                         + lostReason);
             }
@@ -277,7 +287,10 @@ public final class RemoteExecutor extends AsyncPipelineExecutor<RemoteExecutor.E
         session = new Session(broken.generation() + 1, List.of());
         lostReason = reason;
         broken.stages().forEach(RemoteStage::close);
-        return heldByStages();
+        List<Request> held = heldByStages();
+        lost.removeIf(Request::isFinished);
+        lost.addAll(held);
+        return held;
     }
 
     @Override
