@@ -48,7 +48,7 @@ final class ReplayExecutor extends VirtualPipelineExecutor {
             priced++;
         }
         launch(batch, load.numTokens(), stage -> twin ? times[stage] : fallback.stageNanos(load, stage, numStages()),
-                fallback.handoff().nanos(load.numTokens()), fallback.returnNanos());
+                fallback.launchNanos(), fallback.handoff().nanos(load.numTokens()), fallback.returnNanos());
     }
 
     /** Batches that took their measured twin's stage times. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.PipelineOpener;
@@ -30,9 +31,10 @@ import org.tdpipe.core.timeline.Span;
  * what stages running at once cost each other (shared cores and memory bandwidth), then as many
  * times one copy at a time, each stage alone (a stage streaming weights by itself is faster: the
  * pipeline's fill, drain and waits run at that speed). Each stage's time is the median of its
- * spans. The runs alone also time each hand-off: from a stage's end to the next stage's start
- * (the activations on the link between them) and from the last stage's end to the result at the
- * controller, median over the prefill probes' copies. Probes: prefill batches of doubling sizes (sequences of at most
+ * spans. The runs alone also time each hand-off, median over the prefill probes' copies: from the
+ * controller's launch to the first stage's start, from a stage's end to the next stage's start (the
+ * activations on the link between them) and from the last stage's end to the result at the
+ * controller. Probes: prefill batches of doubling sizes (sequences of at most
  * {@link Grid#prefillSequence} tokens, each sampling once) and decode batches of doubling sizes at
  * each of {@link Grid#decodeContexts}. A decode probe's sequences declare their context computed
  * (its KV is whatever the blocks hold), so that timing them costs no prefill.
@@ -96,21 +98,21 @@ public final class StageProfiler {
         int stages;
         try (PipelineExecutor executor = pipeline.open(blocks, BLOCK_SIZE)) {
             stages = executor.numStages();
-            Map<Long, Long> completions = new HashMap<>();
+            ControllerTimes controller = new ControllerTimes();
             for (Probe p : probes) {
-                run(executor, p, 1, 1, completions); // warm-up: kernels and the probe's memory
+                run(executor, p, 1, 1, controller); // warm-up: kernels and the probe's memory
             }
             for (Probe p : probes) {
                 int inFlight = executor.maxInFlight();
-                Set<Long> busy = run(executor, p, grid.repeats() + inFlight - 1, inFlight, completions);
-                Set<Long> alone = run(executor, p, grid.repeats(), 1, completions);
+                Set<Long> busy = run(executor, p, grid.repeats() + inFlight - 1, inFlight, controller);
+                Set<Long> alone = run(executor, p, grid.repeats(), 1, controller);
                 List<Span> spans = executor.timeline().spans();
                 for (int s = 0; s < stages; s++) {
                     timings.add(new StageTiming(s, p.phase(), p.tokens(), p.sampled(), p.pairs(),
                             medianMs(spans, s, busy), medianMs(spans, s, alone)));
-                    if (p.phase() == Phase.PREFILL) {
-                        handoffs.add(new HandoffTiming(s, p.tokens(), medianHandoffMs(spans, s, stages, alone, completions)));
-                    }
+                }
+                for (int s = 0; s <= stages && p.phase() == Phase.PREFILL; s++) {
+                    handoffs.add(new HandoffTiming(s, p.tokens(), medianHandoffMs(spans, s, stages, alone, controller)));
                 }
             }
         }
@@ -123,9 +125,9 @@ public final class StageProfiler {
 
     /**
      * Launches {@code copies} copies of the probe, at most {@code concurrent} in flight; returns their
-     * batch ids and puts when each result reached this controller in {@code completions}.
+     * batch ids and notes in {@code controller} when each was launched and its result came back.
      */
-    private Set<Long> run(PipelineExecutor executor, Probe probe, int copies, int concurrent, Map<Long, Long> completions) {
+    private Set<Long> run(PipelineExecutor executor, Probe probe, int copies, int concurrent, ControllerTimes controller) {
         Set<Long> ids = new HashSet<>();
         int submitted = 0;
         int done = 0;
@@ -133,6 +135,7 @@ public final class StageProfiler {
             while (submitted < copies && submitted - done < concurrent && executor.hasFreeSlot()) {
                 StepBatch batch = new StepBatch(nextBatchId++, probe.phase(), probe.seqs(), 0);
                 ids.add(batch.id());
+                controller.submitted().put(batch.id(), executor.clock().nanos());
                 executor.submit(batch);
                 submitted++;
             }
@@ -140,7 +143,7 @@ public final class StageProfiler {
             if (result.failed()) {
                 throw new IllegalStateException("profiling batch " + result.batch().id() + " failed: " + result.error());
             }
-            completions.put(result.batch().id(), executor.clock().nanos());
+            controller.completed().put(result.batch().id(), executor.clock().nanos());
             done++;
         }
         return ids;
@@ -152,21 +155,29 @@ public final class StageProfiler {
         return Math.max(ms[ms.length / 2], 1e-3);
     }
 
-    /** Median over the batches {@code ids} from their end on {@code stage} to their start on the next stage, or at the controller. */
-    private static double medianHandoffMs(List<Span> spans, int stage, int stages, Set<Long> ids, Map<Long, Long> completions) {
-        Map<Long, Long> ends = new HashMap<>();
-        Map<Long, Long> nextStarts = new HashMap<>();
+    /** When the controller launched each probe batch and when it held its result. */
+    private record ControllerTimes(Map<Long, Long> submitted, Map<Long, Long> completed) {
+        ControllerTimes() {
+            this(new HashMap<>(), new HashMap<>());
+        }
+    }
+
+    /** Median over the batches {@code ids} of their hand-off to {@code toStage} (the controller when it is {@code stages}). */
+    private static double medianHandoffMs(List<Span> spans, int toStage, int stages, Set<Long> ids, ControllerTimes controller) {
+        Map<Long, Long> departures = toStage == 0 ? controller.submitted() : spanTimes(spans, toStage - 1, ids, Span::endNanos);
+        Map<Long, Long> arrivals = toStage == stages ? controller.completed() : spanTimes(spans, toStage, ids, Span::startNanos);
+        double[] ms = ids.stream().mapToDouble(id -> Math.max(0, arrivals.get(id) - departures.get(id)) / 1e6).sorted().toArray();
+        return ms[ms.length / 2];
+    }
+
+    private static Map<Long, Long> spanTimes(List<Span> spans, int stage, Set<Long> ids, ToLongFunction<Span> time) {
+        Map<Long, Long> times = new HashMap<>();
         for (Span s : spans) {
-            if (ids.contains(s.batchId()) && s.stage() == stage) {
-                ends.put(s.batchId(), s.endNanos());
-            } else if (ids.contains(s.batchId()) && s.stage() == stage + 1) {
-                nextStarts.put(s.batchId(), s.startNanos());
+            if (s.stage() == stage && ids.contains(s.batchId())) {
+                times.put(s.batchId(), time.applyAsLong(s));
             }
         }
-        Map<Long, Long> arrivals = stage == stages - 1 ? completions : nextStarts;
-        double[] ms = ends.entrySet().stream().mapToDouble(e -> Math.max(0, arrivals.get(e.getKey()) - e.getValue()) / 1e6)
-                .sorted().toArray();
-        return ms[ms.length / 2];
+        return times;
     }
 
     /**

@@ -40,10 +40,10 @@ class StageProfilerTest {
                 assertEquals(4 * 8, last.attentionPairs());
                 assertTrue(p.timings().stream().allMatch(t -> t.ms() > 0 && t.aloneMs() > 0));
             }
-            // every prefill probe's hand-off from stage 0 to stage 1, and from stage 1 to the controller
-            for (int s = 0; s < 2; s++) {
+            // every prefill probe's hand-offs: the controller to stage 0, stage 0 to stage 1, stage 1 to the controller
+            for (int s = 0; s <= 2; s++) {
                 int stage = s;
-                assertEquals(List.of(1, 2, 4, 8), p.handoffs().stream().filter(h -> h.fromStage() == stage).map(HandoffTiming::tokens).toList());
+                assertEquals(List.of(1, 2, 4, 8), p.handoffs().stream().filter(h -> h.toStage() == stage).map(HandoffTiming::tokens).toList());
             }
             assertTrue(p.handoffs().stream().allMatch(h -> h.ms() < 1000), "threads of one process hand over in far less than a second");
         }

@@ -17,7 +17,9 @@ import org.tdpipe.sim.cost.StageHop;
 
 /**
  * A simulated pipeline whose stages share one machine's cores and memory bandwidth (a CPU pipeline),
- * on virtual time: every stage serves its batches in launch order, as in {@link SimulatedExecutor},
+ * on virtual time: a batch reaches the first stage a launch delay after its submission, moves on a
+ * hop after each stage and completes a return delay after the last; every stage serves its
+ * batches in launch order, as in {@link SimulatedExecutor},
  * but how fast a batch progresses on a stage depends on how many other stages are working at that
  * moment (processor sharing). While {@code k} of the other {@code P − 1} stages work, a batch
  * progresses at {@code 1 / t(k / (P − 1))} of its work per nanosecond, {@code t} its time under that
@@ -31,6 +33,7 @@ public final class ContendedPipelineExecutor implements PipelineExecutor {
 
     private final int numStages;
     private final ContendedStageCost cost;
+    private final long launchNanos;
     private final StageHop hop;
     private final long returnNanos;
     private final VirtualClock clock = new VirtualClock();
@@ -79,21 +82,23 @@ public final class ContendedPipelineExecutor implements PipelineExecutor {
     /**
      * @param numStages pipeline stages P
      * @param cost per-stage execution time under contention
+     * @param launchNanos from a batch's launch to its being ready for the first stage
      * @param hop activation hand-off between consecutive stages
      * @param returnNanos from the end of the last stage to the controller receiving the tokens
      */
-    public ContendedPipelineExecutor(int numStages, ContendedStageCost cost, StageHop hop, long returnNanos) {
+    public ContendedPipelineExecutor(int numStages, ContendedStageCost cost, long launchNanos, StageHop hop, long returnNanos) {
         if (numStages < 1) {
             throw new IllegalArgumentException("number of stages must be >= 1, got " + numStages);
         }
         if (numStages != cost.numStages()) {
             throw new IllegalArgumentException("the stage cost describes " + cost.numStages() + " stages, not " + numStages);
         }
-        if (returnNanos < 0) {
-            throw new IllegalArgumentException("return overhead must be >= 0 ns, got " + returnNanos);
+        if (launchNanos < 0 || returnNanos < 0) {
+            throw new IllegalArgumentException("launch and return overheads must be >= 0 ns, got " + launchNanos + " and " + returnNanos);
         }
         this.numStages = numStages;
         this.cost = cost;
+        this.launchNanos = launchNanos;
         this.hop = hop;
         this.returnNanos = returnNanos;
         this.timeline = new Timeline(numStages);
@@ -133,7 +138,7 @@ public final class ContendedPipelineExecutor implements PipelineExecutor {
             flight.works[s] = new StageWork(flight, s, alone, busy);
             queues.get(s).addLast(flight.works[s]);
         }
-        flight.works[0].readyAt = clock.nanos();
+        flight.works[0].readyAt = clock.nanos() + launchNanos;
         inFlight.addLast(flight);
     }
 

@@ -47,7 +47,7 @@ public final class SimulatedExecutor extends VirtualPipelineExecutor {
     public void submit(StepBatch batch) {
         BatchLoad load = BatchLoad.of(batch);
         long hop = numStages() > 1 ? transfer.nanos(load.numTokens()) : 0;
-        launch(batch, load.numTokens(), stage -> stageNanos(batch, load, stage), hop, returnNanos);
+        launch(batch, load.numTokens(), stage -> stageNanos(batch, load, stage), 0, hop, returnNanos);
     }
 
     private long stageNanos(StepBatch batch, BatchLoad load, int stage) {

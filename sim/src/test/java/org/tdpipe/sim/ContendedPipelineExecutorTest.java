@@ -65,7 +65,7 @@ class ContendedPipelineExecutorTest {
 
     @Test
     void stagesWorkingAtOnceSlowEachOtherDown() {
-        ContendedPipelineExecutor ex = new ContendedPipelineExecutor(2, twiceAsSlowBusy(2), StageHop.NONE, 0);
+        ContendedPipelineExecutor ex = new ContendedPipelineExecutor(2, twiceAsSlowBusy(2), 0, StageHop.NONE, 0);
         ex.submit(batch(1, 10));
         ex.submit(batch(2, 5));
         assertEquals(1, ex.next(Long.MAX_VALUE).orElseThrow().batch().id());
@@ -83,7 +83,7 @@ class ContendedPipelineExecutorTest {
 
     @Test
     void nextStopsAtTheDeadlineWithTheWorkDoneSoFar() {
-        ContendedPipelineExecutor ex = new ContendedPipelineExecutor(2, twiceAsSlowBusy(2), StageHop.NONE, 0);
+        ContendedPipelineExecutor ex = new ContendedPipelineExecutor(2, twiceAsSlowBusy(2), 0, StageHop.NONE, 0);
         assertTrue(ex.next(5_000).isEmpty(), "nothing in flight: wait until the deadline");
         assertEquals(5_000, ex.clock().nanos());
         ex.submit(batch(1, 10));
@@ -99,14 +99,24 @@ class ContendedPipelineExecutorTest {
     }
 
     @Test
+    void aBatchReachesTheFirstStageALaunchDelayAfterItsSubmission() {
+        ContendedPipelineExecutor ex = new ContendedPipelineExecutor(2, twiceAsSlowBusy(2), 500, tokens -> 250, 125);
+        ex.submit(batch(1, 2));
+        assertEquals(1, ex.next(Long.MAX_VALUE).orElseThrow().batch().id());
+        assertEquals(500 + 2_000 + 250 + 2_000 + 125, ex.clock().nanos());
+        assertEquals(List.of(new Span(0, 1, Phase.PREFILL, 1, 2, 500, 2_500), new Span(1, 1, Phase.PREFILL, 1, 2, 2_750, 4_750)),
+                sortedSpans(ex));
+    }
+
+    @Test
     void refusesMoreBatchesThanStagesAndAProfileOfAnotherDepth() {
-        ContendedPipelineExecutor ex = new ContendedPipelineExecutor(2, twiceAsSlowBusy(2), StageHop.NONE, 0);
+        ContendedPipelineExecutor ex = new ContendedPipelineExecutor(2, twiceAsSlowBusy(2), 0, StageHop.NONE, 0);
         ex.submit(batch(1, 2));
         ex.submit(batch(2, 2));
         var full = assertThrows(IllegalStateException.class, () -> ex.submit(batch(3, 2)));
         assertEquals("no free slot for batch 3: 2 of 2 in flight", full.getMessage());
         var depth = assertThrows(IllegalArgumentException.class,
-                () -> new ContendedPipelineExecutor(3, twiceAsSlowBusy(2), StageHop.NONE, 0));
+                () -> new ContendedPipelineExecutor(3, twiceAsSlowBusy(2), 0, StageHop.NONE, 0));
         assertEquals("the stage cost describes 2 stages, not 3", depth.getMessage());
     }
 
@@ -136,14 +146,14 @@ class ContendedPipelineExecutorTest {
             @ForAll @IntRange(min = 1, max = 4) int stages) {
         List<Object> fifo = run(new SimulatedExecutor(stages, stages, (load, stage, p) -> (stage + 1) * 100L * load.numTokens(),
                 HOP, 7), sizes, 0);
-        assertEquals(fifo, run(new ContendedPipelineExecutor(stages, uncontended(stages), HOP, 7), sizes, 0));
+        assertEquals(fifo, run(new ContendedPipelineExecutor(stages, uncontended(stages), 0, HOP, 7), sizes, 0));
     }
 
     @Property(tries = 50)
     void deadlinesDoNotChangeTheSchedule(@ForAll @Size(min = 1, max = 30) List<@IntRange(min = 1, max = 500) Integer> sizes,
             @ForAll @IntRange(min = 1, max = 4) int stages, @ForAll @IntRange(min = 1, max = 100_000) int step) {
-        List<Object> straight = run(new ContendedPipelineExecutor(stages, twiceAsSlowBusy(stages), HOP, 7), sizes, 0);
-        List<Object> interrupted = run(new ContendedPipelineExecutor(stages, twiceAsSlowBusy(stages), HOP, 7), sizes, step);
+        List<Object> straight = run(new ContendedPipelineExecutor(stages, twiceAsSlowBusy(stages), 3, HOP, 7), sizes, 0);
+        List<Object> interrupted = run(new ContendedPipelineExecutor(stages, twiceAsSlowBusy(stages), 3, HOP, 7), sizes, step);
         assertEquals(straight.get(1), interrupted.get(1), "completions in launch order either way");
         // a deadline splits a span's progress into two steps: rounding may move an end by a nanosecond
         @SuppressWarnings("unchecked")

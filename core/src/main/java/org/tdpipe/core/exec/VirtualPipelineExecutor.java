@@ -7,7 +7,7 @@ import org.tdpipe.core.timeline.Timeline;
 
 /**
  * An executor whose P stages are FIFO servers on virtual time (simulators and test fakes): a batch
- * enters stage 0 at {@code max(now, stage 0 free)} and stage k+1 at {@code max(end on k + hop,
+ * enters stage 0 at {@code max(now + launch delay, stage 0 free)} and stage k+1 at {@code max(end on k + hop,
  * stage k+1 free)}, and completes a return delay after the last stage. Because every stage serves
  * batches in launch order, a batch's whole schedule — one {@link Span} per stage — is known when it is
  * launched, and batches complete in launch order; {@link #next} only moves the clock. Subclasses give
@@ -65,17 +65,18 @@ public abstract class VirtualPipelineExecutor implements PipelineExecutor {
     /**
      * Schedules {@code batch} ({@code numTokens} tokens) through every stage from now; requires a free slot.
      *
+     * @param launchNanos from now to the batch being ready for the first stage
      * @param hopNanos from the end of one stage to the batch being ready for the next
      * @param returnNanos from the end of the last stage to the batch's completion
      */
-    protected final void launch(StepBatch batch, int numTokens, StageDurations durations, long hopNanos,
+    protected final void launch(StepBatch batch, int numTokens, StageDurations durations, long launchNanos, long hopNanos,
             long returnNanos) {
         if (!hasFreeSlot()) {
             throw new IllegalStateException("no free slot for batch " + batch.id() + ": " + inFlight.size() + " of "
                     + maxInFlight + " in flight");
         }
         int last = numStages - 1;
-        long ready = clock.nanos();
+        long ready = clock.nanos() + launchNanos;
         for (int s = 0; s <= last; s++) {
             long start = Math.max(ready, stageFreeAt[s]);
             long end = start + durations.nanos(s);

@@ -15,12 +15,12 @@ import org.tdpipe.core.exec.Phase;
 /**
  * The per-stage profile of a real pipeline: every stage's time for prefill batches of several sizes
  * and for decode batches of several sizes and context lengths, as measured on the machine (the
- * richer table next to TD-Pipe's {@code T[n]}), and the hand-offs between stages and back to the
- * controller. A simulator fits its cost model on it; the {@link #setup} records what was measured
+ * richer table next to TD-Pipe's {@code T[n]}), and the hand-offs from the controller to the
+ * first stage, between stages and back to the controller. A simulator fits its cost model on it; the {@link #setup} records what was measured
  * (model, layer split, threads, block size, executor).
  *
  * <p>File format: {@code # key: value} lines for the setup, then the CSV header {@value #HEADER},
- * one row per {@link StageTiming} and one {@code stage,handoff,tokens,0,0,ms,ms} row per
+ * one row per {@link StageTiming} and one {@code toStage,handoff,tokens,0,0,ms,ms} row per
  * {@link HandoffTiming}. Tables written before the {@code alone_ms} column (header
  * {@value #BUSY_ONLY_HEADER}) are read with each stage as fast alone as busy and no hand-off.
  */
@@ -55,8 +55,8 @@ public record StageProfile(Map<String, String> setup, int numStages, List<StageT
             }
         }
         for (HandoffTiming h : handoffs) {
-            if (h.fromStage() >= numStages) {
-                throw new IllegalArgumentException("hand-off from stage " + h.fromStage() + " in a profile of " + numStages + " stages");
+            if (h.toStage() > numStages) {
+                throw new IllegalArgumentException("hand-off to stage " + h.toStage() + " in a profile of " + numStages + " stages");
             }
         }
     }
@@ -93,7 +93,7 @@ public record StageProfile(Map<String, String> setup, int numStages, List<StageT
                     t.tokens(), t.sampled(), t.attentionPairs(), t.ms(), t.aloneMs()));
         }
         for (HandoffTiming h : handoffs) {
-            sb.append(String.format(Locale.ROOT, "%d,%s,%d,0,0,%.4f,%.4f%n", h.fromStage(), HANDOFF, h.tokens(), h.ms(), h.ms()));
+            sb.append(String.format(Locale.ROOT, "%d,%s,%d,0,0,%.4f,%.4f%n", h.toStage(), HANDOFF, h.tokens(), h.ms(), h.ms()));
         }
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }

@@ -21,7 +21,7 @@ class StageProfileTest {
                 new StageTiming(1, Phase.PREFILL, 8, 1, 36, 5.25, 5.0),
                 new StageTiming(0, Phase.DECODE, 4, 4, 64, 3.0, 2.0),
                 new StageTiming(1, Phase.DECODE, 4, 4, 64, 6.0, 4.5)),
-                List.of(new HandoffTiming(0, 8, 0.25), new HandoffTiming(1, 8, 0.125)));
+                List.of(new HandoffTiming(0, 8, 0.5), new HandoffTiming(1, 8, 0.25), new HandoffTiming(2, 8, 0.125)));
     }
 
     @Test
@@ -49,7 +49,7 @@ class StageProfileTest {
         assertEquals("s.csv:4: phase must be prefill, decode or handoff, got 'warmup'", bad.getMessage());
         var handoff = assertThrows(ProfileFormatException.class, () -> StageProfile.parse("s.csv",
                 List.of(StageProfile.HEADER, "0,prefill,8,1,36,4.5,4", "0,decode,4,4,64,3.0,2.0", "3,handoff,8,0,0,0.5,0.5")));
-        assertEquals("s.csv: hand-off from stage 3 in a profile of 1 stages", handoff.getMessage());
+        assertEquals("s.csv: hand-off to stage 3 in a profile of 1 stages", handoff.getMessage());
         var header = assertThrows(ProfileFormatException.class, () -> StageProfile.parse("s.csv", List.of("tokens,ms")));
         assertEquals("s.csv:1: expected header '" + StageProfile.HEADER + "', got 'tokens,ms'", header.getMessage());
         var number = assertThrows(ProfileFormatException.class, () -> StageProfile.parse("s.csv",

@@ -41,7 +41,7 @@ public final class FakePipelineExecutor extends VirtualPipelineExecutor {
     @Override
     public void submit(StepBatch batch) {
         long cost = fixedNanos + perTokenNanos * batch.numTokens();
-        launch(batch, batch.numTokens(), stage -> cost, 0, 0);
+        launch(batch, batch.numTokens(), stage -> cost, 0, 0, 0);
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class StageProfileCost implements StageCostModel, ContendedStageCos
 
     private final List<StageFit> busy;
     private final List<StageFit> alone;
+    private final long launchNanos;
     private final HandoffCurve handoff;
     private final long returnNanos;
 
@@ -51,10 +52,21 @@ public final class StageProfileCost implements StageCostModel, ContendedStageCos
         }
         this.busy = List.copyOf(busyFits);
         this.alone = List.copyOf(aloneFits);
-        int last = profile.numStages() - 1;
-        this.handoff = new HandoffCurve(profile.handoffs().stream().filter(h -> h.fromStage() < last).toList());
-        double[] returns = profile.handoffs().stream().filter(h -> h.fromStage() == last).mapToDouble(HandoffTiming::ms).sorted().toArray();
-        this.returnNanos = returns.length == 0 ? 0 : Math.round(returns[returns.length / 2] * 1e6);
+        int p = profile.numStages();
+        this.launchNanos = medianNanos(profile.handoffs(), 0);
+        this.handoff = new HandoffCurve(profile.handoffs().stream().filter(h -> h.toStage() > 0 && h.toStage() < p).toList());
+        this.returnNanos = medianNanos(profile.handoffs(), p);
+    }
+
+    /** The median of the measured hand-offs to {@code toStage}, 0 when none was measured. */
+    private static long medianNanos(List<HandoffTiming> handoffs, int toStage) {
+        double[] ms = handoffs.stream().filter(h -> h.toStage() == toStage).mapToDouble(HandoffTiming::ms).sorted().toArray();
+        return ms.length == 0 ? 0 : Math.round(ms[ms.length / 2] * 1e6);
+    }
+
+    /** The measured median time from the controller launching a batch to the first stage starting it. */
+    public long launchNanos() {
+        return launchNanos;
     }
 
     /** The measured hand-off between consecutive stages (nothing when the profile measured none). */

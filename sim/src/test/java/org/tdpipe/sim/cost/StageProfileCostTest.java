@@ -84,14 +84,16 @@ class StageProfileCostTest {
     }
 
     @Test
-    void handoffsBetweenStagesAreTheHopAndTheLastStagesIsTheReturn() {
+    void handoffsAreTheLaunchTheHopsBetweenStagesAndTheReturn() {
         StageProfile p = measured();
-        StageProfileCost cost = new StageProfileCost(new StageProfile(Map.of(), 2, p.timings(), List.of(new HandoffTiming(0, 1, 0.5),
-                new HandoffTiming(0, 64, 1.5), new HandoffTiming(1, 1, 0.25), new HandoffTiming(1, 64, 0.75), new HandoffTiming(1, 8, 0.5))));
+        StageProfileCost cost = new StageProfileCost(new StageProfile(Map.of(), 2, p.timings(), List.of(new HandoffTiming(0, 1, 0.125),
+                new HandoffTiming(0, 64, 0.25), new HandoffTiming(0, 8, 0.0625), new HandoffTiming(1, 1, 0.5), new HandoffTiming(1, 64, 1.5),
+                new HandoffTiming(2, 1, 0.25), new HandoffTiming(2, 64, 0.75), new HandoffTiming(2, 8, 0.5))));
+        assertEquals(125_000, cost.launchNanos(), "the median of the launches");
         assertEquals(0.5 + 1.0 / 63 * 31, cost.handoff().nanos(32) / 1e6, 1e-6, "stage 0 to 1, linear between 1 and 64 tokens");
-        assertEquals(500_000, cost.returnNanos(), "the median of the last stage's hand-offs");
-        assertEquals(0, new StageProfileCost(p).handoff().nanos(64), "stages in one process: hand-offs not measured");
-        assertEquals(0, new StageProfileCost(p).returnNanos());
+        assertEquals(500_000, cost.returnNanos(), "the median of the last stage's hand-offs to the controller");
+        StageProfileCost unmeasured = new StageProfileCost(p);
+        assertEquals(List.of(0L, 0L, 0L), List.of(unmeasured.launchNanos(), unmeasured.handoff().nanos(64), unmeasured.returnNanos()));
     }
 
     @Test
