@@ -25,9 +25,9 @@ import org.tdpipe.core.request.SamplingParams;
 import org.tdpipe.core.timeline.Span;
 
 /**
- * Measures a {@link StageProfile} on the real pipeline: the executor the benchmarks run (stage
- * threads, gRPC workers, or one tensor-parallel group as a single stage) and every probe batch is launched
- * several times in a row with all stages busy, as in a full pipeline, so the stage times include
+ * Measures a {@link StageProfile} on the real pipeline — the executor the benchmarks run: stage
+ * threads, gRPC workers, or one tensor-parallel group as a single stage. Every probe batch is
+ * launched several times in a row with all stages busy, as in a full pipeline, so the stage times include
  * what stages running at once cost each other (shared cores and memory bandwidth), then as many
  * times one copy at a time, each stage alone (a stage streaming weights by itself is faster: the
  * pipeline's fill, drain and waits run at that speed). Each stage's time is the median of its

@@ -26,8 +26,13 @@ import org.tdpipe.sim.cost.ContendedStageCost;
 import org.tdpipe.sim.cost.StageHop;
 
 class ContendedPipelineExecutorTest {
-    /** A stage takes 1000 ns per token alone and 2000 ns per token while every other stage works. */
-    private static ContendedStageCost twiceAsSlowBusy(int stages) {
+    /** A stage's time under contention. */
+    @FunctionalInterface
+    private interface StageTime {
+        long nanos(BatchLoad load, int stage, double othersWorking);
+    }
+
+    private static ContendedStageCost cost(int stages, StageTime time) {
         return new ContendedStageCost() {
             @Override
             public int numStages() {
@@ -36,24 +41,19 @@ class ContendedPipelineExecutorTest {
 
             @Override
             public long stageNanos(BatchLoad load, int stage, double othersWorking) {
-                return Math.round((1 + othersWorking) * 1000 * load.numTokens());
+                return time.nanos(load, stage, othersWorking);
             }
         };
     }
 
+    /** A stage takes 1000 ns per token alone and 2000 ns per token while every other stage works. */
+    private static ContendedStageCost twiceAsSlowBusy(int stages) {
+        return cost(stages, (load, stage, othersWorking) -> Math.round((1 + othersWorking) * 1000 * load.numTokens()));
+    }
+
     /** Stage s takes (s + 1) × 100 ns per token whatever the others do. */
     private static ContendedStageCost uncontended(int stages) {
-        return new ContendedStageCost() {
-            @Override
-            public int numStages() {
-                return stages;
-            }
-
-            @Override
-            public long stageNanos(BatchLoad load, int stage, double othersWorking) {
-                return (stage + 1) * 100L * load.numTokens();
-            }
-        };
+        return cost(stages, (load, stage, othersWorking) -> (stage + 1) * 100L * load.numTokens());
     }
 
     private static final StageHop HOP = tokens -> 1000 + 40L * tokens;

@@ -16,8 +16,8 @@ import org.tdpipe.core.exec.Phase;
  * The per-stage profile of a real pipeline: every stage's time for prefill batches of several sizes
  * and for decode batches of several sizes and context lengths, as measured on the machine (the
  * richer table next to TD-Pipe's {@code T[n]}), and the hand-offs from the controller to the
- * first stage, between stages and back to the controller. A simulator fits its cost model on it; the {@link #setup} records what was measured
- * (model, layer split, threads, block size, executor).
+ * first stage, between stages and back to the controller. A simulator fits its cost model on it;
+ * the {@link #setup} records what was measured (model, pipeline, layer split, threads, block size).
  *
  * <p>File format: {@code # key: value} lines for the setup, then the CSV header {@value #HEADER},
  * one row per {@link StageTiming} and one {@code toStage,handoff,tokens,0,0,ms,ms} row per
@@ -163,7 +163,8 @@ public record StageProfile(Map<String, String> setup, int numStages, List<StageT
 
     private static HandoffTiming handoff(String where, String line, String[] cells) {
         try {
-            return new HandoffTiming(Integer.parseInt(cells[0].strip()), Integer.parseInt(cells[2].strip()), Double.parseDouble(cells[5].strip()));
+            return new HandoffTiming(Integer.parseInt(cells[0].strip()), Integer.parseInt(cells[2].strip()),
+                    Double.parseDouble(cells[5].strip()));
         } catch (NumberFormatException e) {
             throw new ProfileFormatException(where + "not a number in '" + line + "'");
         } catch (IllegalArgumentException e) {

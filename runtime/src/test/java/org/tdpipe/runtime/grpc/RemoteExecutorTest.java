@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +22,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tdpipe.core.exec.ForwardingPipelineExecutor;
+import org.tdpipe.core.exec.Phase;
 import org.tdpipe.core.exec.PipelineExecutor;
 import org.tdpipe.core.exec.SampledToken;
 import org.tdpipe.core.exec.StepResult;
+import org.tdpipe.core.profile.HandoffTiming;
+import org.tdpipe.core.profile.StageProfile;
 import org.tdpipe.core.request.FinishReason;
 import org.tdpipe.core.request.Request;
 import org.tdpipe.core.sched.SchedulerPolicy;
@@ -34,6 +38,7 @@ import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.EngineDriver;
 import org.tdpipe.runtime.LocalExecutor;
+import org.tdpipe.runtime.StageProfiler;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.Stories260K;
 import org.tdpipe.runtime.WorkerFailurePolicy;
@@ -203,6 +208,25 @@ class RemoteExecutorTest {
             processes.getFirst().kill();
             processes.add(new WorkerProcess(workers.getFirst().port(), WorkerSecurity.NONE, 0));
         };
+    }
+
+    @Test
+    void aStageProfileOfWorkersTimesTheirStagesAndTheMessagesBetweenThem() {
+        try (ModelSource source = Stories260K.open()) {
+            List<WorkerAddress> workers = startWorkers(2, Optional.empty());
+            StageProfiler profiler = new StageProfiler((blocks, blockSize) -> new RemoteExecutor(source, EngineDriver.balanced(source, 2),
+                    workers, List.of(), new StageResources(blocks, blockSize, 1, 0), WorkerSecurity.NONE, FaultTimeouts.DEFAULT,
+                    WorkerFailurePolicy.SHUTDOWN), source.config().contextLength());
+            // decode probes start past position 0 on requests the workers never held
+            StageProfile profile = profiler.measure(new StageProfiler.Grid(4, 4, 2, new int[] {4, 8}, 1), Map.of());
+            assertEquals(2, profile.numStages());
+            assertEquals(2 * 2 * 2, profile.timings(0, Phase.DECODE).size() + profile.timings(1, Phase.DECODE).size());
+            for (int toStage = 0; toStage <= 2; toStage++) {
+                int s = toStage;
+                assertEquals(List.of(1, 2, 4), profile.handoffs().stream().filter(h -> h.toStage() == s).map(HandoffTiming::tokens).toList());
+            }
+            assertTrue(profile.handoffs().stream().allMatch(h -> h.ms() < 10_000), profile.handoffs().toString());
+        }
     }
 
     @Test
