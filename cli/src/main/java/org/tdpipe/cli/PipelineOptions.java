@@ -135,7 +135,7 @@ final class PipelineOptions {
     /** For commands that run unsplit stages of their own: refuses {@code --tensor-parallel} instead of ignoring it. */
     void requireUnsplit(String command) {
         if (tensorParallel != 1) {
-            throw new IllegalArgumentException("tdpipe " + command + " runs unsplit stages: --tensor-parallel is for generate, bench and serve");
+            throw new IllegalArgumentException("tdpipe " + command + " runs unsplit stages: --tensor-parallel is for generate, bench, serve and profile --stage-table");
         }
     }
 

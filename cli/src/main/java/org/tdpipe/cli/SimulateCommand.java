@@ -56,7 +56,8 @@ public final class SimulateCommand implements Callable<Integer> {
     String cost;
 
     @Option(names = "--stage-profile", description = "Per-stage profile of a real pipeline (tdpipe profile --stage-table): simulate that pipeline instead of GPUs; "
-            + "stage times fitted on it, P from it; needs --profile (the schedulers' T[n]) and --kv-blocks")
+            + "stage times (busy and alone: the stages share the cores) and hand-offs from it, P from it; a one-stage profile of a "
+            + "tensor-parallel group also runs the policy tp; needs --profile (the schedulers' T[n]) and --kv-blocks")
     Path stageProfile;
 
     @Mixin

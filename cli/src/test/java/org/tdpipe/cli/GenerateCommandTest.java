@@ -192,7 +192,7 @@ class GenerateCommandTest {
         assertTrue(message.contains("--spare-workers needs --executor grpc"), message);
         assertTrue(message.contains("--tensor-parallel must be >= 1, got 0"), message);
         assertTrue(message.contains("--tensor-parallel 2 with --executor grpc needs 2 --workers, one rank each, not 1"), message);
-        assertTrue(message.contains("tdpipe logits runs unsplit stages: --tensor-parallel is for generate, bench and serve"), message);
+        assertTrue(message.contains("tdpipe logits runs unsplit stages: --tensor-parallel is for generate, bench, serve and profile --stage-table"), message);
     }
 
     @Test
