@@ -133,6 +133,13 @@ public final class EngineDriver {
     }
 
     /** Output tokens of each of {@link #requests}, run on one stage. */
+    /** {@link #seededOutputs} of {@code prompts} on one unsplit local stage: the reference of every split. */
+    public static List<List<SampledToken>> singleStageSeededOutputs(ModelSource source, List<String> prompts) {
+        try (LocalExecutor one = LocalExecutor.open(source, balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
+            return seededOutputs(source, one, prompts);
+        }
+    }
+
     public static List<int[]> singleStageOutputs(ModelSource source, List<String> prompts) {
         int layers = source.config().numLayers();
         try (LocalExecutor executor = LocalExecutor.open(source, List.of(new LayerRange(0, layers, layers)),

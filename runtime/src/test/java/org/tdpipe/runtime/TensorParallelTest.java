@@ -39,10 +39,7 @@ class TensorParallelTest {
     @Test
     void seededSamplesAndTheirLogprobsMatchOneUnsplitStage() {
         try (ModelSource source = Stories260K.open()) {
-            List<List<SampledToken>> expected;
-            try (LocalExecutor one = LocalExecutor.open(source, EngineDriver.balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
-                expected = EngineDriver.seededOutputs(source, one, PROMPTS);
-            }
+            List<List<SampledToken>> expected = EngineDriver.singleStageSeededOutputs(source, PROMPTS);
             try (LocalExecutor split = LocalExecutor.open(source, EngineDriver.balanced(source, 1), RESOURCES, 2, BatchDeadline.AUTO)) {
                 // the row-parallel sums add the ranks' partials, not one run over every column: the last bits differ
                 EngineDriver.assertSameSamples(expected, EngineDriver.seededOutputs(source, split, PROMPTS), 1e-4, "2 ranks");

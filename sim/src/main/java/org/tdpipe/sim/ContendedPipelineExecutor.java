@@ -75,7 +75,7 @@ public final class ContendedPipelineExecutor implements PipelineExecutor {
 
         /** Its whole time were {@code othersWorking} (a share of the other stages) to hold throughout. */
         double nanosAt(double othersWorking) {
-            return aloneNanos + othersWorking * (busyNanos - aloneNanos);
+            return ContendedStageCost.between(aloneNanos, busyNanos, othersWorking);
         }
     }
 
@@ -130,8 +130,8 @@ public final class ContendedPipelineExecutor implements PipelineExecutor {
         }
         Flight flight = new Flight(batch, BatchLoad.of(batch), numStages);
         for (int s = 0; s < numStages; s++) {
-            long alone = cost.stageNanos(flight.load, s, 0.0);
-            long busy = cost.stageNanos(flight.load, s, 1.0);
+            long alone = cost.aloneNanos(flight.load, s);
+            long busy = cost.busyNanos(flight.load, s);
             if (alone < 0 || busy < 0) {
                 throw new IllegalStateException("cost model gave a negative time for batch " + batch.id() + " on stage " + s);
             }

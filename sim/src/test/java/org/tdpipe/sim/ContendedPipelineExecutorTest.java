@@ -26,13 +26,13 @@ import org.tdpipe.sim.cost.ContendedStageCost;
 import org.tdpipe.sim.cost.StageHop;
 
 class ContendedPipelineExecutorTest {
-    /** A stage's time under contention. */
+    /** A stage's time at one end of contention. */
     @FunctionalInterface
     private interface StageTime {
-        long nanos(BatchLoad load, int stage, double othersWorking);
+        long nanos(BatchLoad load, int stage);
     }
 
-    private static ContendedStageCost cost(int stages, StageTime time) {
+    private static ContendedStageCost cost(int stages, StageTime alone, StageTime busy) {
         return new ContendedStageCost() {
             @Override
             public int numStages() {
@@ -40,20 +40,26 @@ class ContendedPipelineExecutorTest {
             }
 
             @Override
-            public long stageNanos(BatchLoad load, int stage, double othersWorking) {
-                return time.nanos(load, stage, othersWorking);
+            public long aloneNanos(BatchLoad load, int stage) {
+                return alone.nanos(load, stage);
+            }
+
+            @Override
+            public long busyNanos(BatchLoad load, int stage) {
+                return busy.nanos(load, stage);
             }
         };
     }
 
     /** A stage takes 1000 ns per token alone and 2000 ns per token while every other stage works. */
     private static ContendedStageCost twiceAsSlowBusy(int stages) {
-        return cost(stages, (load, stage, othersWorking) -> Math.round((1 + othersWorking) * 1000 * load.numTokens()));
+        return cost(stages, (load, stage) -> 1000L * load.numTokens(), (load, stage) -> 2000L * load.numTokens());
     }
 
     /** Stage s takes (s + 1) × 100 ns per token whatever the others do. */
     private static ContendedStageCost uncontended(int stages) {
-        return cost(stages, (load, stage, othersWorking) -> (stage + 1) * 100L * load.numTokens());
+        StageTime time = (load, stage) -> (stage + 1) * 100L * load.numTokens();
+        return cost(stages, time, time);
     }
 
     private static final StageHop HOP = tokens -> 1000 + 40L * tokens;

@@ -37,7 +37,6 @@ import org.tdpipe.core.timeline.Span;
 import org.tdpipe.model.format.ModelSource;
 import org.tdpipe.runtime.BatchDeadline;
 import org.tdpipe.runtime.EngineDriver;
-import org.tdpipe.runtime.LocalExecutor;
 import org.tdpipe.runtime.StageProfiler;
 import org.tdpipe.runtime.StageResources;
 import org.tdpipe.runtime.Stories260K;
@@ -97,10 +96,7 @@ class RemoteExecutorTest {
     @Test
     void seededOutputsAndTheirLogprobsMatchOneLocalStage() {
         try (ModelSource source = Stories260K.open()) {
-            List<List<SampledToken>> expected;
-            try (LocalExecutor one = LocalExecutor.open(source, EngineDriver.balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
-                expected = EngineDriver.seededOutputs(source, one, PROMPTS);
-            }
+            List<List<SampledToken>> expected = EngineDriver.singleStageSeededOutputs(source, PROMPTS);
             try (RemoteExecutor executor = connect(source, startWorkers(2, Optional.empty()), Optional.empty(), FaultTimeouts.DEFAULT)) {
                 EngineDriver.assertSameSamples(expected, EngineDriver.seededOutputs(source, executor, PROMPTS), "2 workers");
             }
@@ -246,10 +242,7 @@ class RemoteExecutorTest {
     @Test
     void seededRequestsRecomputedAfterAWorkerDiedSampleAsAFaultFreeRun() {
         try (ModelSource source = Stories260K.open()) {
-            List<List<SampledToken>> expected;
-            try (LocalExecutor one = LocalExecutor.open(source, EngineDriver.balanced(source, 1), RESOURCES, BatchDeadline.AUTO)) {
-                expected = EngineDriver.seededOutputs(source, one, PROMPTS);
-            }
+            List<List<SampledToken>> expected = EngineDriver.singleStageSeededOutputs(source, PROMPTS);
             List<WorkerAddress> workers = startWorkers(2, Optional.empty());
             AtomicInteger lost = new AtomicInteger();
             try (RemoteExecutor executor = connect(source, workers, Optional.empty(), FAST_FAULTS, WAIT)) {

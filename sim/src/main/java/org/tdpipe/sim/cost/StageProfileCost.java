@@ -27,9 +27,8 @@ import org.tdpipe.core.profile.StageTiming;
  * {@code T[n]} table.
  *
  * <p>Two such fits per stage, one on the times measured with every stage busy and one on those
- * measured alone, price a batch under contention ({@link ContendedStageCost}): with a share
- * {@code w} of the other stages working, {@code t = t_alone + w·(t_busy − t_alone)} — linear
- * between the two measured ends, as the profile measures nothing between them.
+ * measured alone, price a batch under contention ({@link ContendedStageCost}: linear between the
+ * two measured ends, as the profile measures nothing between them).
  */
 public final class StageProfileCost implements StageCostModel, ContendedStageCost {
     /** A corrected time never drops below this share of the prefill curve's time for the same tokens. */
@@ -91,18 +90,19 @@ public final class StageProfileCost implements StageCostModel, ContendedStageCos
         if (numStages != busy.size()) {
             throw new IllegalArgumentException("the stage profile describes " + busy.size() + " stages, not " + numStages);
         }
-        return stageNanos(load, stage, 1.0);
+        return busyNanos(load, stage);
     }
 
     @Override
-    public long stageNanos(BatchLoad load, int stage, double othersWorking) {
+    public long aloneNanos(BatchLoad load, int stage) {
+        StageCostModel.checkStage(stage, alone.size());
+        return Math.round(alone.get(stage).ms(load) * 1e6);
+    }
+
+    @Override
+    public long busyNanos(BatchLoad load, int stage) {
         StageCostModel.checkStage(stage, busy.size());
-        if (!(othersWorking >= 0 && othersWorking <= 1)) {
-            throw new IllegalArgumentException("share of the other stages working must be in [0, 1], got " + othersWorking);
-        }
-        double busyMs = busy.get(stage).ms(load);
-        double aloneMs = alone.get(stage).ms(load);
-        return Math.round((aloneMs + othersWorking * (busyMs - aloneMs)) * 1e6);
+        return Math.round(busy.get(stage).ms(load) * 1e6);
     }
 
     /** The fitted model of one stage with every stage busy, for reports. */
